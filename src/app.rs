@@ -1,0 +1,208 @@
+//! The glue: resolve arguments (terminal, colour, paths), run a command, print its results.
+//! This is the only module that sees both [`crate::cli`] types and the library stages.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::cli::{Cli, ColorWhen, Command, IndexArgs, SearchArgs};
+use crate::error::Error;
+use crate::index::{self, BuildObserver, BuildOptions, BuildReport, IndexHandle, SkippedFile};
+use crate::print::{self, Style};
+use crate::query;
+
+/// How a command ended, when it did not fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Something was found (or done): exit code 0.
+    Hits,
+    /// Nothing was found: exit code 1.
+    NoHits,
+}
+
+/// Run one command.
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let style = Style {
+        color: color_enabled(cli.color, io::stdout().is_terminal()),
+    };
+    match &cli.command {
+        Command::Index(args) => run_index(&cli, args),
+        Command::Search(args) => run_search(&cli, args, style),
+    }
+}
+
+/// True when the error is a closed stdout (e.g. `jiansuo … | head`), which is not a failure.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Resolve `--color`: `auto` means a terminal on stdout and no (non-empty) `NO_COLOR`.
+pub fn color_enabled(when: ColorWhen, stdout_is_terminal: bool) -> bool {
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            stdout_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+fn run_index(cli: &Cli, args: &IndexArgs) -> anyhow::Result<Outcome> {
+    let corpus = args.corpus.as_deref().unwrap_or(&cli.corpus);
+    let mut opts = BuildOptions {
+        user_dict: args.user_dict.clone(),
+        ..BuildOptions::default()
+    };
+    if let Some(t) = args.threads {
+        opts.threads = t.max(1);
+        opts.heap_bytes = 128_000_000 * opts.threads;
+    }
+    let report = build_with_progress(corpus, &cli.index, &opts, cli.quiet || args.json)?;
+    let mut out = io::stdout().lock();
+    if args.json {
+        let mut v = serde_json::to_value(&report.stats)?;
+        v["type"] = "index".into();
+        v["corpus"] = corpus.display().to_string().into();
+        v["index"] = cli.index.display().to_string().into();
+        v["skipped_files"] = serde_json::to_value(&report.skipped)?;
+        writeln!(out, "{v}")?;
+    } else {
+        write_index_summary(&mut out, corpus, &cli.index, &report)?;
+    }
+    Ok(Outcome::Hits)
+}
+
+fn write_index_summary(
+    w: &mut dyn Write,
+    corpus: &Path,
+    dir: &Path,
+    report: &BuildReport,
+) -> io::Result<()> {
+    let s = &report.stats;
+    writeln!(
+        w,
+        "indexed {} documents ({} paragraphs, {} passages, {} characters) from {} in {:.2} s ({:.2} MB/s)",
+        s.documents,
+        s.paragraphs,
+        s.passages,
+        s.chars,
+        corpus.display(),
+        s.seconds,
+        s.mb_per_s
+    )?;
+    writeln!(
+        w,
+        "skipped {} files; index {} is {:.1} MB ({} threads, {} segment{})",
+        s.skipped,
+        dir.display(),
+        s.index_bytes as f64 / 1e6,
+        s.threads,
+        s.segments,
+        if s.segments == 1 { "" } else { "s" }
+    )
+}
+
+/// Progress bar and warnings on stderr while building.
+struct Progress {
+    bar: ProgressBar,
+    quiet: bool,
+}
+
+impl BuildObserver for Progress {
+    fn start(&self, _files: u64, bytes: u64) {
+        self.bar.set_length(bytes);
+    }
+    fn file_done(&self, bytes: u64) {
+        self.bar.inc(bytes);
+    }
+    fn skipped(&self, f: &SkippedFile) {
+        if !self.quiet {
+            self.bar.suspend(|| {
+                eprintln!(
+                    "jiansuo: warning: skipped {}: {}",
+                    print::sanitize(&f.path),
+                    f.reason
+                )
+            });
+        }
+    }
+    fn finishing(&self) {
+        self.bar.set_message("committing and merging");
+    }
+}
+
+fn build_with_progress(
+    corpus: &Path,
+    dir: &Path,
+    opts: &BuildOptions,
+    quiet: bool,
+) -> anyhow::Result<BuildReport> {
+    let show_bar = !quiet && io::stderr().is_terminal();
+    let bar = if show_bar {
+        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} indexing [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {msg}",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let progress = Progress { bar, quiet };
+    let report = index::build(corpus, dir, opts, &progress)
+        .with_context(|| format!("indexing {} into {}", corpus.display(), dir.display()))?;
+    progress.bar.finish_and_clear();
+    Ok(report)
+}
+
+/// Open the index; when there is none and the corpus directory exists, build it first.
+fn open_or_build(cli: &Cli) -> anyhow::Result<IndexHandle> {
+    match IndexHandle::open(&cli.index) {
+        Err(Error::NoIndex { .. }) if cli.corpus.is_dir() => {
+            if !cli.quiet {
+                eprintln!(
+                    "jiansuo: no index at {} yet; building it from {} (once) …",
+                    cli.index.display(),
+                    cli.corpus.display()
+                );
+            }
+            build_with_progress(&cli.corpus, &cli.index, &BuildOptions::default(), cli.quiet)?;
+            Ok(IndexHandle::open(&cli.index)?)
+        }
+        other => Ok(other?),
+    }
+}
+
+fn run_search(cli: &Cli, args: &SearchArgs, style: Style) -> anyhow::Result<Outcome> {
+    let handle = open_or_build(cli)?;
+    let query_text = args.query.join(" ");
+    let results = query::search(&handle, &query_text, args.limit)?;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if args.json {
+        print::print_search_json(&mut out, &results)?;
+    } else {
+        print::print_search_text(&mut out, &results, style, args.snippet)?;
+    }
+    out.flush()?;
+    if !args.json && !cli.quiet {
+        eprintln!(
+            "{} of {} matching passages ({:.1} ms)",
+            results.hits.len(),
+            results.total,
+            results.elapsed.as_secs_f64() * 1e3
+        );
+    }
+    Ok(if results.hits.is_empty() {
+        Outcome::NoHits
+    } else {
+        Outcome::Hits
+    })
+}

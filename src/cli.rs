@@ -1,0 +1,96 @@
+//! Command-line arguments, as the user typed them (clap derive). Resolved in [`crate::app`].
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// jiansuo (检索): search Chinese policy and political documents by phrase, quotation and theme.
+#[derive(Debug, Parser)]
+#[command(name = "jiansuo", version, max_term_width = 100)]
+pub struct Cli {
+    /// Index directory.
+    #[arg(
+        long,
+        global = true,
+        env = "JIANSUO_INDEX",
+        default_value = "index",
+        value_name = "DIR"
+    )]
+    pub index: PathBuf,
+
+    /// Corpus directory, used when a query command finds no index and builds one.
+    #[arg(
+        long,
+        global = true,
+        env = "JIANSUO_CORPUS",
+        default_value = "corpus",
+        value_name = "DIR"
+    )]
+    pub corpus: PathBuf,
+
+    /// When to colour output (`auto`: when stdout is a terminal and NO_COLOR is not set).
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+
+    /// No progress bar and no warnings on stderr (errors are still shown).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// `--color` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Never,
+    Always,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the index of a corpus (a new generation; the old one stays usable until done).
+    Index(IndexArgs),
+    /// Rank passages by BM25 over jieba words.
+    Search(SearchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Corpus directory (.txt and .md files, searched recursively). Default: --corpus.
+    #[arg(value_name = "CORPUS")]
+    pub corpus: Option<PathBuf>,
+
+    /// Extra jieba dictionary: one `word [frequency] [tag]` per line.
+    #[arg(long, value_name = "FILE")]
+    pub user_dict: Option<PathBuf>,
+
+    /// Indexing threads (default: the number of cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Print the summary as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words to search for (several arguments are joined with spaces). Not query syntax:
+    /// quotes, colons, brackets and AND/OR are ordinary text.
+    #[arg(required = true, value_name = "QUERY")]
+    pub query: Vec<String>,
+
+    /// Number of passages to show.
+    #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+
+    /// Characters of passage text shown per hit.
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub snippet: usize,
+
+    /// One JSON object per line (schema in the README).
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,63 @@
+//! The library's error type. Messages say what to do next.
+
+use std::path::PathBuf;
+
+/// Result alias of the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can stop a command.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read corpus {path}: {reason}")]
+    Corpus { path: PathBuf, reason: String },
+
+    #[error("no index at {path}; build one with `jiansuo index CORPUS_DIR --index {path}`")]
+    NoIndex { path: PathBuf },
+
+    #[error("{path} is not a jiansuo index ({reason}); choose another --index directory")]
+    NotAnIndex { path: PathBuf, reason: String },
+
+    #[error(
+        "the index at {path} has schema version {found}, this jiansuo reads version {expected}; \
+         rebuild it with `jiansuo index`"
+    )]
+    SchemaVersion {
+        path: PathBuf,
+        found: u32,
+        expected: u32,
+    },
+
+    #[error("the index at {path} is damaged ({reason}); rebuild it with `jiansuo index`")]
+    Corrupt { path: PathBuf, reason: String },
+
+    #[error("index {path} is being updated by another process{}", pid_note(*.pid))]
+    Locked { path: PathBuf, pid: Option<u32> },
+
+    #[error("{0}")]
+    Query(String),
+
+    #[error("user dictionary {path}: {reason}")]
+    UserDict { path: PathBuf, reason: String },
+
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("index engine: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+}
+
+fn pid_note(pid: Option<u32>) -> String {
+    pid.map_or_else(String::new, |p| format!(" (pid {p})"))
+}
+
+impl Error {
+    /// Wrap an I/O error with what was being done.
+    pub fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> Error {
+        let context = context.into();
+        move |source| Error::Io { context, source }
+    }
+}

@@ -1,0 +1,163 @@
+//! Index: build a tantivy index of passages and open it again.
+//!
+//! [`build()`] writes a new generation ([`store`]) from a corpus; [`IndexHandle::open`] opens the
+//! live generation for queries. jieba's dictionary is loaded only by commands that need word
+//! tokens ([`IndexHandle::word_analyzer`]).
+
+mod build;
+pub mod meta;
+mod schema;
+pub mod store;
+pub mod tokenize;
+
+pub use build::{
+    BuildObserver, BuildOptions, BuildReport, PreparedDoc, PreparedPassage, Quiet, build,
+    dict_hash, prepare,
+};
+pub use meta::{BuildStats, DocEntry, IndexMeta, SkippedFile};
+pub use schema::{EXACT_TAIL_CHARS, Fields, SCHEMA_VERSION, para_key};
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
+use tantivy_jieba::jieba_rs::Jieba;
+
+use crate::error::{Error, Result};
+
+/// Register jiansuo's tokenizers on an index; the word analyzer only when jieba is given.
+pub fn register_tokenizers(index: &Index, jieba: Option<Jieba>) {
+    index
+        .tokenizers()
+        .register(schema::GRAMS_TOKENIZER, tokenize::GramTokenizer);
+    if let Some(jieba) = jieba {
+        index
+            .tokenizers()
+            .register(schema::WORDS_TOKENIZER, tokenize::words_analyzer(jieba));
+    }
+}
+
+/// An opened index generation.
+pub struct IndexHandle {
+    /// The index directory.
+    pub dir: PathBuf,
+    /// The live generation's directory.
+    pub generation: PathBuf,
+    pub index: Index,
+    pub reader: IndexReader,
+    pub fields: Fields,
+    pub meta: IndexMeta,
+    pub docs: Vec<DocEntry>,
+    words: OnceLock<TextAnalyzer>,
+}
+
+impl IndexHandle {
+    /// Open the live generation of the index in `dir`.
+    pub fn open(dir: &Path) -> Result<IndexHandle> {
+        // A concurrent build may swap generations between reading CURRENT and opening it.
+        let mut last = None;
+        for _ in 0..3 {
+            match Self::open_once(dir) {
+                Err(Error::Corrupt { reason, .. }) if reason.contains("vanished") => {
+                    last = Some(reason);
+                }
+                other => return other,
+            }
+        }
+        Err(Error::Corrupt {
+            path: dir.to_path_buf(),
+            reason: last.unwrap_or_default(),
+        })
+    }
+
+    fn open_once(dir: &Path) -> Result<IndexHandle> {
+        if !dir.exists() {
+            return Err(Error::NoIndex {
+                path: dir.to_path_buf(),
+            });
+        }
+        if !dir.is_dir() {
+            return Err(Error::NotAnIndex {
+                path: dir.to_path_buf(),
+                reason: "it is a file, not a directory".into(),
+            });
+        }
+        let Some(name) = store::current(dir)? else {
+            return Err(Error::NoIndex {
+                path: dir.to_path_buf(),
+            });
+        };
+        let generation = dir.join(&name);
+        if !generation.is_dir() {
+            return Err(Error::Corrupt {
+                path: dir.to_path_buf(),
+                reason: format!("generation {name} vanished"),
+            });
+        }
+        let version: serde_json::Value = meta::read_json(dir, &generation, meta::META_FILE)?;
+        let found = version["schema_version"].as_u64().unwrap_or(0) as u32;
+        if found != SCHEMA_VERSION {
+            return Err(Error::SchemaVersion {
+                path: dir.to_path_buf(),
+                found,
+                expected: SCHEMA_VERSION,
+            });
+        }
+        let meta: IndexMeta = meta::read_json(dir, &generation, meta::META_FILE)?;
+        let docs: Vec<DocEntry> = meta::read_json(dir, &generation, meta::DOCS_FILE)?;
+        let corrupt = |e: tantivy::TantivyError| Error::Corrupt {
+            path: dir.to_path_buf(),
+            reason: e.to_string(),
+        };
+        let index = Index::open_in_dir(&generation).map_err(corrupt)?;
+        register_tokenizers(&index, None);
+        let fields = schema::fields_of(&index.schema()).map_err(corrupt)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(corrupt)?;
+        Ok(IndexHandle {
+            dir: dir.to_path_buf(),
+            generation,
+            index,
+            reader,
+            fields,
+            meta,
+            docs,
+            words: OnceLock::new(),
+        })
+    }
+
+    /// A searcher over the generation.
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// The document with ordinal `ord` (the `doc` field).
+    pub fn doc(&self, ord: u64) -> Result<&DocEntry> {
+        self.docs.get(ord as usize).ok_or_else(|| Error::Corrupt {
+            path: self.dir.clone(),
+            reason: format!(
+                "passage refers to document {ord}, docs.json has {}",
+                self.docs.len()
+            ),
+        })
+    }
+
+    /// The word analyzer, with the dictionaries the index was built with. Loads jieba's
+    /// dictionary on first use (~0.2 s).
+    pub fn word_analyzer(&self) -> Result<TextAnalyzer> {
+        if let Some(a) = self.words.get() {
+            return Ok(a.clone());
+        }
+        let user_dict = std::fs::read_to_string(self.generation.join(meta::USER_DICT_FILE))
+            .map_err(|e| Error::Corrupt {
+                path: self.dir.clone(),
+                reason: format!("{}: {e}", meta::USER_DICT_FILE),
+            })?;
+        let analyzer = tokenize::words_analyzer(tokenize::load_jieba(&user_dict)?);
+        Ok(self.words.get_or_init(|| analyzer).clone())
+    }
+}

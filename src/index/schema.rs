@@ -1,0 +1,101 @@
+//! The index schema: one tantivy document per passage.
+//!
+//! | field      | kind                          | holds                                             |
+//! |------------|-------------------------------|---------------------------------------------------|
+//! | `text`     | stored                        | the passage's cleaned text, as shown              |
+//! | `words`    | indexed, jieba, freqs         | NFKC-lowercased text, for BM25 ranking             |
+//! | `exact`    | indexed, grams, positions     | matching form of the passage + a tail of the next  |
+//! | `path`     | raw string, indexed           | document path relative to the corpus root          |
+//! | `doc`      | u64 fast + stored             | document ordinal (into `docs.json`)                |
+//! | `line` `paragraph` `passage` `start` `end` | u64 fast + stored | where the passage sits    |
+//! | `mlen`     | u64 fast                      | length of the passage's own part of `exact`        |
+//! | `para_key` | u64 indexed + fast            | `doc << 32 | paragraph`, to fetch sibling passages  |
+
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+
+/// Version of the on-disk layout; an index with another version must be rebuilt.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Name under which the jieba word analyzer is registered.
+pub const WORDS_TOKENIZER: &str = "jiansuo_words";
+/// Name under which the character-gram tokenizer of the exact field is registered.
+pub const GRAMS_TOKENIZER: &str = "jiansuo_grams";
+
+/// Characters of the following text of the same paragraph indexed after each passage's own
+/// matching form, so that a phrase of up to `EXACT_TAIL_CHARS + 1` characters that starts in a
+/// passage and runs into the next one is found from the postings alone.
+pub const EXACT_TAIL_CHARS: usize = 31;
+
+/// Handles to every field of the schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    pub text: Field,
+    pub words: Field,
+    pub exact: Field,
+    pub path: Field,
+    pub doc: Field,
+    pub line: Field,
+    pub paragraph: Field,
+    pub passage: Field,
+    pub start: Field,
+    pub end: Field,
+    pub mlen: Field,
+    pub para_key: Field,
+}
+
+/// Build the schema and its field handles.
+pub fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let words = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(WORDS_TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let exact = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(GRAMS_TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions)
+            .set_fieldnorms(false),
+    );
+    let fields = Fields {
+        text: b.add_text_field("text", STORED),
+        words: b.add_text_field("words", words),
+        exact: b.add_text_field("exact", exact),
+        path: b.add_text_field("path", STRING),
+        doc: b.add_u64_field("doc", FAST | STORED | INDEXED),
+        line: b.add_u64_field("line", FAST | STORED),
+        paragraph: b.add_u64_field("paragraph", FAST | STORED),
+        passage: b.add_u64_field("passage", FAST | STORED),
+        start: b.add_u64_field("start", FAST | STORED),
+        end: b.add_u64_field("end", FAST | STORED),
+        mlen: b.add_u64_field("mlen", FAST),
+        para_key: b.add_u64_field("para_key", FAST | INDEXED),
+    };
+    (b.build(), fields)
+}
+
+/// Look the field handles up in an opened index's schema.
+pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
+    let f = |name: &str| schema.get_field(name);
+    Ok(Fields {
+        text: f("text")?,
+        words: f("words")?,
+        exact: f("exact")?,
+        path: f("path")?,
+        doc: f("doc")?,
+        line: f("line")?,
+        paragraph: f("paragraph")?,
+        passage: f("passage")?,
+        start: f("start")?,
+        end: f("end")?,
+        mlen: f("mlen")?,
+        para_key: f("para_key")?,
+    })
+}
+
+/// Key of a paragraph: document ordinal and paragraph ordinal in one number.
+pub fn para_key(doc: u64, paragraph: u32) -> u64 {
+    (doc << 32) | u64::from(paragraph)
+}

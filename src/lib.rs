@@ -1,0 +1,19 @@
+//! jiansuo (检索): full-text search for Chinese policy and political documents.
+//!
+//! The library follows the data: [`load`] → [`clean`] → [`passage`] → [`index`] → [`query`] →
+//! [`print`]. Every exact lookup compares [`matching`] forms. The binary (`src/main.rs`) only
+//! parses arguments and calls [`app::run`].
+#![doc(test(attr(deny(warnings))))]
+
+pub mod app;
+pub mod clean;
+pub mod cli;
+pub mod error;
+pub mod index;
+pub mod load;
+pub mod matching;
+pub mod passage;
+pub mod print;
+pub mod query;
+
+pub use error::{Error, Result};

@@ -1,0 +1,186 @@
+//! Load: find the documents of a corpus and decode them.
+//!
+//! [`walk`] lists the `.txt` and `.md` files under a corpus root (recursively, following
+//! symbolic links, skipping hidden entries, sorted by path); [`read`] reads one file and decodes
+//! it ([`decode`]). Problems with single files are returned as [`Skipped`] values, never as
+//! errors, so one bad file does not stop an index build.
+
+mod decode;
+
+pub use decode::{DecodeError, Decoded, decode};
+
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use crate::error::{Error, Result};
+
+/// File name extensions read as documents (compared case-insensitively).
+pub const EXTENSIONS: &[&str] = &["txt", "md"];
+
+/// A document file found under the corpus root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Path to open.
+    pub path: PathBuf,
+    /// Path relative to the corpus root, with `/` separators: the document's name everywhere.
+    pub rel: String,
+    pub size: u64,
+    /// Modification time in nanoseconds since the Unix epoch (0 when unknown).
+    pub mtime_ns: i64,
+}
+
+/// A file that was passed over, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+/// The result of walking a corpus.
+#[derive(Debug, Default)]
+pub struct Walk {
+    pub files: Vec<SourceFile>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// A decoded document file.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub file: SourceFile,
+    pub decoded: Decoded,
+    /// BLAKE3 hash of the file's bytes, hex.
+    pub hash: String,
+}
+
+/// List the document files under `root`.
+pub fn walk(root: &Path) -> Result<Walk> {
+    let meta = std::fs::metadata(root).map_err(|e| Error::Corpus {
+        path: root.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    if !meta.is_dir() {
+        return Err(Error::Corpus {
+            path: root.to_path_buf(),
+            reason: "not a directory".into(),
+        });
+    }
+    let mut out = Walk::default();
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map_or_else(|| root.display().to_string(), display_path);
+                out.skipped.push(Skipped {
+                    path,
+                    reason: io_reason(&e),
+                });
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() || !has_document_extension(entry.path()) {
+            continue;
+        }
+        let rel_path = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let Some(rel) = rel_string(rel_path) else {
+            out.skipped.push(Skipped {
+                path: display_path(entry.path()),
+                reason: "file name is not valid UTF-8; rename the file".into(),
+            });
+            continue;
+        };
+        match entry.metadata() {
+            Ok(meta) => out.files.push(SourceFile {
+                path: entry.path().to_path_buf(),
+                rel,
+                size: meta.len(),
+                mtime_ns: meta
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos() as i64),
+            }),
+            Err(e) => out.skipped.push(Skipped {
+                path: rel,
+                reason: io_reason(&e),
+            }),
+        }
+    }
+    Ok(out)
+}
+
+/// Read and decode one document file.
+pub fn read(file: &SourceFile) -> std::result::Result<Loaded, Skipped> {
+    let skipped = |reason: String| Skipped {
+        path: file.rel.clone(),
+        reason,
+    };
+    let bytes = std::fs::read(&file.path).map_err(|e| skipped(e.to_string()))?;
+    let decoded = decode(&bytes).map_err(|e| skipped(e.to_string()))?;
+    Ok(Loaded {
+        file: file.clone(),
+        decoded,
+        hash: blake3::hash(&bytes).to_hex().to_string(),
+    })
+}
+
+fn has_document_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+fn rel_string(rel: &Path) -> Option<String> {
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    parts.map(|p| p.join("/"))
+}
+
+fn display_path(path: &Path) -> String {
+    path.display().to_string()
+}
+
+fn io_reason(e: &dyn std::fmt::Display) -> String {
+    e.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walks_documents_only_sorted_and_relative() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("b/c")).unwrap();
+        std::fs::create_dir_all(root.join(".hidden")).unwrap();
+        for name in [
+            "z.txt",
+            "a.MD",
+            "b/c/d.txt",
+            "notes.tsv",
+            ".hidden/x.txt",
+            ".y.txt",
+        ] {
+            std::fs::write(root.join(name), "文本").unwrap();
+        }
+        let walk = walk(root).unwrap();
+        let rels: Vec<_> = walk.files.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(rels, vec!["a.MD", "b/c/d.txt", "z.txt"]);
+        assert!(walk.skipped.is_empty());
+    }
+
+    #[test]
+    fn missing_root_is_an_error() {
+        let err = walk(Path::new("/nonexistent/jiansuo/corpus")).unwrap_err();
+        assert!(
+            err.to_string().contains("/nonexistent/jiansuo/corpus"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,213 @@
+//! Matching form: the normalised text every exact lookup compares.
+//!
+//! The matching form of a text is: NFKC, then lowercase, then every character whose Unicode
+//! general category is punctuation (P*), separator (Z*) or other (C*: control, format,
+//! unassigned, private use, surrogate) dropped. It comes with an offset map: for every character
+//! of the matching form, the character span in the source text it came from, so that a match in
+//! the matching form can be highlighted in the original (cleaned) text.
+//!
+//! | source            | matching form     |
+//! |-------------------|-------------------|
+//! | `没有调查，就没有` | `没有调查就没有`   |
+//! | `２０２５年 5G`     | `2025年5g`         |
+//!
+//! ```
+//! use jiansuo::matching::MatchingForm;
+//! let m = MatchingForm::new("没有调查，就没有");
+//! assert_eq!(m.as_string(), "没有调查就没有");
+//! // "就没有" is matching chars 4..7, which come from source chars 5..8.
+//! assert_eq!(m.source_span(4, 7), (5, 8));
+//! ```
+
+use unicode_general_category::{GeneralCategory, get_general_category};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::canonical_combining_class;
+
+/// The matching form of one text, with its offset map back to the source text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MatchingForm {
+    /// The characters of the matching form.
+    pub chars: Vec<char>,
+    /// For each character of the matching form, the source character span `[start, end)` it
+    /// came from. Spans never decrease; several matching characters may share one span
+    /// (NFKC expansions such as `㍻` → `平成`).
+    pub spans: Vec<(u32, u32)>,
+}
+
+impl MatchingForm {
+    /// Compute the matching form of `text` and its offset map.
+    pub fn new(text: &str) -> MatchingForm {
+        let mut out = MatchingForm::default();
+        for_each_matching_char(text, |c, start, end| {
+            out.chars.push(c);
+            out.spans.push((start as u32, end as u32));
+        });
+        out
+    }
+
+    /// Number of characters in the matching form.
+    pub fn len(&self) -> usize {
+        self.chars.len()
+    }
+
+    /// True when the text has no character that survives normalisation.
+    pub fn is_empty(&self) -> bool {
+        self.chars.is_empty()
+    }
+
+    /// The matching form as a string.
+    pub fn as_string(&self) -> String {
+        self.chars.iter().collect()
+    }
+
+    /// Map the matching-form span `[start, end)` (non-empty) back to a source character span.
+    pub fn source_span(&self, start: usize, end: usize) -> (usize, usize) {
+        debug_assert!(start < end && end <= self.chars.len());
+        (self.spans[start].0 as usize, self.spans[end - 1].1 as usize)
+    }
+
+    /// Index of the first matching character whose source span starts at or after `src`.
+    pub fn first_at_or_after(&self, src: usize) -> usize {
+        self.spans.partition_point(|&(s, _)| (s as usize) < src)
+    }
+}
+
+/// The matching form of `text` as a string, without the offset map.
+pub fn matching_string(text: &str) -> String {
+    let mut s = String::with_capacity(text.len());
+    for_each_matching_char(text, |c, _, _| s.push(c));
+    s
+}
+
+/// True for characters dropped from the matching form: P*, Z* and C* categories.
+pub fn is_dropped(c: char) -> bool {
+    use GeneralCategory::*;
+    matches!(
+        get_general_category(c),
+        ConnectorPunctuation
+            | DashPunctuation
+            | OpenPunctuation
+            | ClosePunctuation
+            | InitialPunctuation
+            | FinalPunctuation
+            | OtherPunctuation
+            | SpaceSeparator
+            | LineSeparator
+            | ParagraphSeparator
+            | Control
+            | Format
+            | Unassigned
+            | PrivateUse
+            | Surrogate
+    )
+}
+
+/// Call `emit(char, src_start, src_end)` for each character of the matching form of `text`,
+/// in order, with the source character span it came from.
+///
+/// Characters are normalised in groups of a starter and its combining marks, so that NFKC
+/// composition (`e` + U+0301 → `é`) happens, and every output character of a group maps to the
+/// whole group.
+fn for_each_matching_char(text: &str, mut emit: impl FnMut(char, usize, usize)) {
+    let mut group = String::new();
+    let mut group_start = 0usize;
+    for (pos, c) in text.chars().enumerate() {
+        if canonical_combining_class(c) != 0 && !group.is_empty() {
+            group.push(c);
+            continue;
+        }
+        flush_group(&mut group, group_start, pos, &mut emit);
+        if is_plain_han(c) {
+            // Fast path: CJK unified ideographs are their own matching form.
+            emit(c, pos, pos + 1);
+        } else {
+            group_start = pos;
+            group.push(c);
+        }
+    }
+    let end = group_start + group.chars().count();
+    flush_group(&mut group, group_start, end, &mut emit);
+}
+
+fn flush_group(
+    group: &mut String,
+    start: usize,
+    end: usize,
+    emit: &mut impl FnMut(char, usize, usize),
+) {
+    if group.is_empty() {
+        return;
+    }
+    for n in group.nfkc() {
+        for l in n.to_lowercase() {
+            if !is_dropped(l) {
+                emit(l, start, end);
+            }
+        }
+    }
+    group.clear();
+}
+
+/// CJK unified ideographs (basic block) that NFKC and lowercase leave alone and no combining
+/// mark follows in practice.
+fn is_plain_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table() {
+        let cases = [
+            ("没有调查，就没有发言权", "没有调查就没有发言权"),
+            (
+                "“调查研究是谋事之基、成事之道。”",
+                "调查研究是谋事之基成事之道",
+            ),
+            ("２０２５年", "2025年"),
+            ("5G网络 ABC", "5g网络abc"),
+            ("统-起来", "统起来"),
+            ("《人民日报》", "人民日报"),
+            ("\u{3000}\u{3000}正文", "正文"),
+            ("a\u{202e}b\u{0007}c", "abc"),
+            ("㍻", "平成"),
+            ("e\u{301}", "é"),
+            ("ＡＢＣ", "abc"),
+            ("…！？；", ""),
+            ("1+1=2", "1+1=2"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(matching_string(input), want, "matching_string({input:?})");
+            assert_eq!(
+                MatchingForm::new(input).as_string(),
+                want,
+                "MatchingForm::new({input:?})"
+            );
+        }
+    }
+
+    #[test]
+    fn offset_map_points_into_source() {
+        let src = "习近平总书记强调，“调查研究是谋事之基、成事之道。”";
+        let m = MatchingForm::new(src);
+        let chars: Vec<char> = src.chars().collect();
+        let needle: Vec<char> = "谋事之基成事".chars().collect();
+        let at = m
+            .chars
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .unwrap();
+        let (s, e) = m.source_span(at, at + needle.len());
+        assert_eq!(chars[s..e].iter().collect::<String>(), "谋事之基、成事");
+    }
+
+    #[test]
+    fn expansion_shares_span() {
+        let m = MatchingForm::new("x㍻y");
+        assert_eq!(m.as_string(), "x平成y");
+        assert_eq!(m.spans, vec![(0, 1), (1, 2), (1, 2), (2, 3)]);
+        assert_eq!(m.first_at_or_after(2), 3);
+    }
+}

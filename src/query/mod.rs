@@ -1,0 +1,65 @@
+//! Query: turn what the user typed into tantivy queries and collect hits.
+//!
+//! * [`search()`]: BM25 over the `words` field (jieba tokens of the query, OR-ed).
+//!
+//! A user's text is never parsed as query syntax: `" : ( ) AND -` are just characters.
+
+mod highlight;
+mod search;
+
+pub use highlight::highlight_spans;
+pub use search::{SearchHit, SearchResults, search};
+
+use tantivy::schema::Value;
+use tantivy::{DocAddress, Searcher, TantivyDocument};
+
+use crate::error::{Error, Result};
+use crate::index::IndexHandle;
+
+/// A passage as stored in the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPassage {
+    /// Document ordinal.
+    pub doc: u64,
+    /// Document path relative to the corpus root.
+    pub path: String,
+    pub title: String,
+    pub line: u32,
+    pub paragraph: u32,
+    pub passage: u32,
+    /// Character span of the passage in its line.
+    pub start: u32,
+    pub end: u32,
+    pub text: String,
+}
+
+/// Read a passage's stored fields.
+pub fn stored_passage(
+    handle: &IndexHandle,
+    searcher: &Searcher,
+    addr: DocAddress,
+) -> Result<StoredPassage> {
+    let d: TantivyDocument = searcher.doc(addr)?;
+    let f = &handle.fields;
+    let num = |field| d.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
+    let doc = num(f.doc);
+    let entry = handle.doc(doc)?;
+    let text = d
+        .get_first(f.text)
+        .and_then(|v| v.as_str())
+        .ok_or_else(|| Error::Corrupt {
+            path: handle.dir.clone(),
+            reason: format!("passage {addr:?} has no stored text"),
+        })?;
+    Ok(StoredPassage {
+        doc,
+        path: entry.path.clone(),
+        title: entry.title.clone(),
+        line: num(f.line) as u32,
+        paragraph: num(f.paragraph) as u32,
+        passage: num(f.passage) as u32,
+        start: num(f.start) as u32,
+        end: num(f.end) as u32,
+        text: text.to_owned(),
+    })
+}
