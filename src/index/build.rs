@@ -3,9 +3,10 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use tantivy::{Index, IndexWriter, TantivyDocument, doc};
+use tantivy::store::{Compressor, ZstdCompressor};
+use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument, doc};
 
-use super::meta::{self, BuildStats, DocEntry, IndexMeta, SkippedFile};
+use super::meta::{self, BuildStats, DocEntry, FileEntry, IndexMeta, SkippedFile};
 use super::schema::{self, EXACT_TAIL_CHARS, Fields, SCHEMA_VERSION};
 use super::{store, tokenize};
 use crate::error::{Error, Result};
@@ -13,6 +14,9 @@ use crate::load::{self, SourceFile};
 use crate::matching::MatchingForm;
 use crate::passage::{self, PassageSpan};
 use crate::{clean, index};
+
+/// zstd level of the document store (stored passage text).
+const DOCSTORE_ZSTD_LEVEL: i32 = 3;
 
 /// How to build.
 #[derive(Debug, Clone)]
@@ -73,6 +77,29 @@ pub struct PreparedPassage {
     pub exact: String,
     /// Characters of `exact` that belong to the passage itself.
     pub mlen: u32,
+}
+
+impl PreparedPassage {
+    /// Text of the `exact` field: own matching form, [`tokenize::TAIL_MARK`], tail.
+    pub fn exact_field_text(&self) -> String {
+        let own = self.own_exact();
+        let tail = &self.exact[own.len()..];
+        if tail.is_empty() {
+            own.to_owned()
+        } else {
+            format!("{own}{}{tail}", tokenize::TAIL_MARK)
+        }
+    }
+
+    /// The passage's own matching form (`exact` without the tail).
+    pub fn own_exact(&self) -> &str {
+        let end = self
+            .exact
+            .char_indices()
+            .nth(self.mlen as usize)
+            .map_or(self.exact.len(), |(i, _)| i);
+        &self.exact[..end]
+    }
 }
 
 /// A cleaned document cut into passages.
@@ -156,7 +183,16 @@ fn write_generation(
     started: Instant,
 ) -> Result<BuildReport> {
     let (schema, fields) = schema::schema();
-    let index = Index::create_in_dir(gen_dir, schema)?;
+    let settings = IndexSettings {
+        docstore_compression: Compressor::Zstd(ZstdCompressor {
+            compression_level: Some(DOCSTORE_ZSTD_LEVEL),
+        }),
+        ..IndexSettings::default()
+    };
+    let index = Index::builder()
+        .schema(schema)
+        .settings(settings)
+        .create_in_dir(gen_dir)?;
     index::register_tokenizers(&index, Some(tokenize::load_jieba(user_dict)?));
     let mut writer: IndexWriter = index.writer_with_num_threads(opts.threads, opts.heap_bytes)?;
 
@@ -177,6 +213,7 @@ fn write_generation(
         ..BuildStats::default()
     };
     let mut docs: Vec<DocEntry> = Vec::new();
+    let mut files: Vec<FileEntry> = Vec::new();
     for file in &walk.files {
         match load::read(file) {
             Ok(loaded) => {
@@ -192,7 +229,20 @@ fn write_generation(
                     stats.passages += prepared.passages.len() as u64;
                     stats.chars += prepared.chars;
                     stats.bytes += file.size;
-                    docs.push(doc_entry(file, &loaded, &prepared));
+                    docs.push(DocEntry {
+                        path: file.rel.clone(),
+                        title: prepared.title.clone(),
+                        paragraphs: prepared.paragraphs,
+                        passages: prepared.passages.len() as u32,
+                        chars: prepared.chars,
+                    });
+                    files.push(FileEntry {
+                        path: file.rel.clone(),
+                        encoding: loaded.decoded.encoding.to_owned(),
+                        size: file.size,
+                        mtime_ns: file.mtime_ns,
+                        hash: loaded.hash,
+                    });
                 }
             }
             Err(s) => skip(s.path, s.reason),
@@ -212,6 +262,7 @@ fn write_generation(
     stats.mb_per_s = stats.bytes as f64 / 1e6 / stats.seconds.max(1e-9);
 
     meta::write_json(gen_dir, meta::DOCS_FILE, &docs)?;
+    meta::write_json(gen_dir, meta::FILES_FILE, &files)?;
     meta::write_file(gen_dir, meta::USER_DICT_FILE, user_dict.as_bytes())?;
     stats.index_bytes = store::dir_size(gen_dir);
     let corpus_root = std::fs::canonicalize(corpus).unwrap_or_else(|_| corpus.to_path_buf());
@@ -243,7 +294,8 @@ fn add_passages(
         let d: TantivyDocument = doc!(
             f.text => p.text.as_str(),
             f.words => tokenize::normalize_words(&p.text),
-            f.exact => p.exact.as_str(),
+            f.chars => p.own_exact(),
+            f.exact => p.exact_field_text(),
             f.path => file.rel.as_str(),
             f.doc => ord,
             f.line => u64::from(p.span.line),
@@ -257,20 +309,6 @@ fn add_passages(
         writer.add_document(d).map_err(Error::from)?;
     }
     Ok(())
-}
-
-fn doc_entry(file: &SourceFile, loaded: &load::Loaded, prepared: &PreparedDoc) -> DocEntry {
-    DocEntry {
-        path: file.rel.clone(),
-        title: prepared.title.clone(),
-        encoding: loaded.decoded.encoding.to_owned(),
-        size: file.size,
-        mtime_ns: file.mtime_ns,
-        hash: loaded.hash.clone(),
-        paragraphs: prepared.paragraphs,
-        passages: prepared.passages.len() as u32,
-        chars: prepared.chars,
-    }
 }
 
 /// Hash identifying the dictionaries an index was built with.
@@ -311,5 +349,77 @@ mod tests {
             (201, 402, 200)
         );
         assert_eq!(third.exact, "乙".repeat(200));
+    }
+}
+
+#[cfg(test)]
+mod props {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn document() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "调查研究",
+            "是谋事之基",
+            "。",
+            "！",
+            "？",
+            "；",
+            "…",
+            "”",
+            "，",
+            "\n",
+            "\n\n",
+            " ",
+            "\u{3000}",
+            "5G",
+            "２０２５",
+            "“",
+            "##paidbegin##",
+            "\r\n",
+        ]);
+        prop::collection::vec(pieces, 0..400).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn passages_tile_paragraphs_and_exact_text_is_consistent(raw in document()) {
+            let cleaned = clean::clean(&raw);
+            let prepared = prepare(&cleaned);
+            let lines: Vec<&str> = cleaned.split('\n').collect();
+            let mut by_line: std::collections::BTreeMap<u32, Vec<&PreparedPassage>> = Default::default();
+            for p in &prepared.passages {
+                by_line.entry(p.span.line).or_default().push(p);
+            }
+            prop_assert_eq!(by_line.len() as u32, prepared.paragraphs);
+            for (line, ps) in by_line {
+                let text = lines[line as usize - 1];
+                let chars: Vec<char> = text.chars().collect();
+                prop_assert_eq!(ps[0].span.start, 0);
+                prop_assert_eq!(ps.last().unwrap().span.end as usize, chars.len());
+                let mut own = String::new();
+                for (i, p) in ps.iter().enumerate() {
+                    let span: String = chars[p.span.start as usize..p.span.end as usize].iter().collect();
+                    prop_assert_eq!(&span, &p.text);
+                    if i + 1 < ps.len() {
+                        prop_assert_eq!(p.span.end, ps[i + 1].span.start);
+                    }
+                    prop_assert!(p.exact.starts_with(p.own_exact()));
+                    own.push_str(p.own_exact());
+                }
+                // The own parts concatenate to the paragraph's matching form, and each tail is
+                // the text that follows.
+                let whole = crate::matching::matching_string(text);
+                prop_assert_eq!(&own, &whole);
+                let mut at = 0;
+                for p in &ps {
+                    let rest: String = whole.chars().skip(at).take(p.mlen as usize + EXACT_TAIL_CHARS).collect();
+                    prop_assert_eq!(&p.exact, &rest);
+                    at += p.mlen as usize;
+                }
+            }
+        }
     }
 }

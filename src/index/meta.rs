@@ -3,7 +3,9 @@
 //! * `jiansuo.json` ([`IndexMeta`]): schema version, corpus root, user-dictionary hash, build
 //!   figures and skipped files;
 //! * `docs.json` (`Vec<DocEntry>`): one entry per document, indexed by the `doc` field: path,
-//!   title, encoding, size, mtime and content hash;
+//!   title and counts (what queries need);
+//! * `files.json` (`Vec<FileEntry>`): the same documents' encoding, size, mtime and content
+//!   hash (what an update needs);
 //! * `user-dict.txt`: the user dictionary the index was built with (queries load the same one).
 
 use std::path::Path;
@@ -14,6 +16,7 @@ use crate::error::{Error, Result};
 
 pub const META_FILE: &str = "jiansuo.json";
 pub const DOCS_FILE: &str = "docs.json";
+pub const FILES_FILE: &str = "files.json";
 pub const USER_DICT_FILE: &str = "user-dict.txt";
 
 /// What an index records about itself.
@@ -64,14 +67,21 @@ pub struct DocEntry {
     /// Path relative to the corpus root, `/`-separated.
     pub path: String,
     pub title: String,
+    pub paragraphs: u32,
+    pub passages: u32,
+    pub chars: u64,
+}
+
+/// The source file of one indexed document.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FileEntry {
+    /// Path relative to the corpus root, `/`-separated.
+    pub path: String,
     pub encoding: String,
     pub size: u64,
     pub mtime_ns: i64,
     /// BLAKE3 of the file's bytes, hex.
     pub hash: String,
-    pub paragraphs: u32,
-    pub passages: u32,
-    pub chars: u64,
 }
 
 /// Write `value` as JSON to `dir/name`, durably.

@@ -14,7 +14,7 @@ pub use build::{
     BuildObserver, BuildOptions, BuildReport, PreparedDoc, PreparedPassage, Quiet, build,
     dict_hash, prepare,
 };
-pub use meta::{BuildStats, DocEntry, IndexMeta, SkippedFile};
+pub use meta::{BuildStats, DocEntry, FileEntry, IndexMeta, SkippedFile};
 pub use schema::{EXACT_TAIL_CHARS, Fields, SCHEMA_VERSION, para_key};
 
 use std::path::{Path, PathBuf};
@@ -28,13 +28,11 @@ use crate::error::{Error, Result};
 
 /// Register jiansuo's tokenizers on an index; the word analyzer only when jieba is given.
 pub fn register_tokenizers(index: &Index, jieba: Option<Jieba>) {
-    index
-        .tokenizers()
-        .register(schema::GRAMS_TOKENIZER, tokenize::GramTokenizer);
+    let tokenizers = index.tokenizers();
+    tokenizers.register(schema::UNIGRAMS_TOKENIZER, tokenize::GramTokenizer { n: 1 });
+    tokenizers.register(schema::BIGRAMS_TOKENIZER, tokenize::GramTokenizer { n: 2 });
     if let Some(jieba) = jieba {
-        index
-            .tokenizers()
-            .register(schema::WORDS_TOKENIZER, tokenize::words_analyzer(jieba));
+        tokenizers.register(schema::WORDS_TOKENIZER, tokenize::words_analyzer(jieba));
     }
 }
 

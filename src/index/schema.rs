@@ -4,7 +4,8 @@
 //! |------------|-------------------------------|---------------------------------------------------|
 //! | `text`     | stored                        | the passage's cleaned text, as shown              |
 //! | `words`    | indexed, jieba, freqs         | NFKC-lowercased text, for BM25 ranking             |
-//! | `exact`    | indexed, grams, positions     | matching form of the passage + a tail of the next  |
+//! | `chars`    | indexed, unigrams, freqs      | matching form of the passage                       |
+//! | `exact`    | indexed, bigrams, positions   | matching form of the passage + a marked tail       |
 //! | `path`     | raw string, indexed           | document path relative to the corpus root          |
 //! | `doc`      | u64 fast + stored             | document ordinal (into `docs.json`)                |
 //! | `line` `paragraph` `passage` `start` `end` | u64 fast + stored | where the passage sits    |
@@ -20,8 +21,10 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// Name under which the jieba word analyzer is registered.
 pub const WORDS_TOKENIZER: &str = "jiansuo_words";
-/// Name under which the character-gram tokenizer of the exact field is registered.
-pub const GRAMS_TOKENIZER: &str = "jiansuo_grams";
+/// Name under which the unigram tokenizer of the `chars` field is registered.
+pub const UNIGRAMS_TOKENIZER: &str = "jiansuo_unigrams";
+/// Name under which the bigram tokenizer of the `exact` field is registered.
+pub const BIGRAMS_TOKENIZER: &str = "jiansuo_bigrams";
 
 /// Characters of the following text of the same paragraph indexed after each passage's own
 /// matching form, so that a phrase of up to `EXACT_TAIL_CHARS + 1` characters that starts in a
@@ -33,6 +36,7 @@ pub const EXACT_TAIL_CHARS: usize = 31;
 pub struct Fields {
     pub text: Field,
     pub words: Field,
+    pub chars: Field,
     pub exact: Field,
     pub path: Field,
     pub doc: Field,
@@ -53,15 +57,22 @@ pub fn schema() -> (Schema, Fields) {
             .set_tokenizer(WORDS_TOKENIZER)
             .set_index_option(IndexRecordOption::WithFreqs),
     );
+    let chars = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(UNIGRAMS_TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqs)
+            .set_fieldnorms(false),
+    );
     let exact = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
-            .set_tokenizer(GRAMS_TOKENIZER)
+            .set_tokenizer(BIGRAMS_TOKENIZER)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions)
             .set_fieldnorms(false),
     );
     let fields = Fields {
         text: b.add_text_field("text", STORED),
         words: b.add_text_field("words", words),
+        chars: b.add_text_field("chars", chars),
         exact: b.add_text_field("exact", exact),
         path: b.add_text_field("path", STRING),
         doc: b.add_u64_field("doc", FAST | STORED | INDEXED),
@@ -82,6 +93,7 @@ pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
     Ok(Fields {
         text: f("text")?,
         words: f("words")?,
+        chars: f("chars")?,
         exact: f("exact")?,
         path: f("path")?,
         doc: f("doc")?,

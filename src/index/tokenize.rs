@@ -1,14 +1,15 @@
 //! Tokenizers of the two indexed fields.
 //!
-//! * `exact` ([`GramTokenizer`]): for the text it is given (a matching form), every character
-//!   as a unigram and every pair of adjacent characters as a bigram, both at the position of
-//!   their first character. A phrase query of bigrams (or a unigram term) is then an exact
-//!   substring test:
+//! * `chars` and `exact` ([`GramTokenizer`]): for the text they are given (a
+//!   matching form), every character (`chars`) or every pair of adjacent characters (`exact`)
+//!   at the position of its first character. A phrase of bigrams at consecutive positions is
+//!   then an exact substring test, and a unigram's frequency counts a single character. In
+//!   `exact`, bigrams that reach past the passage into the indexed tail carry [`TAIL_MARK`]:
 //!
-//!   | text `调查研究` | position 0 | position 1 | position 2 | position 3 |
-//!   |----------------|------------|------------|------------|------------|
-//!   | unigrams       | 调         | 查         | 研         | 究         |
-//!   | bigrams        | 调查       | 查研       | 研究       |            |
+//!   | text `调查研究`   | position 0 | position 1 | position 2 | position 3 |
+//!   |------------------|------------|------------|------------|------------|
+//!   | `chars` (n = 1)  | 调         | 查         | 研         | 究         |
+//!   | `exact` (n = 2)  | 调查       | 查研       | 研究       |            |
 //!
 //! * `words` ([`words_analyzer`]): jieba in search mode (tantivy-jieba) with the built-in
 //!   domain dictionary and an optional user dictionary, keeping tokens that contain a letter or
@@ -26,19 +27,32 @@ use crate::error::{Error, Result};
 /// The domain dictionary shipped with jiansuo: terms of policy texts that jieba cuts badly.
 pub const BUILTIN_USER_DICT: &str = include_str!("../user_dict.txt");
 
-/// Unigram + bigram tokenizer for the exact field.
-#[derive(Clone, Default)]
-pub struct GramTokenizer;
+/// First character of the `exact` terms of bigrams that are not wholly inside the passage
+/// (they reach into, or lie in, the tail of following text). It never occurs in a matching
+/// form; in the text given to [`GramTokenizer`] it marks where the passage ends.
+pub const TAIL_MARK: char = '\u{1}';
+
+/// Character n-gram tokenizer: every run of `n` adjacent characters, at the position of its
+/// first character (unigrams for the `chars` field, bigrams for the `exact` field).
+///
+/// The input may contain one [`TAIL_MARK`] where the passage ends and its tail begins: the
+/// mark takes no position, and grams not wholly before it are emitted with the mark in front.
+/// A phrase of unmarked bigrams therefore matches only inside the passage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GramTokenizer {
+    pub n: usize,
+}
 
 /// Token stream of [`GramTokenizer`].
 pub struct GramStream<'a> {
     text: &'a str,
-    /// Byte offset of each character, and the text length at the end.
-    offsets: Vec<usize>,
-    /// Next character position.
+    n: usize,
+    /// Byte range of each character (the tail mark left out).
+    chars: Vec<(usize, usize)>,
+    /// Characters before the tail mark.
+    own: usize,
+    /// Position of the next gram.
     pos: usize,
-    /// Whether the unigram at `pos` was emitted and the bigram comes next.
-    bigram_next: bool,
     token: Token,
 }
 
@@ -46,13 +60,21 @@ impl Tokenizer for GramTokenizer {
     type TokenStream<'a> = GramStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> GramStream<'a> {
-        let mut offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
-        offsets.push(text.len());
+        let mut chars = Vec::with_capacity(text.len() / 3 + 1);
+        let mut own = None;
+        for (i, c) in text.char_indices() {
+            if c == TAIL_MARK {
+                own.get_or_insert(chars.len());
+            } else {
+                chars.push((i, i + c.len_utf8()));
+            }
+        }
         GramStream {
             text,
-            offsets,
+            n: self.n.max(1),
+            own: own.unwrap_or(chars.len()),
+            chars,
             pos: 0,
-            bigram_next: false,
             token: Token::default(),
         }
     }
@@ -60,22 +82,24 @@ impl Tokenizer for GramTokenizer {
 
 impl TokenStream for GramStream<'_> {
     fn advance(&mut self) -> bool {
-        let n = self.offsets.len() - 1;
-        if self.bigram_next {
-            self.bigram_next = false;
-            if self.pos + 1 < n {
-                self.set_token(self.pos, 2);
-                self.pos += 1;
-                return true;
-            }
-            self.pos += 1;
+        let (pos, n) = (self.pos, self.n);
+        if pos + n > self.chars.len() {
+            return false;
         }
-        if self.pos < n {
-            self.set_token(self.pos, 1);
-            self.bigram_next = true;
-            return true;
+        let text = &mut self.token.text;
+        text.clear();
+        if pos + n > self.own {
+            text.push(TAIL_MARK);
         }
-        false
+        for &(from, to) in &self.chars[pos..pos + n] {
+            text.push_str(&self.text[from..to]);
+        }
+        self.token.offset_from = self.chars[pos].0;
+        self.token.offset_to = self.chars[pos + n - 1].1;
+        self.token.position = pos;
+        self.token.position_length = n;
+        self.pos += 1;
+        true
     }
 
     fn token(&self) -> &Token {
@@ -84,19 +108,6 @@ impl TokenStream for GramStream<'_> {
 
     fn token_mut(&mut self) -> &mut Token {
         &mut self.token
-    }
-}
-
-impl GramStream<'_> {
-    fn set_token(&mut self, pos: usize, len: usize) {
-        let from = self.offsets[pos];
-        let to = self.offsets[pos + len];
-        self.token.text.clear();
-        self.token.text.push_str(&self.text[from..to]);
-        self.token.offset_from = from;
-        self.token.offset_to = to;
-        self.token.position = pos;
-        self.token.position_length = len;
     }
 }
 
@@ -129,8 +140,11 @@ pub fn read_user_dict(path: &Path) -> Result<String> {
     Ok(text)
 }
 
-/// Parse dictionary lines into `(word, frequency, tag)`; the error names the line.
-fn parse_dict(text: &str) -> std::result::Result<Vec<(&str, Option<usize>, Option<&str>)>, String> {
+/// One dictionary line: word, frequency, part-of-speech tag.
+type DictEntry<'a> = (&'a str, Option<usize>, Option<&'a str>);
+
+/// Parse dictionary lines; the error names the line.
+fn parse_dict(text: &str) -> std::result::Result<Vec<DictEntry<'_>>, String> {
     let mut entries = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -227,12 +241,16 @@ impl<S: TokenStream> TokenStream for WordOnlyStream<S> {
 mod tests {
     use super::*;
 
-    fn grams(text: &str) -> Vec<(String, usize)> {
-        let mut t = GramTokenizer;
+    fn grams(n: usize, text: &str) -> Vec<(String, usize)> {
+        let mut t = GramTokenizer { n };
         let mut s = t.token_stream(text);
         let mut out = Vec::new();
         while let Some(tok) = s.next() {
-            assert_eq!(&text[tok.offset_from..tok.offset_to], tok.text);
+            let plain: String = text[tok.offset_from..tok.offset_to]
+                .chars()
+                .filter(|&c| c != TAIL_MARK)
+                .collect();
+            assert_eq!(plain, tok.text.trim_start_matches(TAIL_MARK));
             out.push((tok.text.clone(), tok.position));
         }
         out
@@ -243,16 +261,25 @@ mod tests {
         let g = |v: &[(&str, usize)]| -> Vec<(String, usize)> {
             v.iter().map(|(s, p)| (s.to_string(), *p)).collect()
         };
-        assert_eq!(grams(""), g(&[]));
-        assert_eq!(grams("调"), g(&[("调", 0)]));
+        assert_eq!(grams(1, ""), g(&[]));
+        assert_eq!(grams(1, "调"), g(&[("调", 0)]));
+        assert_eq!(grams(2, "调"), g(&[]));
+        assert_eq!(grams(1, "调查研"), g(&[("调", 0), ("查", 1), ("研", 2)]));
+        assert_eq!(grams(2, "a5g"), g(&[("a5", 0), ("5g", 1)]));
+    }
+
+    #[test]
+    fn bigrams_after_the_tail_mark_are_marked() {
+        let g = |v: &[(&str, usize)]| -> Vec<(String, usize)> {
+            v.iter().map(|(s, p)| (s.to_string(), *p)).collect()
+        };
         assert_eq!(
-            grams("调查研"),
-            g(&[("调", 0), ("调查", 0), ("查", 1), ("查研", 1), ("研", 2)])
+            grams(2, "调查研\u{1}究是"),
+            g(&[("调查", 0), ("查研", 1), ("\u{1}研究", 2), ("\u{1}究是", 3)])
         );
-        assert_eq!(
-            grams("a5g"),
-            g(&[("a", 0), ("a5", 0), ("5", 1), ("5g", 1), ("g", 2)])
-        );
+        assert_eq!(grams(2, "调\u{1}"), g(&[]));
+        assert_eq!(grams(2, "\u{1}调查"), g(&[("\u{1}调查", 0)]));
+        assert_eq!(grams(1, "调查"), g(&[("调", 0), ("查", 1)]));
     }
 
     #[test]

