@@ -7,11 +7,12 @@ use std::path::Path;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::{Cli, ColorWhen, Command, IndexArgs, SearchArgs};
+use crate::cli::{Cli, ColorWhen, Command, IndexArgs, PhraseArgs, SearchArgs, SortArg};
 use crate::error::Error;
 use crate::index::{self, BuildObserver, BuildOptions, BuildReport, IndexHandle, SkippedFile};
-use crate::print::{self, Style};
-use crate::query;
+use crate::matching::matching_string;
+use crate::print::{self, PhraseSummary, Style};
+use crate::query::{self, SortOrder};
 
 /// How a command ended, when it did not fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match &cli.command {
         Command::Index(args) => run_index(&cli, args),
         Command::Search(args) => run_search(&cli, args, style),
+        Command::Phrase(args) => run_phrase(&cli, args, style),
     }
 }
 
@@ -205,4 +207,112 @@ fn run_search(cli: &Cli, args: &SearchArgs, style: Style) -> anyhow::Result<Outc
     } else {
         Outcome::Hits
     })
+}
+
+fn run_phrase(cli: &Cli, args: &PhraseArgs, style: Style) -> anyhow::Result<Outcome> {
+    let phrase = args.phrase.join(" ");
+    let needle: Vec<char> = matching_string(&phrase).chars().collect();
+    if needle.is_empty() {
+        return Err(Error::Query(format!(
+            "the phrase {phrase:?} has nothing to match: only letters, digits and CJK characters \
+             count (punctuation and spaces are ignored); e.g. `jiansuo phrase 调查研究`"
+        ))
+        .into());
+    }
+    let handle = open_or_build(cli)?;
+    let searcher = handle.searcher();
+    let started = std::time::Instant::now();
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let hits;
+    if args.count && !args.strict {
+        let counts = query::count_phrase(&handle, &needle)?;
+        let elapsed = started.elapsed();
+        let mut rows: Vec<(&str, u64)> = counts
+            .per_doc
+            .iter()
+            .map(|&(d, c)| Ok((handle.doc(d)?.path.as_str(), c)))
+            .collect::<crate::Result<_>>()?;
+        rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let summary = PhraseSummary {
+            phrase: &phrase,
+            hits: counts.hits,
+            docs: counts.docs(),
+            elapsed,
+        };
+        write_counts(&mut out, &rows, &summary, style, args.json)?;
+        hits = counts.hits;
+    } else {
+        let mut occs = query::occurrences(&handle, &searcher, &phrase, args.strict, args.context)?;
+        let elapsed = started.elapsed();
+        let docs = {
+            let mut d: Vec<u64> = occs.iter().map(|o| o.doc).collect();
+            d.dedup();
+            d.len()
+        };
+        let summary = PhraseSummary {
+            phrase: &phrase,
+            hits: occs.len() as u64,
+            docs,
+            elapsed,
+        };
+        if args.count {
+            let mut rows: Vec<(&str, u64)> = Vec::new();
+            for o in &occs {
+                match rows.last_mut() {
+                    Some(last) if last.0 == o.path => last.1 += 1,
+                    _ => rows.push((&o.path, 1)),
+                }
+            }
+            rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            write_counts(&mut out, &rows, &summary, style, args.json)?;
+        } else {
+            let order = match args.sort {
+                SortArg::Doc => SortOrder::Doc,
+                SortArg::Left => SortOrder::Left,
+                SortArg::Right => SortOrder::Right,
+            };
+            query::sort_occurrences(&mut occs, order);
+            if args.json {
+                print::print_phrase_json(&mut out, &occs, &summary)?;
+            } else {
+                print::print_kwic_text(
+                    &mut out,
+                    &occs,
+                    args.context,
+                    style,
+                    order == SortOrder::Doc,
+                )?;
+            }
+        }
+        if !args.json && !args.count && !cli.quiet {
+            out.flush()?;
+            eprintln!(
+                "{} occurrence(s) in {} document(s) ({:.1} ms)",
+                summary.hits,
+                summary.docs,
+                elapsed.as_secs_f64() * 1e3
+            );
+        }
+        hits = summary.hits;
+    }
+    out.flush()?;
+    Ok(if hits > 0 {
+        Outcome::Hits
+    } else {
+        Outcome::NoHits
+    })
+}
+
+fn write_counts(
+    w: &mut dyn Write,
+    rows: &[(&str, u64)],
+    summary: &PhraseSummary,
+    style: Style,
+    json: bool,
+) -> io::Result<()> {
+    if json {
+        print::print_counts_json(w, rows, summary)
+    } else {
+        print::print_counts_text(w, rows, summary, style)
+    }
 }

@@ -54,6 +54,8 @@ pub enum Command {
     Index(IndexArgs),
     /// Rank passages by BM25 over jieba words.
     Search(SearchArgs),
+    /// Every occurrence of a phrase (punctuation and spaces ignored), as a concordance.
+    Phrase(PhraseArgs),
 }
 
 #[derive(Debug, Args)]
@@ -93,4 +95,43 @@ pub struct SearchArgs {
     /// One JSON object per line (schema in the README).
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PhraseArgs {
+    /// The phrase (several arguments are joined with spaces). Compared in matching form:
+    /// full/half width, case, punctuation and spaces do not matter.
+    #[arg(required = true, value_name = "PHRASE")]
+    pub phrase: Vec<String>,
+
+    /// Match the cleaned text literally: punctuation and spaces must agree.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Per-document occurrence counts, most first, and totals.
+    #[arg(short, long)]
+    pub count: bool,
+
+    /// Characters of context shown left and right of each occurrence.
+    #[arg(short = 'C', long, default_value_t = 20, value_name = "N")]
+    pub context: usize,
+
+    /// Order of concordance lines.
+    #[arg(long, value_enum, default_value_t = SortArg::Doc, value_name = "BY")]
+    pub sort: SortArg,
+
+    /// One JSON object per line (schema in the README).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `--sort` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortArg {
+    /// Document, line, position.
+    Doc,
+    /// Text left of the match, read outwards from the match.
+    Left,
+    /// Text right of the match.
+    Right,
 }

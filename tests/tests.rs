@@ -1,8 +1,10 @@
 //! Integration tests: the real binary on real text, each test in a fresh temporary directory.
 
+mod oracle;
 mod util;
 
 mod encodings;
 mod exact_field;
 mod index_cmd;
+mod phrase_cmd;
 mod search_cmd;

@@ -9,7 +9,6 @@ pub fn seeds_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
 }
 
-#[allow(dead_code)] // used by the large-corpus tests
 /// `../shared/corpora` when it exists (the large real corpus), else `None`.
 pub fn shared_corpora() -> Option<PathBuf> {
     let p = std::env::var_os("JIANSUO_SHARED_CORPORA")

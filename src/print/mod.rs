@@ -3,8 +3,13 @@
 //! Printers write into any `io::Write`, so they are tested on byte buffers. They never decide
 //! about terminals: colour comes resolved in [`Style`].
 
+mod phrase;
 mod search;
 
+pub use phrase::{
+    PhraseJson, PhraseSummary, print_counts_json, print_counts_text, print_kwic_text,
+    print_phrase_json,
+};
 pub use search::{SearchJson, print_search_json, print_search_text};
 
 use std::borrow::Cow;

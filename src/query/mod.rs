@@ -1,13 +1,19 @@
 //! Query: turn what the user typed into tantivy queries and collect hits.
 //!
-//! * [`search()`]: BM25 over the `words` field (jieba tokens of the query, OR-ed).
+//! * [`search()`]: BM25 over the `words` field, every query word required.
+//! * [`count_phrase`], [`locate_phrase`]: every occurrence of a phrase, from the exact fields.
 //!
 //! A user's text is never parsed as query syntax: `" : ( ) AND -` are just characters.
 
 mod highlight;
+mod phrase;
 mod search;
 
 pub use highlight::highlight_spans;
+pub use phrase::{
+    Occurrence, ParagraphCount, PhraseCounts, SortOrder, count_phrase, find_all, locate_phrase,
+    occurrences, paragraph_text, sort_occurrences,
+};
 pub use search::{SearchHit, SearchResults, search};
 
 use tantivy::query::{PhraseQuery, Query, TermQuery};

@@ -1,0 +1,482 @@
+//! `phrase`: every occurrence of a phrase, counted from the postings of the exact fields.
+//!
+//! An **occurrence** of a phrase in a document is a start position in the matching form of one
+//! of its paragraphs where the phrase's matching form begins; overlapping occurrences count
+//! separately; occurrences never span paragraphs.
+//!
+//! How they are found, for a needle (the phrase's matching form) of `n` characters:
+//! * `n = 1`: the `chars` unigram's frequency in each passage;
+//! * `2 ≤ n ≤ EXACT_TAIL_CHARS + 1`: the bigrams at offsets 0, 2, 4, … and `n − 2` of the
+//!   needle, each read from its unmarked and its tail-marked term, intersected by document and
+//!   then by position; a start position counts when it lies in the passage's own part
+//!   (`< mlen`). An occurrence that starts in a passage is wholly inside that passage's own text
+//!   and tail, so every occurrence is counted once, in the passage where it starts;
+//! * longer needles: the same for the first `EXACT_TAIL_CHARS + 1` characters gives candidate
+//!   paragraphs, whose text is then scanned for the whole needle.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use tantivy::collector::DocSetCollector;
+use tantivy::columnar::ColumnValues;
+use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, DocSet, Searcher, SegmentReader, TERMINATED, Term};
+
+use super::stored_passage;
+use crate::error::{Error, Result};
+use crate::index::tokenize::TAIL_MARK;
+use crate::index::{EXACT_TAIL_CHARS, IndexHandle};
+use crate::matching::MatchingForm;
+
+/// Occurrences counted in one paragraph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ParagraphCount {
+    /// Document ordinal.
+    pub doc: u64,
+    /// 1-based line number.
+    pub line: u32,
+    /// `doc << 32 | paragraph ordinal`.
+    pub para_key: u64,
+    pub count: u32,
+}
+
+/// Occurrence counts per document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PhraseCounts {
+    /// `(document ordinal, occurrences)`, in document order, documents without any left out.
+    pub per_doc: Vec<(u64, u64)>,
+    /// All occurrences.
+    pub hits: u64,
+}
+
+impl PhraseCounts {
+    /// Documents with at least one occurrence.
+    pub fn docs(&self) -> usize {
+        self.per_doc.len()
+    }
+}
+
+/// Fast-field columns of one segment.
+struct Columns {
+    doc: Arc<dyn ColumnValues<u64>>,
+    line: Arc<dyn ColumnValues<u64>>,
+    para_key: Arc<dyn ColumnValues<u64>>,
+    mlen: Arc<dyn ColumnValues<u64>>,
+}
+
+impl Columns {
+    fn of(reader: &SegmentReader) -> Result<Columns> {
+        let ff = reader.fast_fields();
+        let col = |name: &str| -> Result<Arc<dyn ColumnValues<u64>>> {
+            Ok(ff.u64(name)?.first_or_default_col(0))
+        };
+        Ok(Columns {
+            doc: col("doc")?,
+            line: col("line")?,
+            para_key: col("para_key")?,
+            mlen: col("mlen")?,
+        })
+    }
+}
+
+/// Count the occurrences of `needle` (a non-empty matching form) per document.
+pub fn count_phrase(handle: &IndexHandle, needle: &[char]) -> Result<PhraseCounts> {
+    let mut per_doc = vec![0u64; handle.docs.len()];
+    let mut hits = 0u64;
+    let searcher = handle.searcher();
+    for_each_match(handle, &searcher, needle, |cols, doc_id, count| {
+        let doc = cols.doc.get_val(doc_id) as usize;
+        if let Some(slot) = per_doc.get_mut(doc) {
+            *slot += u64::from(count);
+        }
+        hits += u64::from(count);
+    })?;
+    let per_doc = per_doc
+        .into_iter()
+        .enumerate()
+        .filter(|&(_, c)| c > 0)
+        .map(|(d, c)| (d as u64, c))
+        .collect();
+    Ok(PhraseCounts { per_doc, hits })
+}
+
+/// The paragraphs where `needle` occurs, with their counts, in document and line order.
+pub fn locate_phrase(
+    handle: &IndexHandle,
+    searcher: &Searcher,
+    needle: &[char],
+) -> Result<Vec<ParagraphCount>> {
+    let mut found: Vec<ParagraphCount> = Vec::new();
+    for_each_match(handle, searcher, needle, |cols, doc_id, count| {
+        found.push(ParagraphCount {
+            doc: cols.doc.get_val(doc_id),
+            line: cols.line.get_val(doc_id) as u32,
+            para_key: cols.para_key.get_val(doc_id),
+            count,
+        });
+    })?;
+    found.sort_unstable();
+    let mut merged: Vec<ParagraphCount> = Vec::with_capacity(found.len());
+    for p in found {
+        match merged.last_mut() {
+            Some(last) if last.para_key == p.para_key => last.count += p.count,
+            _ => merged.push(p),
+        }
+    }
+    Ok(merged)
+}
+
+/// The full text of a paragraph (its line), assembled from its passages.
+pub fn paragraph_text(handle: &IndexHandle, searcher: &Searcher, para_key: u64) -> Result<String> {
+    let term = Term::from_field_u64(handle.fields.para_key, para_key);
+    let addrs = searcher.search(
+        &TermQuery::new(term, IndexRecordOption::Basic),
+        &DocSetCollector,
+    )?;
+    let mut parts = Vec::with_capacity(addrs.len());
+    for addr in addrs {
+        let p = stored_passage(handle, searcher, addr)?;
+        parts.push((p.start, p.text));
+    }
+    parts.sort_unstable_by_key(|(start, _)| *start);
+    Ok(parts.into_iter().map(|(_, t)| t).collect())
+}
+
+/// Start offsets of every (overlapping) occurrence of `needle` in `hay`.
+pub fn find_all(hay: &[char], needle: &[char]) -> Vec<usize> {
+    if needle.is_empty() || needle.len() > hay.len() {
+        return Vec::new();
+    }
+    hay.windows(needle.len())
+        .enumerate()
+        .filter(|(_, w)| *w == needle)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Call `sink(columns, doc_id, count)` for each passage (or, for needles longer than the indexed
+/// tail, each paragraph) with occurrences of `needle`, across all segments.
+fn for_each_match(
+    handle: &IndexHandle,
+    searcher: &Searcher,
+    needle: &[char],
+    mut sink: impl FnMut(&Columns, DocId, u32),
+) -> Result<()> {
+    if needle.is_empty() {
+        return Err(Error::Query("the phrase has no characters to match".into()));
+    }
+    let long = needle.len() > EXACT_TAIL_CHARS + 1;
+    let prefix = &needle[..needle.len().min(EXACT_TAIL_CHARS + 1)];
+    for reader in searcher.segment_readers() {
+        let cols = Columns::of(reader)?;
+        let alive = reader.alive_bitset();
+        let is_alive = |d: DocId| alive.is_none_or(|a| a.is_alive(d));
+        if !long {
+            match_segment(handle, reader, &cols, prefix, |d, c| {
+                if is_alive(d) {
+                    sink(&cols, d, c)
+                }
+            })?;
+            continue;
+        }
+        // Long needle: candidate paragraphs from the prefix, then a scan of their text.
+        let mut candidates: BTreeMap<u64, DocId> = BTreeMap::new();
+        match_segment(handle, reader, &cols, prefix, |d, _| {
+            if is_alive(d) {
+                candidates.entry(cols.para_key.get_val(d)).or_insert(d);
+            }
+        })?;
+        for (para_key, doc_id) in candidates {
+            let text = paragraph_text(handle, searcher, para_key)?;
+            let count = find_all(&MatchingForm::new(&text).chars, needle).len() as u32;
+            if count > 0 {
+                sink(&cols, doc_id, count);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn read_error(e: std::io::Error) -> Error {
+    Error::Io {
+        context: "reading postings".into(),
+        source: e,
+    }
+}
+
+/// The postings of one bigram of the needle: its unmarked and its tail-marked term.
+struct Gram {
+    parts: Vec<SegmentPostings>,
+    /// Offsets in the needle where this bigram stands.
+    offsets: Vec<u32>,
+    positions: Vec<u32>,
+}
+
+impl Gram {
+    fn doc(&self) -> DocId {
+        self.parts
+            .iter()
+            .map(|p| p.doc())
+            .min()
+            .unwrap_or(TERMINATED)
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        for p in &mut self.parts {
+            if p.doc() < target {
+                p.seek(target);
+            }
+        }
+        self.doc()
+    }
+
+    fn advance(&mut self) -> DocId {
+        let d = self.doc();
+        for p in &mut self.parts {
+            if p.doc() == d {
+                p.advance();
+            }
+        }
+        self.doc()
+    }
+
+    /// Load the positions of the current document (sorted).
+    fn load_positions(&mut self) {
+        let d = self.doc();
+        self.positions.clear();
+        for p in &mut self.parts {
+            if p.doc() == d {
+                p.append_positions_with_offset(0, &mut self.positions);
+            }
+        }
+        if self.parts.len() > 1 {
+            self.positions.sort_unstable();
+        }
+    }
+}
+
+/// Find the passages of one segment where `needle` (at most `EXACT_TAIL_CHARS + 1` characters)
+/// starts in the passage's own text; `sink(doc_id, occurrences)`.
+fn match_segment(
+    handle: &IndexHandle,
+    reader: &SegmentReader,
+    cols: &Columns,
+    needle: &[char],
+    mut sink: impl FnMut(DocId, u32),
+) -> Result<()> {
+    let f = &handle.fields;
+    if needle.len() == 1 {
+        let term = Term::from_field_text(f.chars, &needle[0].to_string());
+        let inv = reader.inverted_index(f.chars)?;
+        if let Some(mut postings) = inv
+            .read_postings(&term, IndexRecordOption::WithFreqs)
+            .map_err(read_error)?
+        {
+            while postings.doc() != TERMINATED {
+                sink(postings.doc(), postings.term_freq());
+                postings.advance();
+            }
+        }
+        return Ok(());
+    }
+    let inv = reader.inverted_index(f.exact)?;
+    // Bigram offsets covering the needle: 0, 2, 4, … and n − 2.
+    let n = needle.len();
+    let mut offsets: Vec<usize> = (0..n - 1).step_by(2).collect();
+    if offsets.last() != Some(&(n - 2)) {
+        offsets.push(n - 2);
+    }
+    let mut grams: Vec<(String, Gram)> = Vec::new();
+    for k in offsets {
+        let text: String = needle[k..k + 2].iter().collect();
+        if let Some((_, g)) = grams.iter_mut().find(|(t, _)| *t == text) {
+            g.offsets.push(k as u32);
+            continue;
+        }
+        let mut parts = Vec::with_capacity(2);
+        for marked in [false, true] {
+            let t = if marked {
+                format!("{TAIL_MARK}{text}")
+            } else {
+                text.clone()
+            };
+            let term = Term::from_field_text(f.exact, &t);
+            if let Some(p) = inv
+                .read_postings(&term, IndexRecordOption::WithFreqsAndPositions)
+                .map_err(read_error)?
+            {
+                parts.push(p);
+            }
+        }
+        if parts.is_empty() {
+            return Ok(()); // a bigram that never occurs: no match in this segment
+        }
+        grams.push((
+            text,
+            Gram {
+                parts,
+                offsets: vec![k as u32],
+                positions: Vec::new(),
+            },
+        ));
+    }
+    let mut grams: Vec<Gram> = grams.into_iter().map(|(_, g)| g).collect();
+    // Rarest first: it drives the intersection.
+    grams.sort_by_key(|g| g.parts.iter().map(|p| p.doc_freq()).sum::<u32>());
+
+    let mut starts: Vec<u32> = Vec::new();
+    let mut target = grams[0].doc();
+    'docs: while target != TERMINATED {
+        for g in grams.iter_mut() {
+            let d = g.seek(target);
+            if d > target {
+                target = d;
+                continue 'docs;
+            }
+        }
+        // Every bigram occurs in `target`: check positions.
+        let mlen = cols.mlen.get_val(target) as u32;
+        for g in grams.iter_mut() {
+            g.load_positions();
+        }
+        starts.clear();
+        let (driver, rest) = grams.split_first().expect("at least one bigram");
+        for &pos in &driver.positions {
+            for &k in &driver.offsets {
+                let Some(p) = pos.checked_sub(k) else {
+                    continue;
+                };
+                if p >= mlen {
+                    continue;
+                }
+                let ok = driver
+                    .offsets
+                    .iter()
+                    .all(|&o| driver.positions.binary_search(&(p + o)).is_ok())
+                    && rest.iter().all(|g| {
+                        g.offsets
+                            .iter()
+                            .all(|&o| g.positions.binary_search(&(p + o)).is_ok())
+                    });
+                if ok {
+                    starts.push(p);
+                }
+            }
+        }
+        starts.sort_unstable();
+        starts.dedup();
+        if !starts.is_empty() {
+            sink(target, starts.len() as u32);
+        }
+        target = grams[0].advance();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn find_all_counts_overlaps() {
+        let c = |s: &str| s.chars().collect::<Vec<_>>();
+        assert_eq!(find_all(&c("哈哈哈哈"), &c("哈哈")), vec![0, 1, 2]);
+        assert_eq!(find_all(&c("调查研究"), &c("研究")), vec![2]);
+        assert_eq!(find_all(&c("调"), &c("调查")), Vec::<usize>::new());
+        assert_eq!(find_all(&c("调"), &[]), Vec::<usize>::new());
+    }
+}
+
+/// One occurrence, located in the cleaned text and with its context, for display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Occurrence {
+    /// Document ordinal.
+    pub doc: u64,
+    /// Document path relative to the corpus root.
+    pub path: String,
+    pub line: u32,
+    /// Character offsets of the match in the cleaned line (`end` exclusive).
+    pub start: usize,
+    pub end: usize,
+    /// Up to `context` characters before the match, in the same line.
+    pub left: String,
+    /// The matched characters of the cleaned text (punctuation inside the match included).
+    pub matched: String,
+    /// Up to `context` characters after the match, in the same line.
+    pub right: String,
+}
+
+/// How to order occurrences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortOrder {
+    /// Document, line, position.
+    Doc,
+    /// By the text left of the match, read from the match outwards.
+    Left,
+    /// By the text right of the match.
+    Right,
+}
+
+/// Every occurrence of `phrase`, with `context` characters either side, in document order.
+///
+/// Without `strict`, occurrences are those of the phrase's matching form in the paragraphs'
+/// matching forms, and `matched` spans the source characters they came from. With `strict`, the
+/// phrase must appear literally in the cleaned text (punctuation and spaces included); the
+/// paragraphs to read are still found through the index.
+pub fn occurrences(
+    handle: &IndexHandle,
+    searcher: &Searcher,
+    phrase: &str,
+    strict: bool,
+    context: usize,
+) -> Result<Vec<Occurrence>> {
+    let needle: Vec<char> = crate::matching::matching_string(phrase).chars().collect();
+    let literal: Vec<char> = phrase.chars().collect();
+    let mut out = Vec::new();
+    for para in locate_phrase(handle, searcher, &needle)? {
+        let text: Vec<char> = paragraph_text(handle, searcher, para.para_key)?
+            .chars()
+            .collect();
+        let spans: Vec<(usize, usize)> = if strict {
+            find_all(&text, &literal)
+                .into_iter()
+                .map(|s| (s, s + literal.len()))
+                .collect()
+        } else {
+            let line: String = text.iter().collect();
+            let mf = MatchingForm::new(&line);
+            find_all(&mf.chars, &needle)
+                .into_iter()
+                .map(|i| mf.source_span(i, i + needle.len()))
+                .collect()
+        };
+        let path = &handle.doc(para.doc)?.path;
+        for (s, e) in spans {
+            out.push(Occurrence {
+                doc: para.doc,
+                path: path.clone(),
+                line: para.line,
+                start: s,
+                end: e,
+                left: text[s.saturating_sub(context)..s].iter().collect(),
+                matched: text[s..e].iter().collect(),
+                right: text[e..(e + context).min(text.len())].iter().collect(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Sort occurrences; ties are broken by document, line and position.
+pub fn sort_occurrences(occurrences: &mut [Occurrence], order: SortOrder) {
+    let place = |o: &Occurrence| (o.doc, o.line, o.start);
+    match order {
+        SortOrder::Doc => occurrences.sort_by_key(place),
+        SortOrder::Left => {
+            occurrences.sort_by_cached_key(|o| (o.left.chars().rev().collect::<String>(), place(o)))
+        }
+        SortOrder::Right => occurrences.sort_by_cached_key(|o| (o.right.clone(), place(o))),
+    }
+}
