@@ -223,8 +223,7 @@ fn run_phrase(cli: &Cli, args: &PhraseArgs, style: Style) -> anyhow::Result<Outc
     let searcher = handle.searcher();
     let started = std::time::Instant::now();
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let hits;
-    if args.count && !args.strict {
+    let hits = if args.count && !args.strict {
         let counts = query::count_phrase(&handle, &needle)?;
         let elapsed = started.elapsed();
         let mut rows: Vec<(&str, u64)> = counts
@@ -240,7 +239,7 @@ fn run_phrase(cli: &Cli, args: &PhraseArgs, style: Style) -> anyhow::Result<Outc
             elapsed,
         };
         write_counts(&mut out, &rows, &summary, style, args.json)?;
-        hits = counts.hits;
+        counts.hits
     } else {
         let mut occs = query::occurrences(&handle, &searcher, &phrase, args.strict, args.context)?;
         let elapsed = started.elapsed();
@@ -293,8 +292,8 @@ fn run_phrase(cli: &Cli, args: &PhraseArgs, style: Style) -> anyhow::Result<Outc
                 elapsed.as_secs_f64() * 1e3
             );
         }
-        hits = summary.hits;
-    }
+        summary.hits
+    };
     out.flush()?;
     Ok(if hits > 0 {
         Outcome::Hits
