@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::{Cli, ColorWhen, Command, IndexArgs, PhraseArgs, SearchArgs, SortArg};
+use crate::cli::{Cli, ColorWhen, Command, IndexArgs, PhraseArgs, SearchArgs, SharedArgs, SortArg};
 use crate::error::Error;
 use crate::index::{self, BuildObserver, BuildOptions, BuildReport, IndexHandle, SkippedFile};
 use crate::matching::matching_string;
@@ -32,6 +32,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Index(args) => run_index(&cli, args),
         Command::Search(args) => run_search(&cli, args, style),
         Command::Phrase(args) => run_phrase(&cli, args, style),
+        Command::Shared(args) => run_shared(&cli, args, style),
     }
 }
 
@@ -314,4 +315,66 @@ fn write_counts(
     } else {
         print::print_counts_text(w, rows, summary, style)
     }
+}
+
+fn run_shared(cli: &Cli, args: &SharedArgs, style: Style) -> anyhow::Result<Outcome> {
+    let handle = open_or_build(cli)?;
+    let started = std::time::Instant::now();
+    let opts = query::SharedOptions {
+        min_chars: args.min_chars,
+        min_docs: args.min_docs,
+        max_docs: args.max_docs,
+    };
+    let phrases = query::shared_phrases(&handle, opts)?;
+    let shown = if args.limit == 0 {
+        phrases.len()
+    } else {
+        args.limit.min(phrases.len())
+    };
+    let searcher = handle.searcher();
+    let mut rows = Vec::with_capacity(shown);
+    for p in &phrases[..shown] {
+        let first = query::occurrences(&handle, &searcher, &p.phrase, false, 0)?;
+        let documents = p
+            .docs
+            .iter()
+            .map(|&(d, hits)| {
+                Ok(print::SharedDoc {
+                    doc: handle.doc(d)?.path.clone(),
+                    hits,
+                })
+            })
+            .collect::<crate::Result<Vec<_>>>()?;
+        rows.push(print::SharedRow {
+            text: first
+                .first()
+                .map_or_else(|| p.phrase.clone(), |o| o.matched.clone()),
+            chars: p.phrase.chars().count(),
+            phrase: p.phrase.clone(),
+            docs: p.docs.len(),
+            hits: p.hits,
+            documents,
+        });
+    }
+    let elapsed = started.elapsed();
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if args.json {
+        print::print_shared_json(&mut out, &rows, phrases.len(), elapsed)?;
+    } else {
+        print::print_shared_text(&mut out, &rows, style)?;
+    }
+    out.flush()?;
+    if !args.json && !cli.quiet {
+        eprintln!(
+            "{} shared phrase(s), {} shown ({:.2} s)",
+            phrases.len(),
+            rows.len(),
+            elapsed.as_secs_f64()
+        );
+    }
+    Ok(if phrases.is_empty() {
+        Outcome::NoHits
+    } else {
+        Outcome::Hits
+    })
 }

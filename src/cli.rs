@@ -56,6 +56,8 @@ pub enum Command {
     Search(SearchArgs),
     /// Every occurrence of a phrase (punctuation and spaces ignored), as a concordance.
     Phrase(PhraseArgs),
+    /// Maximal phrases that several documents share (text reuse), longest first.
+    Shared(SharedArgs),
 }
 
 #[derive(Debug, Args)]
@@ -134,4 +136,28 @@ pub enum SortArg {
     Left,
     /// Text right of the match.
     Right,
+}
+
+#[derive(Debug, Args)]
+pub struct SharedArgs {
+    /// Shortest phrase, in characters (punctuation and spaces not counted).
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub min_chars: usize,
+
+    /// Fewest documents a phrase must occur in.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub min_docs: usize,
+
+    /// Most documents a phrase may occur in: more widespread ones (boilerplate such as
+    /// 央视网消息（新闻联播）) are left out.
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub max_docs: usize,
+
+    /// Number of phrases to show (0: all).
+    #[arg(short = 'n', long, default_value_t = 100, value_name = "N")]
+    pub limit: usize,
+
+    /// One JSON object per line (schema in the README).
+    #[arg(long)]
+    pub json: bool,
 }

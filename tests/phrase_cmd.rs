@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::oracle::{Lcg, Oracle};
-use crate::util::{Fixture, seeds_dir, shared_corpora};
+use crate::util::{Fixture, corpora_index, seeds_dir, shared_corpora};
 use jiansuo::matching::matching_string;
 
 #[allow(dead_code)] // every field is parsed; not every test reads every field
@@ -171,19 +171,11 @@ fn listing_equals_counts_and_points_at_the_text() {
 
 #[test]
 fn counts_equal_brute_force_on_the_shared_corpora() {
-    let Some(root) = shared_corpora() else {
+    let (Some(root), Some(index)) = (shared_corpora(), corpora_index()) else {
         eprintln!("../shared/corpora not found: large-corpus phrase test skipped");
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    jiansuo::index::build(
-        &root,
-        dir.path(),
-        &Default::default(),
-        &jiansuo::index::Quiet,
-    )
-    .unwrap();
-    let handle = jiansuo::index::IndexHandle::open(dir.path()).unwrap();
+    let handle = jiansuo::index::IndexHandle::open(index).unwrap();
     let oracle = Oracle::load(&root);
     let mut rng = Lcg(2026);
     let mut phrases: Vec<String> = (0..300).map(|_| oracle.sample(&mut rng, 20)).collect();
@@ -211,7 +203,7 @@ fn counts_equal_brute_force_on_the_shared_corpora() {
     }
     // And through the binary, for a few.
     let f = Fixture::empty();
-    let index = dir.path().to_str().unwrap();
+    let index = index.to_str().unwrap();
     for p in phrases.iter().take(15) {
         let needle: Vec<char> = matching_string(p).chars().collect();
         assert_eq!(

@@ -8,3 +8,4 @@ mod exact_field;
 mod index_cmd;
 mod phrase_cmd;
 mod search_cmd;
+mod shared_cmd;

@@ -17,6 +17,27 @@ pub fn shared_corpora() -> Option<PathBuf> {
     p.is_dir().then_some(p)
 }
 
+/// An index of `../shared/corpora`, built once per test run and shared by the tests that need
+/// it; `None` when the corpora are not there.
+pub fn corpora_index() -> Option<&'static Path> {
+    static INDEX: std::sync::OnceLock<Option<tempfile::TempDir>> = std::sync::OnceLock::new();
+    INDEX
+        .get_or_init(|| {
+            let root = shared_corpora()?;
+            let dir = tempfile::tempdir().expect("temp dir");
+            jiansuo::index::build(
+                &root,
+                dir.path(),
+                &Default::default(),
+                &jiansuo::index::Quiet,
+            )
+            .expect("index ../shared/corpora");
+            Some(dir)
+        })
+        .as_ref()
+        .map(|d| d.path())
+}
+
 /// A temporary directory to run the binary in.
 pub struct Fixture {
     pub dir: tempfile::TempDir,

@@ -5,12 +5,14 @@
 
 mod phrase;
 mod search;
+mod shared;
 
 pub use phrase::{
     PhraseJson, PhraseSummary, print_counts_json, print_counts_text, print_kwic_text,
     print_phrase_json,
 };
 pub use search::{SearchJson, print_search_json, print_search_text};
+pub use shared::{SharedDoc, SharedRow, print_shared_json, print_shared_text};
 
 use std::borrow::Cow;
 use std::io::{self, Write};

@@ -2,12 +2,14 @@
 //!
 //! * [`search()`]: BM25 over the `words` field, every query word required.
 //! * [`count_phrase`], [`locate_phrase`]: every occurrence of a phrase, from the exact fields.
+//! * [`shared_phrases`]: maximal phrases several documents have in common.
 //!
 //! A user's text is never parsed as query syntax: `" : ( ) AND -` are just characters.
 
 mod highlight;
 mod phrase;
 mod search;
+mod shared;
 
 pub use highlight::highlight_spans;
 pub use phrase::{
@@ -15,6 +17,7 @@ pub use phrase::{
     occurrences, paragraph_text, sort_occurrences,
 };
 pub use search::{SearchHit, SearchResults, search};
+pub use shared::{SharedOptions, SharedPhrase, shared_phrases};
 
 use tantivy::query::{PhraseQuery, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};

@@ -83,22 +83,38 @@ impl Columns {
 
 /// Count the occurrences of `needle` (a non-empty matching form) per document.
 pub fn count_phrase(handle: &IndexHandle, needle: &[char]) -> Result<PhraseCounts> {
-    let mut per_doc = vec![0u64; handle.docs.len()];
-    let mut hits = 0u64;
+    let mut matches: Vec<(u64, u64)> = Vec::new();
     let searcher = handle.searcher();
     for_each_match(handle, &searcher, needle, |cols, doc_id, count| {
-        let doc = cols.doc.get_val(doc_id) as usize;
-        if let Some(slot) = per_doc.get_mut(doc) {
-            *slot += u64::from(count);
-        }
-        hits += u64::from(count);
+        matches.push((cols.doc.get_val(doc_id), u64::from(count)));
     })?;
-    let per_doc = per_doc
-        .into_iter()
-        .enumerate()
-        .filter(|&(_, c)| c > 0)
-        .map(|(d, c)| (d as u64, c))
-        .collect();
+    let hits = matches.iter().map(|m| m.1).sum();
+    let ndocs = handle.docs.len();
+    let per_doc = if matches.len() > ndocs / 4 {
+        // Many passages: add up in a table with a slot per document.
+        let mut table = vec![0u64; ndocs];
+        for (d, c) in matches {
+            if let Some(slot) = table.get_mut(d as usize) {
+                *slot += c;
+            }
+        }
+        table
+            .into_iter()
+            .enumerate()
+            .filter(|&(_, c)| c > 0)
+            .map(|(d, c)| (d as u64, c))
+            .collect()
+    } else {
+        matches.sort_unstable();
+        let mut merged: Vec<(u64, u64)> = Vec::with_capacity(matches.len());
+        for (d, c) in matches {
+            match merged.last_mut() {
+                Some(last) if last.0 == d => last.1 += c,
+                _ => merged.push((d, c)),
+            }
+        }
+        merged
+    };
     Ok(PhraseCounts { per_doc, hits })
 }
 
