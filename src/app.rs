@@ -7,7 +7,11 @@ use std::path::Path;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::{Cli, ColorWhen, Command, IndexArgs, PhraseArgs, SearchArgs, SharedArgs, SortArg};
+use crate::bench::{self, QueryKind};
+use crate::cli::{
+    BenchArgs, BenchKind, Cli, ColorWhen, Command, IndexArgs, PhraseArgs, SearchArgs, SharedArgs,
+    SortArg,
+};
 use crate::error::Error;
 use crate::index::{self, BuildObserver, BuildOptions, BuildReport, IndexHandle, SkippedFile};
 use crate::matching::matching_string;
@@ -33,6 +37,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Search(args) => run_search(&cli, args, style),
         Command::Phrase(args) => run_phrase(&cli, args, style),
         Command::Shared(args) => run_shared(&cli, args, style),
+        Command::Bench(args) => run_bench(&cli, args),
     }
 }
 
@@ -227,11 +232,12 @@ fn run_phrase(cli: &Cli, args: &PhraseArgs, style: Style) -> anyhow::Result<Outc
     let hits = if args.count && !args.strict {
         let counts = query::count_phrase(&handle, &needle)?;
         let elapsed = started.elapsed();
-        let mut rows: Vec<(&str, u64)> = counts
+        let paths: Vec<(String, u64)> = counts
             .per_doc
             .iter()
-            .map(|&(d, c)| Ok((handle.doc(d)?.path.as_str(), c)))
+            .map(|&(d, c)| Ok((handle.doc(d)?.path, c)))
             .collect::<crate::Result<_>>()?;
+        let mut rows: Vec<(&str, u64)> = paths.iter().map(|(p, c)| (p.as_str(), *c)).collect();
         rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         let summary = PhraseSummary {
             phrase: &phrase,
@@ -340,7 +346,7 @@ fn run_shared(cli: &Cli, args: &SharedArgs, style: Style) -> anyhow::Result<Outc
             .iter()
             .map(|&(d, hits)| {
                 Ok(print::SharedDoc {
-                    doc: handle.doc(d)?.path.clone(),
+                    doc: handle.doc(d)?.path,
                     hits,
                 })
             })
@@ -377,4 +383,83 @@ fn run_shared(cli: &Cli, args: &SharedArgs, style: Style) -> anyhow::Result<Outc
     } else {
         Outcome::Hits
     })
+}
+
+fn run_bench(cli: &Cli, args: &BenchArgs) -> anyhow::Result<Outcome> {
+    let handle = open_or_build(cli)?;
+    let kinds: &[QueryKind] = match args.kind {
+        BenchKind::Phrase => &[QueryKind::Phrase],
+        BenchKind::Search => &[QueryKind::Search],
+        BenchKind::Mixed => &[QueryKind::Phrase, QueryKind::Search],
+    };
+    let queries = match &args.queries {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading query file {}", path.display()))?;
+            bench::parse_queries(&text, kinds[0])?
+        }
+        None => {
+            let mut rng = bench::Lcg(args.seed);
+            let mut all = Vec::new();
+            for &k in kinds {
+                all.extend(bench::sample_queries(&handle, k, args.count, &mut rng)?);
+            }
+            all
+        }
+    };
+    if let Some(path) = &args.save_queries {
+        let lines: String = queries
+            .iter()
+            .map(|q| format!("{}\t{}\n", q.kind.name(), q.text))
+            .collect();
+        std::fs::write(path, lines).with_context(|| format!("writing {}", path.display()))?;
+    }
+    let reports = bench::run_bench(&handle, &queries, args.runs)?;
+    let stats = &handle.meta.stats;
+    let mut out = io::stdout().lock();
+    if args.json {
+        let mut index = serde_json::to_value(stats)?;
+        index["type"] = "index".into();
+        index["path"] = cli.index.display().to_string().into();
+        writeln!(out, "{index}")?;
+        for r in &reports {
+            let mut v = serde_json::to_value(r)?;
+            v["type"] = "bench".into();
+            writeln!(out, "{v}")?;
+        }
+    } else {
+        writeln!(
+            out,
+            "index {}: {:.1} MB, {} passages of {} documents ({:.1} MB of text); built in {:.2} s ({:.2} MB/s, {} threads)",
+            cli.index.display(),
+            stats.index_bytes as f64 / 1e6,
+            stats.passages,
+            stats.documents,
+            stats.bytes as f64 / 1e6,
+            stats.seconds,
+            stats.mb_per_s,
+            stats.threads
+        )?;
+        writeln!(
+            out,
+            "{:<8}{:>8}{:>6}{:>12}{:>10}{:>10}{:>10}{:>10}{:>12}",
+            "kind", "queries", "runs", "median µs", "p95 µs", "p99 µs", "max µs", "qps", "hits"
+        )?;
+        for r in &reports {
+            writeln!(
+                out,
+                "{:<8}{:>8}{:>6}{:>12.1}{:>10.1}{:>10.1}{:>10.1}{:>10.0}{:>12}",
+                r.kind.name(),
+                r.queries,
+                r.runs,
+                r.median_us,
+                r.p95_us,
+                r.p99_us,
+                r.max_us,
+                r.qps,
+                r.hits
+            )?;
+        }
+    }
+    Ok(Outcome::Hits)
 }

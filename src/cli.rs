@@ -58,6 +58,8 @@ pub enum Command {
     Phrase(PhraseArgs),
     /// Maximal phrases that several documents share (text reuse), longest first.
     Shared(SharedArgs),
+    /// Measure query latency in-process (median, p95, p99, max, queries/s, hits).
+    Bench(BenchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -160,4 +162,44 @@ pub struct SharedArgs {
     /// One JSON object per line (schema in the README).
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Query file: one query per line, `TEXT` or `KIND<TAB>TEXT`. Default: drawn from the index.
+    #[arg(long, value_name = "FILE")]
+    pub queries: Option<std::path::PathBuf>,
+
+    /// Which queries to draw (or the kind of untagged lines in --queries).
+    #[arg(long, value_enum, default_value_t = BenchKind::Mixed, value_name = "KIND")]
+    pub kind: BenchKind,
+
+    /// Timed passes over the query set (after one warm-up pass).
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub runs: usize,
+
+    /// Queries drawn per kind when no --queries file is given.
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub count: usize,
+
+    /// Seed of the drawing: the same seed draws the same queries.
+    #[arg(long, default_value_t = 42, value_name = "N")]
+    pub seed: u64,
+
+    /// Write the drawn queries to this file (to feed other tools the same set).
+    #[arg(long, value_name = "FILE")]
+    pub save_queries: Option<std::path::PathBuf>,
+
+    /// One JSON object per line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `bench --kind` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BenchKind {
+    Phrase,
+    Search,
+    /// All kinds.
+    Mixed,
 }

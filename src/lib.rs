@@ -6,6 +6,7 @@
 #![doc(test(attr(deny(warnings))))]
 
 pub mod app;
+pub mod bench;
 pub mod clean;
 pub mod cli;
 pub mod error;

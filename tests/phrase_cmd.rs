@@ -197,7 +197,7 @@ fn counts_equal_brute_force_on_the_shared_corpora() {
         let got: BTreeMap<String, u64> = got
             .per_doc
             .iter()
-            .map(|&(d, c)| (handle.docs[d as usize].path.clone(), c))
+            .map(|&(d, c)| (handle.doc(d).unwrap().path, c))
             .collect();
         assert_eq!(got, want, "phrase {p:?}");
     }

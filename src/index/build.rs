@@ -261,7 +261,7 @@ fn write_generation(
     stats.seconds = started.elapsed().as_secs_f64();
     stats.mb_per_s = stats.bytes as f64 / 1e6 / stats.seconds.max(1e-9);
 
-    meta::write_json(gen_dir, meta::DOCS_FILE, &docs)?;
+    meta::write_docs(gen_dir, &docs)?;
     meta::write_json(gen_dir, meta::FILES_FILE, &files)?;
     meta::write_file(gen_dir, meta::USER_DICT_FILE, user_dict.as_bytes())?;
     stats.index_bytes = store::dir_size(gen_dir);

@@ -2,8 +2,9 @@
 //!
 //! * `jiansuo.json` ([`IndexMeta`]): schema version, corpus root, user-dictionary hash, build
 //!   figures and skipped files;
-//! * `docs.json` (`Vec<DocEntry>`): one entry per document, indexed by the `doc` field: path,
-//!   title and counts (what queries need);
+//! * `docs.tsv` (`Vec<DocEntry>`): one line per document, indexed by the `doc` field: path,
+//!   title and counts (what queries need; tab-separated so that opening an index of 20,000
+//!   documents costs a millisecond, not the ten that JSON takes);
 //! * `files.json` (`Vec<FileEntry>`): the same documents' encoding, size, mtime and content
 //!   hash (what an update needs);
 //! * `user-dict.txt`: the user dictionary the index was built with (queries load the same one).
@@ -15,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 
 pub const META_FILE: &str = "jiansuo.json";
-pub const DOCS_FILE: &str = "docs.json";
+pub const DOCS_FILE: &str = "docs.tsv";
 pub const FILES_FILE: &str = "files.json";
 pub const USER_DICT_FILE: &str = "user-dict.txt";
 
@@ -115,4 +116,177 @@ pub fn read_json<T: for<'de> Deserialize<'de>>(index: &Path, dir: &Path, name: &
         path: index.to_path_buf(),
         reason: format!("{}: {e}", path.display()),
     })
+}
+
+/// Write the document table as tab-separated lines: path, title, paragraphs, passages, chars
+/// (tabs, line breaks and backslashes in text escaped as `\t`, `\n`, `\\`).
+pub fn write_docs(dir: &Path, docs: &[DocEntry]) -> Result<()> {
+    let mut out = String::with_capacity(docs.len() * 80);
+    for d in docs {
+        out.push_str(&escape(&d.path));
+        out.push('\t');
+        out.push_str(&escape(&d.title));
+        out.push_str(&format!(
+            "\t{}\t{}\t{}\n",
+            d.paragraphs, d.passages, d.chars
+        ));
+    }
+    write_file(dir, DOCS_FILE, out.as_bytes())
+}
+
+/// The document table of an index, read lazily: opening it only finds the line starts, and
+/// an entry is parsed when it is asked for (an index of 20,000 documents opens in about a
+/// millisecond; parsing every entry up front took ten).
+#[derive(Debug, Clone, Default)]
+pub struct DocTable {
+    bytes: Vec<u8>,
+    /// Byte offset of each line.
+    starts: Vec<usize>,
+    /// Where the table came from, for error messages.
+    source: std::path::PathBuf,
+}
+
+impl DocTable {
+    /// Read the table written by [`write_docs`] in `dir`.
+    pub fn open(index: &Path, dir: &Path) -> Result<DocTable> {
+        let path = dir.join(DOCS_FILE);
+        let bytes = std::fs::read(&path).map_err(|e| Error::Corrupt {
+            path: index.to_path_buf(),
+            reason: format!("{}: {e}", path.display()),
+        })?;
+        let mut starts = Vec::with_capacity(bytes.len() / 80);
+        let mut at = 0;
+        while at < bytes.len() {
+            starts.push(at);
+            at = bytes[at..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(bytes.len(), |i| at + i + 1);
+        }
+        Ok(DocTable {
+            bytes,
+            starts,
+            source: index.to_path_buf(),
+        })
+    }
+
+    /// Number of documents.
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
+    /// The entry of document `ord`.
+    pub fn get(&self, ord: usize) -> Result<DocEntry> {
+        let corrupt = |reason: String| Error::Corrupt {
+            path: self.source.clone(),
+            reason: format!("{DOCS_FILE}: {reason}"),
+        };
+        let Some(&start) = self.starts.get(ord) else {
+            return Err(corrupt(format!(
+                "a passage refers to document {ord}, the table has {}",
+                self.len()
+            )));
+        };
+        let end = self
+            .starts
+            .get(ord + 1)
+            .copied()
+            .unwrap_or(self.bytes.len());
+        let line = std::str::from_utf8(&self.bytes[start..end])
+            .map_err(|_| corrupt(format!("line {} is not UTF-8", ord + 1)))?
+            .trim_end_matches('\n');
+        let bad = || {
+            corrupt(format!(
+                "line {} is not path, title and three counts",
+                ord + 1
+            ))
+        };
+        let f: Vec<&str> = line.split('\t').collect();
+        let [path, title, paragraphs, passages, chars] = f[..] else {
+            return Err(bad());
+        };
+        Ok(DocEntry {
+            path: unescape(path),
+            title: unescape(title),
+            paragraphs: paragraphs.parse().map_err(|_| bad())?,
+            passages: passages.parse().map_err(|_| bad())?,
+            chars: chars.parse().map_err(|_| bad())?,
+        })
+    }
+
+    /// Every entry, in order.
+    pub fn all(&self) -> Result<Vec<DocEntry>> {
+        (0..self.len()).map(|i| self.get(i)).collect()
+    }
+}
+
+fn escape(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains(['\t', '\n', '\r', '\\']) {
+        return s.into();
+    }
+    s.replace('\\', "\\\\")
+        .replace('\t', "\\t")
+        .replace('\n', "\\n")
+        .replace('\r', "\\r")
+        .into()
+}
+
+fn unescape(s: &str) -> String {
+    if !s.contains('\\') {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('t') => out.push('\t'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn docs_table_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let docs = vec![
+            DocEntry {
+                path: "a/b.txt".into(),
+                title: "“四下基层”专题学习研讨材料".into(),
+                paragraphs: 13,
+                passages: 20,
+                chars: 3000,
+            },
+            DocEntry {
+                path: "odd\tname\\x.md".into(),
+                title: "tab\there\nnew line\\".into(),
+                paragraphs: 1,
+                passages: 1,
+                chars: 5,
+            },
+        ];
+        write_docs(dir.path(), &docs).unwrap();
+        let table = DocTable::open(dir.path(), dir.path()).unwrap();
+        assert_eq!(table.all().unwrap(), docs);
+        assert!(table.get(2).is_err());
+        std::fs::write(dir.path().join(DOCS_FILE), "only\ttwo\n").unwrap();
+        let table = DocTable::open(dir.path(), dir.path()).unwrap();
+        let err = table.get(0).unwrap_err().to_string();
+        assert!(err.contains("line 1"), "{err}");
+    }
 }

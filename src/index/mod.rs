@@ -46,7 +46,7 @@ pub struct IndexHandle {
     pub reader: IndexReader,
     pub fields: Fields,
     pub meta: IndexMeta,
-    pub docs: Vec<DocEntry>,
+    pub docs: meta::DocTable,
     words: OnceLock<TextAnalyzer>,
 }
 
@@ -103,7 +103,7 @@ impl IndexHandle {
             });
         }
         let meta: IndexMeta = meta::read_json(dir, &generation, meta::META_FILE)?;
-        let docs: Vec<DocEntry> = meta::read_json(dir, &generation, meta::DOCS_FILE)?;
+        let docs = meta::DocTable::open(dir, &generation)?;
         let corrupt = |e: tantivy::TantivyError| Error::Corrupt {
             path: dir.to_path_buf(),
             reason: e.to_string(),
@@ -134,14 +134,8 @@ impl IndexHandle {
     }
 
     /// The document with ordinal `ord` (the `doc` field).
-    pub fn doc(&self, ord: u64) -> Result<&DocEntry> {
-        self.docs.get(ord as usize).ok_or_else(|| Error::Corrupt {
-            path: self.dir.clone(),
-            reason: format!(
-                "passage refers to document {ord}, docs.json has {}",
-                self.docs.len()
-            ),
-        })
+    pub fn doc(&self, ord: u64) -> Result<DocEntry> {
+        self.docs.get(ord as usize)
     }
 
     /// The word analyzer, with the dictionaries the index was built with. Loads jieba's

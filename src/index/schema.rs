@@ -7,7 +7,7 @@
 //! | `chars`    | indexed, unigrams, freqs      | matching form of the passage                       |
 //! | `exact`    | indexed, bigrams, positions   | matching form of the passage + a marked tail       |
 //! | `path`     | raw string, indexed           | document path relative to the corpus root          |
-//! | `doc`      | u64 fast + stored             | document ordinal (into `docs.json`)                |
+//! | `doc`      | u64 fast + stored             | document ordinal (into `docs.tsv`)                 |
 //! | `line` `paragraph` `passage` `start` `end` | u64 fast + stored | where the passage sits    |
 //! | `mlen`     | u64 fast                      | length of the passage's own part of `exact`        |
 //! | `para_key` | u64 indexed + fast            | `doc << 32 | paragraph`, to fetch sibling passages  |

@@ -83,8 +83,8 @@ pub fn stored_passage(
         })?;
     Ok(StoredPassage {
         doc,
-        path: entry.path.clone(),
-        title: entry.title.clone(),
+        path: entry.path,
+        title: entry.title,
         line: num(f.line) as u32,
         paragraph: num(f.paragraph) as u32,
         passage: num(f.passage) as u32,

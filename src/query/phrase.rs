@@ -468,7 +468,7 @@ pub fn occurrences(
                 .map(|i| mf.source_span(i, i + needle.len()))
                 .collect()
         };
-        let path = &handle.doc(para.doc)?.path;
+        let path = handle.doc(para.doc)?.path;
         for (s, e) in spans {
             out.push(Occurrence {
                 doc: para.doc,

@@ -1,0 +1,284 @@
+//! `bench`: query latency measured in-process on an open index.
+//!
+//! A query set (from a file, or drawn reproducibly from the index's own passages) is run once to
+//! warm up, then `runs` times; every run of every query is timed. Reported per query kind:
+//! count, median, p95, p99 and max latency, queries per second, and the total hit count, so that
+//! "faster but wrong" shows.
+
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use tantivy::DocAddress;
+
+use crate::error::{Error, Result};
+use crate::index::IndexHandle;
+use crate::matching::matching_string;
+use crate::query;
+
+/// The kinds of query that can be measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QueryKind {
+    /// `phrase --count`: every occurrence and document counted.
+    Phrase,
+    /// `search -n 10`: BM25 top 10 with stored text and highlights.
+    Search,
+}
+
+impl QueryKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            QueryKind::Phrase => "phrase",
+            QueryKind::Search => "search",
+        }
+    }
+
+    fn parse(s: &str) -> Option<QueryKind> {
+        match s {
+            "phrase" => Some(QueryKind::Phrase),
+            "search" => Some(QueryKind::Search),
+            _ => None,
+        }
+    }
+}
+
+/// One query to measure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BenchQuery {
+    pub kind: QueryKind,
+    pub text: String,
+}
+
+/// Figures for one query kind.
+#[derive(Debug, Clone, Serialize)]
+pub struct KindReport {
+    pub kind: QueryKind,
+    pub queries: usize,
+    pub runs: usize,
+    pub median_us: f64,
+    pub p95_us: f64,
+    pub p99_us: f64,
+    pub max_us: f64,
+    pub qps: f64,
+    /// Hits of one run over all queries (occurrences for `phrase`, matching passages for
+    /// `search`).
+    pub hits: u64,
+}
+
+/// A small deterministic generator (64-bit LCG): the same seed draws the same queries.
+#[derive(Debug, Clone)]
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    pub fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % n.max(1)
+    }
+}
+
+/// Read a query file: one query per line, either `TEXT` (of kind `default`) or
+/// `KIND<TAB>TEXT`; empty lines and lines starting with `#` are skipped.
+pub fn parse_queries(text: &str, default: QueryKind) -> Result<Vec<BenchQuery>> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (kind, q) = match line.split_once('\t') {
+            Some((k, q)) => (
+                QueryKind::parse(k.trim()).ok_or_else(|| {
+                    Error::Query(format!(
+                        "query file line {}: unknown kind {k:?} (phrase or search)",
+                        i + 1
+                    ))
+                })?,
+                q,
+            ),
+            None => (default, line),
+        };
+        out.push(BenchQuery {
+            kind,
+            text: q.to_owned(),
+        });
+    }
+    Ok(out)
+}
+
+/// Draw `n` queries of `kind` from the index's passages: phrases are substrings of 1–16
+/// characters of a passage's matching form (lengths uniform), searches are 2–6 characters of a
+/// passage's text.
+pub fn sample_queries(
+    handle: &IndexHandle,
+    kind: QueryKind,
+    n: usize,
+    rng: &mut Lcg,
+) -> Result<Vec<BenchQuery>> {
+    let searcher = handle.searcher();
+    let segments = searcher.segment_readers();
+    let total: u32 = segments.iter().map(|s| s.max_doc()).sum();
+    if total == 0 {
+        return Err(Error::Query(
+            "the index has no passages to draw queries from".into(),
+        ));
+    }
+    let mut out = Vec::with_capacity(n);
+    let mut attempts = 0;
+    while out.len() < n && attempts < n * 50 {
+        attempts += 1;
+        let mut at = rng.below(total as usize) as u32;
+        let mut seg = 0;
+        while at >= segments[seg].max_doc() {
+            at -= segments[seg].max_doc();
+            seg += 1;
+        }
+        if segments[seg]
+            .alive_bitset()
+            .is_some_and(|a| !a.is_alive(at))
+        {
+            continue;
+        }
+        let passage = query::stored_passage(handle, &searcher, DocAddress::new(seg as u32, at))?;
+        let (source, len): (Vec<char>, usize) = match kind {
+            QueryKind::Phrase => (
+                matching_string(&passage.text).chars().collect(),
+                1 + rng.below(16),
+            ),
+            QueryKind::Search => (passage.text.chars().collect(), 2 + rng.below(5)),
+        };
+        if source.len() < len {
+            continue;
+        }
+        let start = rng.below(source.len() - len + 1);
+        let text: String = source[start..start + len].iter().collect();
+        if matching_string(&text).is_empty() {
+            continue;
+        }
+        out.push(BenchQuery { kind, text });
+    }
+    Ok(out)
+}
+
+/// Run one query; returns its hit count.
+pub fn run_query(handle: &IndexHandle, q: &BenchQuery) -> Result<u64> {
+    match q.kind {
+        QueryKind::Phrase => {
+            let needle: Vec<char> = matching_string(&q.text).chars().collect();
+            if needle.is_empty() {
+                return Ok(0);
+            }
+            Ok(query::count_phrase(handle, &needle)?.hits)
+        }
+        QueryKind::Search => match query::search(handle, &q.text, 10) {
+            Ok(r) => Ok(r.total as u64),
+            Err(Error::Query(_)) => Ok(0),
+            Err(e) => Err(e),
+        },
+    }
+}
+
+/// Time every query: a warm-up pass, then `runs` timed passes. One report per kind present.
+pub fn run_bench(
+    handle: &IndexHandle,
+    queries: &[BenchQuery],
+    runs: usize,
+) -> Result<Vec<KindReport>> {
+    let runs = runs.max(1);
+    let mut kinds: Vec<QueryKind> = queries.iter().map(|q| q.kind).collect();
+    kinds.sort();
+    kinds.dedup();
+    if kinds.contains(&QueryKind::Search) {
+        handle.word_analyzer()?; // load jieba before timing
+    }
+    let mut reports = Vec::new();
+    for kind in kinds {
+        let set: Vec<&BenchQuery> = queries.iter().filter(|q| q.kind == kind).collect();
+        let mut hits = 0u64;
+        for q in &set {
+            hits += run_query(handle, q)?;
+        }
+        let mut times: Vec<Duration> = Vec::with_capacity(set.len() * runs);
+        for _ in 0..runs {
+            for q in &set {
+                let t = Instant::now();
+                let h = run_query(handle, q)?;
+                times.push(t.elapsed());
+                std::hint::black_box(h);
+            }
+        }
+        reports.push(summarise(kind, set.len(), runs, &mut times, hits));
+    }
+    Ok(reports)
+}
+
+fn summarise(
+    kind: QueryKind,
+    queries: usize,
+    runs: usize,
+    times: &mut [Duration],
+    hits: u64,
+) -> KindReport {
+    times.sort_unstable();
+    let us = |d: Duration| d.as_secs_f64() * 1e6;
+    let pct = |p: f64| -> f64 {
+        if times.is_empty() {
+            return 0.0;
+        }
+        let i = ((times.len() as f64 - 1.0) * p).round() as usize;
+        us(times[i])
+    };
+    let total: f64 = times.iter().map(|d| d.as_secs_f64()).sum();
+    KindReport {
+        kind,
+        queries,
+        runs,
+        median_us: pct(0.5),
+        p95_us: pct(0.95),
+        p99_us: pct(0.99),
+        max_us: times.last().map_or(0.0, |d| us(*d)),
+        qps: if total > 0.0 {
+            times.len() as f64 / total
+        } else {
+            0.0
+        },
+        hits,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_file_lines() {
+        let q = parse_queries(
+            "# comment\n调查研究\nsearch\t信访\n\nphrase\t5G\n",
+            QueryKind::Phrase,
+        )
+        .unwrap();
+        let got: Vec<(QueryKind, &str)> = q.iter().map(|q| (q.kind, q.text.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (QueryKind::Phrase, "调查研究"),
+                (QueryKind::Search, "信访"),
+                (QueryKind::Phrase, "5G")
+            ]
+        );
+        let err = parse_queries("quote\tx\n", QueryKind::Phrase).unwrap_err();
+        assert!(err.to_string().contains("line 1"), "{err}");
+    }
+
+    #[test]
+    fn percentiles() {
+        let mut times: Vec<Duration> = (1..=100).map(Duration::from_micros).collect();
+        let r = summarise(QueryKind::Phrase, 100, 1, &mut times, 7);
+        assert_eq!(
+            (r.median_us, r.p95_us, r.p99_us, r.max_us),
+            (51.0, 95.0, 99.0, 100.0)
+        );
+        assert_eq!(r.hits, 7);
+    }
+}
