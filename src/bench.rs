@@ -8,7 +8,10 @@
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use tantivy::DocAddress;
+use tantivy::collector::DocSetCollector;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, Term};
 
 use crate::error::{Error, Result};
 use crate::index::IndexHandle;
@@ -117,9 +120,7 @@ pub fn sample_queries(
     rng: &mut Lcg,
 ) -> Result<Vec<BenchQuery>> {
     let searcher = handle.searcher();
-    let segments = searcher.segment_readers();
-    let total: u32 = segments.iter().map(|s| s.max_doc()).sum();
-    if total == 0 {
+    if handle.docs.is_empty() {
         return Err(Error::Query(
             "the index has no passages to draw queries from".into(),
         ));
@@ -128,19 +129,27 @@ pub fn sample_queries(
     let mut attempts = 0;
     while out.len() < n && attempts < n * 50 {
         attempts += 1;
-        let mut at = rng.below(total as usize) as u32;
-        let mut seg = 0;
-        while at >= segments[seg].max_doc() {
-            at -= segments[seg].max_doc();
-            seg += 1;
-        }
-        if segments[seg]
-            .alive_bitset()
-            .is_some_and(|a| !a.is_alive(at))
-        {
+        // A random document, then a random passage of it: the same draw on every build of the
+        // same corpus, whatever order the indexing threads wrote the passages in.
+        let doc = rng.below(handle.docs.len()) as u64;
+        let term = Term::from_field_u64(handle.fields.doc, doc);
+        let mut addrs: Vec<DocAddress> = searcher
+            .search(
+                &TermQuery::new(term, IndexRecordOption::Basic),
+                &DocSetCollector,
+            )?
+            .into_iter()
+            .collect();
+        if addrs.is_empty() {
             continue;
         }
-        let passage = query::stored_passage(handle, &searcher, DocAddress::new(seg as u32, at))?;
+        let mut passages = Vec::with_capacity(addrs.len());
+        addrs.sort_unstable();
+        for a in addrs {
+            passages.push(query::stored_passage(handle, &searcher, a)?);
+        }
+        passages.sort_unstable_by_key(|p| p.passage);
+        let passage = &passages[rng.below(passages.len())];
         let (source, len): (Vec<char>, usize) = match kind {
             QueryKind::Phrase => (
                 matching_string(&passage.text).chars().collect(),
