@@ -9,8 +9,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::bench::{self, QueryKind};
 use crate::cli::{
-    BenchArgs, BenchKind, Cli, ColorWhen, Command, IndexArgs, PhraseArgs, SearchArgs, SharedArgs,
-    SortArg,
+    BenchArgs, BenchKind, Cli, ColorWhen, Command, IndexArgs, KindArg, PhraseArgs, QuoteArgs,
+    QuotesArgs, SearchArgs, SharedArgs, SortArg,
 };
 use crate::error::Error;
 use crate::index::{self, BuildObserver, BuildOptions, BuildReport, IndexHandle, SkippedFile};
@@ -38,6 +38,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Phrase(args) => run_phrase(&cli, args, style),
         Command::Shared(args) => run_shared(&cli, args, style),
         Command::Bench(args) => run_bench(&cli, args),
+        Command::Quote(args) => run_quote(&cli, args, style),
+        Command::Quotes(args) => run_quotes(&cli, args, style),
     }
 }
 
@@ -64,6 +66,7 @@ fn run_index(cli: &Cli, args: &IndexArgs) -> anyhow::Result<Outcome> {
     let corpus = args.corpus.as_deref().unwrap_or(&cli.corpus);
     let mut opts = BuildOptions {
         user_dict: args.user_dict.clone(),
+        speakers: args.speakers.clone(),
         ..BuildOptions::default()
     };
     if let Some(t) = args.threads {
@@ -462,4 +465,123 @@ fn run_bench(cli: &Cli, args: &BenchArgs) -> anyhow::Result<Outcome> {
         }
     }
     Ok(Outcome::Hits)
+}
+
+fn run_quote(cli: &Cli, args: &QuoteArgs, style: Style) -> anyhow::Result<Outcome> {
+    let text = args.quote.join(" ");
+    let n = matching_string(&text).chars().count();
+    let mut opts = query::QuoteOptions::for_length(n);
+    if let Some(c) = args.min_coverage {
+        opts.min_coverage = c;
+    }
+    opts.min_identity = args.min_identity;
+    for (name, v) in [
+        ("--min-coverage", opts.min_coverage),
+        ("--min-identity", opts.min_identity),
+    ] {
+        if !(0.0..=1.0).contains(&v) {
+            return Err(
+                Error::Query(format!("{name} takes a share between 0 and 1, not {v}")).into(),
+            );
+        }
+    }
+    let handle = open_or_build(cli)?;
+    let results = query::find_quote(&handle, &text, opts)?;
+    let shown = if args.limit == 0 {
+        &results.hits[..]
+    } else {
+        &results.hits[..args.limit.min(results.hits.len())]
+    };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if args.json {
+        print::print_quote_json(&mut out, &results, shown)?;
+    } else {
+        print::print_quote_text(&mut out, shown, style, args.snippet)?;
+    }
+    out.flush()?;
+    if !args.json && !cli.quiet {
+        eprintln!(
+            "{} paragraph(s) cite it ({} candidate passages aligned, {:.1} ms)",
+            results.hits.len(),
+            results.candidates,
+            results.elapsed.as_secs_f64() * 1e3
+        );
+    }
+    Ok(if results.hits.is_empty() {
+        Outcome::NoHits
+    } else {
+        Outcome::Hits
+    })
+}
+
+fn run_quotes(cli: &Cli, args: &QuotesArgs, style: Style) -> anyhow::Result<Outcome> {
+    let handle = open_or_build(cli)?;
+    let started = std::time::Instant::now();
+    let filter = query::QuotesFilter {
+        text: args.text.clone(),
+        speaker: args.speaker.clone(),
+        kind: args.kind.map(|k| match k {
+            KindArg::Cited => crate::analyze::QuoteKind::Cited,
+            KindArg::Term => crate::analyze::QuoteKind::Term,
+            KindArg::Title => crate::analyze::QuoteKind::Title,
+        }),
+        doc: args.doc.clone(),
+        min_docs: args.min_docs,
+    };
+    let clusters = query::list_quotes(&handle, &filter)?;
+    let quotations: usize = clusters.iter().map(|c| c.occurrences.len()).sum();
+    let shown = if args.limit == 0 {
+        clusters.len()
+    } else {
+        args.limit.min(clusters.len())
+    };
+    let place = |o: &query::QuoteOccurrence| -> crate::Result<print::Place> {
+        Ok(print::Place {
+            doc: handle.doc(o.doc)?.path,
+            line: o.line,
+        })
+    };
+    let mut rows = Vec::with_capacity(shown);
+    for c in &clusters[..shown] {
+        rows.push(print::ClusterRow {
+            text: c.text.clone(),
+            matching: c.matching.clone(),
+            kind: c.kind.name(),
+            occurrences: c.occurrences.len(),
+            docs: c.docs,
+            variants: c.variants,
+            speakers: c
+                .speakers
+                .iter()
+                .map(|(name, count)| print::SpeakerCount {
+                    name: name.clone(),
+                    count: *count,
+                })
+                .collect(),
+            first: place(c.occurrences.first().expect("non-empty cluster"))?,
+            last: place(c.occurrences.last().expect("non-empty cluster"))?,
+        });
+    }
+    let elapsed = started.elapsed();
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if args.json {
+        print::print_clusters_json(&mut out, &rows, clusters.len(), quotations, elapsed)?;
+    } else {
+        print::print_clusters_text(&mut out, &rows, style)?;
+    }
+    out.flush()?;
+    if !args.json && !cli.quiet {
+        eprintln!(
+            "{} cluster(s) of {} quotation(s), {} shown ({:.1} ms)",
+            clusters.len(),
+            quotations,
+            rows.len(),
+            elapsed.as_secs_f64() * 1e3
+        );
+    }
+    Ok(if clusters.is_empty() {
+        Outcome::NoHits
+    } else {
+        Outcome::Hits
+    })
 }

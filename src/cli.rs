@@ -58,6 +58,10 @@ pub enum Command {
     Phrase(PhraseArgs),
     /// Maximal phrases that several documents share (text reuse), longest first.
     Shared(SharedArgs),
+    /// Every paragraph that cites a quotation: verbatim, in part, or with changes.
+    Quote(QuoteArgs),
+    /// The quotations of the corpus, clustered, with speakers and document counts.
+    Quotes(QuotesArgs),
     /// Measure query latency in-process (median, p95, p99, max, queries/s, hits).
     Bench(BenchArgs),
 }
@@ -71,6 +75,11 @@ pub struct IndexArgs {
     /// Extra jieba dictionary: one `word [frequency] [tag]` per line.
     #[arg(long, value_name = "FILE")]
     pub user_dict: Option<PathBuf>,
+
+    /// Extra speakers (TOML: [[speaker]] name = "…", aliases = ["…"]), added to the built-in
+    /// table used to attribute quotations.
+    #[arg(long, value_name = "FILE")]
+    pub speakers: Option<PathBuf>,
 
     /// Indexing threads (default: the number of cores).
     #[arg(long, value_name = "N")]
@@ -202,4 +211,74 @@ pub enum BenchKind {
     Search,
     /// All kinds.
     Mixed,
+}
+
+#[derive(Debug, Args)]
+pub struct QuoteArgs {
+    /// The quotation (several arguments are joined with spaces).
+    #[arg(required = true, value_name = "TEXT")]
+    pub quote: Vec<String>,
+
+    /// Least share of the quotation a hit must contain (default: 0.9 for quotations of up to
+    /// 8 characters, else 0.5).
+    #[arg(long, value_name = "X")]
+    pub min_coverage: Option<f64>,
+
+    /// Least share of matching characters in a hit's alignment.
+    #[arg(long, default_value_t = 0.8, value_name = "X")]
+    pub min_identity: f64,
+
+    /// Number of hits to show (0: all).
+    #[arg(short = 'n', long, default_value_t = 0, value_name = "N")]
+    pub limit: usize,
+
+    /// Characters of the line shown around each hit.
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub snippet: usize,
+
+    /// One JSON object per line (schema in the README).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct QuotesArgs {
+    /// Only quotations containing this text (compared in matching form).
+    #[arg(value_name = "TEXT")]
+    pub text: Option<String>,
+
+    /// Only quotations attributed to this speaker (name or alias, e.g. 习近平 or 总书记).
+    #[arg(long, value_name = "NAME")]
+    pub speaker: Option<String>,
+
+    /// Only this kind (default: cited and term).
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub kind: Option<KindArg>,
+
+    /// Only clusters found in at least this many documents.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub min_docs: usize,
+
+    /// Only this document, or the documents under this directory (path relative to the corpus).
+    #[arg(long, value_name = "PATH")]
+    pub doc: Option<String>,
+
+    /// Number of clusters to show (0: all).
+    #[arg(short = 'n', long, default_value_t = 50, value_name = "N")]
+    pub limit: usize,
+
+    /// One JSON object per line (schema in the README).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `quotes --kind` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    /// Attributed speech, quoted clauses and sentences.
+    Cited,
+    /// Short scare-quoted expressions (“四下基层”).
+    Term,
+    /// Titles in 《…》.
+    Title,
 }

@@ -36,6 +36,9 @@ pub enum Error {
     #[error("{0}")]
     Query(String),
 
+    #[error("speaker table {path}: {reason}")]
+    Speakers { path: PathBuf, reason: String },
+
     #[error("user dictionary {path}: {reason}")]
     UserDict { path: PathBuf, reason: String },
 

@@ -1,10 +1,12 @@
 //! jiansuo (检索): full-text search for Chinese policy and political documents.
 //!
-//! The library follows the data: [`load`] → [`clean`] → [`passage`] → [`index`] → [`query`] →
-//! [`print`]. Every exact lookup compares [`matching`] forms. The binary (`src/main.rs`) only
+//! The library follows the data: [`load`] → [`clean`] → [`passage`] → [`analyze`] → [`index`]
+//! → [`query`] → [`print`]. Every exact lookup compares [`matching`] forms. The binary (`src/main.rs`) only
 //! parses arguments and calls [`app::run`].
 #![doc(test(attr(deny(warnings))))]
 
+pub mod align;
+pub mod analyze;
 pub mod app;
 pub mod bench;
 pub mod clean;

@@ -9,11 +9,13 @@ use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument, doc};
 use super::meta::{self, BuildStats, DocEntry, FileEntry, IndexMeta, SkippedFile};
 use super::schema::{self, EXACT_TAIL_CHARS, Fields, SCHEMA_VERSION};
 use super::{store, tokenize};
+use crate::analyze::{Extractor, SpeakerTable};
 use crate::error::{Error, Result};
 use crate::load::{self, SourceFile};
 use crate::matching::MatchingForm;
 use crate::passage::{self, PassageSpan};
 use crate::{clean, index};
+use std::io::Write;
 
 /// zstd level of the document store (stored passage text).
 const DOCSTORE_ZSTD_LEVEL: i32 = 3;
@@ -23,6 +25,8 @@ const DOCSTORE_ZSTD_LEVEL: i32 = 3;
 pub struct BuildOptions {
     /// A user dictionary for jieba, added to the built-in one.
     pub user_dict: Option<PathBuf>,
+    /// A user speaker table (TOML), added to the built-in one.
+    pub speakers: Option<PathBuf>,
     /// Indexing threads (tokenising runs on these).
     pub threads: usize,
     /// Memory budget of the tantivy writer, in bytes, shared by its threads.
@@ -34,6 +38,7 @@ impl Default for BuildOptions {
         let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(8));
         BuildOptions {
             user_dict: None,
+            speakers: None,
             threads,
             heap_bytes: 128_000_000 * threads,
         }
@@ -156,11 +161,23 @@ pub fn build(
         Some(path) => tokenize::read_user_dict(path)?,
         None => String::new(),
     };
+    let speakers_extra = match &opts.speakers {
+        Some(path) => {
+            SpeakerTable::with_file(path)?;
+            std::fs::read_to_string(path)
+                .map_err(Error::io(format!("reading {}", path.display())))?
+        }
+        None => String::new(),
+    };
     let walk = load::walk(corpus)?;
     let lock = store::lock(dir)?;
     store::remove_stale(dir, &lock)?;
     let (gen_name, gen_dir) = store::new_generation(dir, &lock)?;
-    let result = write_generation(corpus, &gen_dir, &user_dict, walk, opts, observer, started);
+    let extras = Extras {
+        user_dict: &user_dict,
+        speakers: &speakers_extra,
+    };
+    let result = write_generation(corpus, &gen_dir, &extras, walk, opts, observer, started);
     match result {
         Ok(report) => {
             store::publish(dir, &gen_name, &lock)?;
@@ -173,10 +190,16 @@ pub fn build(
     }
 }
 
+/// The user-supplied tables a build uses (file contents, copied into the generation).
+struct Extras<'a> {
+    user_dict: &'a str,
+    speakers: &'a str,
+}
+
 fn write_generation(
     corpus: &Path,
     gen_dir: &Path,
-    user_dict: &str,
+    extras: &Extras,
     walk: load::Walk,
     opts: &BuildOptions,
     observer: &dyn BuildObserver,
@@ -193,7 +216,13 @@ fn write_generation(
         .schema(schema)
         .settings(settings)
         .create_in_dir(gen_dir)?;
-    index::register_tokenizers(&index, Some(tokenize::load_jieba(user_dict)?));
+    index::register_tokenizers(&index, Some(tokenize::load_jieba(extras.user_dict)?));
+    let speakers = SpeakerTable::from_extra(extras.speakers)?;
+    let quotes_path = gen_dir.join(meta::QUOTES_FILE);
+    let mut quotes_out = std::io::BufWriter::new(
+        std::fs::File::create(&quotes_path)
+            .map_err(Error::io(format!("writing {}", quotes_path.display())))?,
+    );
     let mut writer: IndexWriter = index.writer_with_num_threads(opts.threads, opts.heap_bytes)?;
 
     let mut skipped: Vec<SkippedFile> = Vec::new();
@@ -224,6 +253,14 @@ fn write_generation(
                 } else {
                     let ord = docs.len() as u64;
                     add_passages(&writer, &fields, ord, file, &prepared)?;
+                    let quotes = Extractor::document(&speakers, &cleaned);
+                    stats.quotations += quotes.len() as u64;
+                    serde_json::to_writer(&mut quotes_out, &quotes).map_err(|e| {
+                        Error::io(format!("writing {}", quotes_path.display()))(e.into())
+                    })?;
+                    quotes_out
+                        .write_all(b"\n")
+                        .map_err(Error::io(format!("writing {}", quotes_path.display())))?;
                     stats.documents += 1;
                     stats.paragraphs += u64::from(prepared.paragraphs);
                     stats.passages += prepared.passages.len() as u64;
@@ -249,6 +286,11 @@ fn write_generation(
         }
         observer.file_done(file.size);
     }
+    quotes_out
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .and_then(|f| f.sync_all())
+        .map_err(Error::io(format!("writing {}", quotes_path.display())))?;
     observer.finishing();
     writer.commit()?;
     let segments = index.searchable_segment_ids()?;
@@ -263,14 +305,16 @@ fn write_generation(
 
     meta::write_docs(gen_dir, &docs)?;
     meta::write_json(gen_dir, meta::FILES_FILE, &files)?;
-    meta::write_file(gen_dir, meta::USER_DICT_FILE, user_dict.as_bytes())?;
+    meta::write_file(gen_dir, meta::USER_DICT_FILE, extras.user_dict.as_bytes())?;
+    meta::write_file(gen_dir, meta::SPEAKERS_FILE, extras.speakers.as_bytes())?;
     stats.index_bytes = store::dir_size(gen_dir);
     let corpus_root = std::fs::canonicalize(corpus).unwrap_or_else(|_| corpus.to_path_buf());
     let meta = IndexMeta {
         schema_version: SCHEMA_VERSION,
         jiansuo_version: env!("CARGO_PKG_VERSION").to_owned(),
         corpus_root: corpus_root.display().to_string(),
-        user_dict_hash: dict_hash(user_dict),
+        user_dict_hash: dict_hash(extras.user_dict),
+        speakers_hash: blake3::hash(extras.speakers.as_bytes()).to_hex()[..16].to_owned(),
         exact_tail_chars: EXACT_TAIL_CHARS,
         stats: stats.clone(),
         skipped: skipped.clone(),

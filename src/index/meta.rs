@@ -7,7 +7,10 @@
 //!   documents costs a millisecond, not the ten that JSON takes);
 //! * `files.json` (`Vec<FileEntry>`): the same documents' encoding, size, mtime and content
 //!   hash (what an update needs);
-//! * `user-dict.txt`: the user dictionary the index was built with (queries load the same one).
+//! * `user-dict.txt`: the user dictionary the index was built with (queries load the same one);
+//! * `quotes.jsonl`: one line per document (same order as `docs.tsv`): a JSON array of its
+//!   quotations ([`crate::analyze::Quotation`]);
+//! * `speakers.toml`: the user speaker table the index was built with (added to the built-in one).
 
 use std::path::Path;
 
@@ -19,6 +22,8 @@ pub const META_FILE: &str = "jiansuo.json";
 pub const DOCS_FILE: &str = "docs.tsv";
 pub const FILES_FILE: &str = "files.json";
 pub const USER_DICT_FILE: &str = "user-dict.txt";
+pub const QUOTES_FILE: &str = "quotes.jsonl";
+pub const SPEAKERS_FILE: &str = "speakers.toml";
 
 /// What an index records about itself.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -29,6 +34,8 @@ pub struct IndexMeta {
     pub corpus_root: String,
     /// BLAKE3 of the built-in plus user dictionary, hex.
     pub user_dict_hash: String,
+    /// BLAKE3 of the built-in plus user speaker table, hex.
+    pub speakers_hash: String,
     /// Characters of following text indexed after each passage in the exact field.
     pub exact_tail_chars: usize,
     pub stats: BuildStats,
@@ -53,6 +60,9 @@ pub struct BuildStats {
     pub index_bytes: u64,
     pub threads: usize,
     pub segments: usize,
+    /// Quotations and titles extracted.
+    #[serde(default)]
+    pub quotations: u64,
 }
 
 /// A file left out of the index, and why.
@@ -134,22 +144,22 @@ pub fn write_docs(dir: &Path, docs: &[DocEntry]) -> Result<()> {
     write_file(dir, DOCS_FILE, out.as_bytes())
 }
 
-/// The document table of an index, read lazily: opening it only finds the line starts, and
-/// an entry is parsed when it is asked for (an index of 20,000 documents opens in about a
-/// millisecond; parsing every entry up front took ten).
+/// A file of lines read lazily: opening it only finds the line starts; a line is decoded
+/// when it is asked for.
 #[derive(Debug, Clone, Default)]
-pub struct DocTable {
+pub struct LineTable {
     bytes: Vec<u8>,
     /// Byte offset of each line.
     starts: Vec<usize>,
-    /// Where the table came from, for error messages.
-    source: std::path::PathBuf,
+    /// The index the file belongs to, for error messages.
+    index: std::path::PathBuf,
+    name: &'static str,
 }
 
-impl DocTable {
-    /// Read the table written by [`write_docs`] in `dir`.
-    pub fn open(index: &Path, dir: &Path) -> Result<DocTable> {
-        let path = dir.join(DOCS_FILE);
+impl LineTable {
+    /// Read `dir/name`.
+    pub fn open(index: &Path, dir: &Path, name: &'static str) -> Result<LineTable> {
+        let path = dir.join(name);
         let bytes = std::fs::read(&path).map_err(|e| Error::Corrupt {
             path: index.to_path_buf(),
             reason: format!("{}: {e}", path.display()),
@@ -163,14 +173,15 @@ impl DocTable {
                 .position(|&b| b == b'\n')
                 .map_or(bytes.len(), |i| at + i + 1);
         }
-        Ok(DocTable {
+        Ok(LineTable {
             bytes,
             starts,
-            source: index.to_path_buf(),
+            index: index.to_path_buf(),
+            name,
         })
     }
 
-    /// Number of documents.
+    /// Number of lines.
     pub fn len(&self) -> usize {
         self.starts.len()
     }
@@ -179,28 +190,51 @@ impl DocTable {
         self.starts.is_empty()
     }
 
+    /// Line `i` without its line break.
+    pub fn line(&self, i: usize) -> Result<&str> {
+        let Some(&start) = self.starts.get(i) else {
+            return Err(self.corrupt(format!("asked for entry {i}, the file has {}", self.len())));
+        };
+        let end = self.starts.get(i + 1).copied().unwrap_or(self.bytes.len());
+        std::str::from_utf8(&self.bytes[start..end])
+            .map(|l| l.trim_end_matches('\n'))
+            .map_err(|_| self.corrupt(format!("line {} is not UTF-8", i + 1)))
+    }
+
+    /// An error saying this file is damaged.
+    pub fn corrupt(&self, reason: String) -> Error {
+        Error::Corrupt {
+            path: self.index.clone(),
+            reason: format!("{}: {reason}", self.name),
+        }
+    }
+}
+
+/// The document table of an index, read lazily (an index of 20,000 documents opens in about a
+/// millisecond; parsing every entry up front took ten).
+#[derive(Debug, Clone, Default)]
+pub struct DocTable(LineTable);
+
+impl DocTable {
+    /// Read the table written by [`write_docs`] in `dir`.
+    pub fn open(index: &Path, dir: &Path) -> Result<DocTable> {
+        LineTable::open(index, dir, DOCS_FILE).map(DocTable)
+    }
+
+    /// Number of documents.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// The entry of document `ord`.
     pub fn get(&self, ord: usize) -> Result<DocEntry> {
-        let corrupt = |reason: String| Error::Corrupt {
-            path: self.source.clone(),
-            reason: format!("{DOCS_FILE}: {reason}"),
-        };
-        let Some(&start) = self.starts.get(ord) else {
-            return Err(corrupt(format!(
-                "a passage refers to document {ord}, the table has {}",
-                self.len()
-            )));
-        };
-        let end = self
-            .starts
-            .get(ord + 1)
-            .copied()
-            .unwrap_or(self.bytes.len());
-        let line = std::str::from_utf8(&self.bytes[start..end])
-            .map_err(|_| corrupt(format!("line {} is not UTF-8", ord + 1)))?
-            .trim_end_matches('\n');
+        let line = self.0.line(ord)?;
         let bad = || {
-            corrupt(format!(
+            self.0.corrupt(format!(
                 "line {} is not path, title and three counts",
                 ord + 1
             ))
@@ -221,6 +255,31 @@ impl DocTable {
     /// Every entry, in order.
     pub fn all(&self) -> Result<Vec<DocEntry>> {
         (0..self.len()).map(|i| self.get(i)).collect()
+    }
+}
+
+/// The quotations of every document, read lazily.
+#[derive(Debug, Clone, Default)]
+pub struct QuoteTable(LineTable);
+
+impl QuoteTable {
+    pub fn open(index: &Path, dir: &Path) -> Result<QuoteTable> {
+        LineTable::open(index, dir, QUOTES_FILE).map(QuoteTable)
+    }
+
+    /// Number of documents.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The quotations of document `ord`.
+    pub fn get(&self, ord: usize) -> Result<Vec<crate::analyze::Quotation>> {
+        let line = self.0.line(ord)?;
+        serde_json::from_str(line).map_err(|e| self.0.corrupt(format!("line {}: {e}", ord + 1)))
     }
 }
 

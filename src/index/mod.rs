@@ -48,6 +48,8 @@ pub struct IndexHandle {
     pub meta: IndexMeta,
     pub docs: meta::DocTable,
     words: OnceLock<TextAnalyzer>,
+    quotes: OnceLock<meta::QuoteTable>,
+    speakers: OnceLock<crate::analyze::SpeakerTable>,
 }
 
 impl IndexHandle {
@@ -125,6 +127,8 @@ impl IndexHandle {
             meta,
             docs,
             words: OnceLock::new(),
+            quotes: OnceLock::new(),
+            speakers: OnceLock::new(),
         })
     }
 
@@ -136,6 +140,31 @@ impl IndexHandle {
     /// The document with ordinal `ord` (the `doc` field).
     pub fn doc(&self, ord: u64) -> Result<DocEntry> {
         self.docs.get(ord as usize)
+    }
+
+    /// The quotations of every document (read on first use).
+    pub fn quotes(&self) -> Result<&meta::QuoteTable> {
+        if let Some(q) = self.quotes.get() {
+            return Ok(q);
+        }
+        let table = meta::QuoteTable::open(&self.dir, &self.generation)?;
+        Ok(self.quotes.get_or_init(|| table))
+    }
+
+    /// The speaker table the index was built with (read on first use).
+    pub fn speakers(&self) -> Result<&crate::analyze::SpeakerTable> {
+        if let Some(s) = self.speakers.get() {
+            return Ok(s);
+        }
+        let extra =
+            std::fs::read_to_string(self.generation.join(meta::SPEAKERS_FILE)).map_err(|e| {
+                Error::Corrupt {
+                    path: self.dir.clone(),
+                    reason: format!("{}: {e}", meta::SPEAKERS_FILE),
+                }
+            })?;
+        let table = crate::analyze::SpeakerTable::from_extra(&extra)?;
+        Ok(self.speakers.get_or_init(|| table))
     }
 
     /// The word analyzer, with the dictionaries the index was built with. Loads jieba's

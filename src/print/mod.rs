@@ -4,12 +4,17 @@
 //! about terminals: colour comes resolved in [`Style`].
 
 mod phrase;
+mod quote;
 mod search;
 mod shared;
 
 pub use phrase::{
     PhraseJson, PhraseSummary, print_counts_json, print_counts_text, print_kwic_text,
     print_phrase_json,
+};
+pub use quote::{
+    ClusterRow, Place, SpeakerCount, print_clusters_json, print_clusters_text, print_quote_json,
+    print_quote_text,
 };
 pub use search::{SearchJson, print_search_json, print_search_text};
 pub use shared::{SharedDoc, SharedRow, print_shared_json, print_shared_text};

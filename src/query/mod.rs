@@ -3,11 +3,14 @@
 //! * [`search()`]: BM25 over the `words` field, every query word required.
 //! * [`count_phrase`], [`locate_phrase`]: every occurrence of a phrase, from the exact fields.
 //! * [`shared_phrases`]: maximal phrases several documents have in common.
+//! * [`find_quote`]: every paragraph citing a quotation (candidates + local alignment).
 //!
 //! A user's text is never parsed as query syntax: `" : ( ) AND -` are just characters.
 
 mod highlight;
 mod phrase;
+mod quote;
+mod quotes;
 mod search;
 mod shared;
 
@@ -16,6 +19,8 @@ pub use phrase::{
     Occurrence, ParagraphCount, PhraseCounts, SortOrder, count_phrase, find_all, locate_phrase,
     occurrences, paragraph_text, sort_occurrences,
 };
+pub use quote::{QuoteHit, QuoteOptions, QuoteResults, find_quote};
+pub use quotes::{QuoteCluster, QuoteOccurrence, QuotesFilter, list_quotes};
 pub use search::{SearchHit, SearchResults, search};
 pub use shared::{SharedOptions, SharedPhrase, shared_phrases};
 

@@ -1,0 +1,705 @@
+//! Quotations: spans inside quote marks, their kind and their speaker.
+//!
+//! **Marks.** “…”, 「…」, 『…』, ‘…’ and ASCII "…" (alternately opening and closing). Marks nest
+//! (‘…’ or 『…』 inside “…”): every level is a quotation, inner ones flagged `nested`. A closing
+//! mark closes the nearest open mark of its pair; marks opened inside it and not closed end there
+//! and are flagged `unbalanced`; a closing mark with no open partner is ignored (stray; ’ is often
+//! an apostrophe). A mark still open at the end of the paragraph ends there, `unbalanced`.
+//! 《…》 are titles of cited documents, recorded as kind `title`.
+//!
+//! **Speaker.** Before the opening mark, after an optional `：:，,`, a cue verb (强调, 指出, 说,
+//! 要求, 所说, 深刻指出, 重要论述, …); in the clause before the cue (back to the sentence start),
+//! the alias of the speaker table that ends nearest the cue names the speaker (习近平总书记,
+//! 总书记 → 习近平). No alias, but the clause's subject is 他/她: the last speaker named before,
+//! in the paragraph or the document (flag `pronoun`). No alias and another short subject
+//! (村党支部书记王建国说：“), when a colon or comma follows the cue: that subject, flag
+//! `unlisted`. With no cue before, the pattern
+//! `“…”，<alias>说` after the quotation (flag `after`). Nested quotations take their outer
+//! quotation's speaker.
+//!
+//! **Kind.** `cited` when a speaker cue introduces it as speech (cue, then `：` or `，`, then the
+//! mark), or its matching form has more than 8 characters, or it holds clause punctuation
+//! (，。！？；：); otherwise `term` — a short scare-quoted expression such as “扣子”, “四下基层”,
+//! “早市街”, also right after a verb (提出“十五五”规划 is a term; it keeps a speaker named in the
+//! table, not an unlisted subject).
+
+use serde::{Deserialize, Serialize};
+
+use super::speaker::SpeakerTable;
+use crate::matching::matching_string;
+use crate::passage;
+
+/// What a quotation is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuoteKind {
+    /// Attributed speech, or a quoted clause or sentence.
+    Cited,
+    /// A short scare-quoted expression.
+    Term,
+    /// A title in 《…》: a cited document.
+    Title,
+}
+
+impl QuoteKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            QuoteKind::Cited => "cited",
+            QuoteKind::Term => "term",
+            QuoteKind::Title => "title",
+        }
+    }
+}
+
+/// One quotation (or title) of a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quotation {
+    /// 1-based line number.
+    pub line: u32,
+    /// 0-based paragraph ordinal.
+    pub paragraph: u32,
+    /// Character span of the quoted text in the line, marks excluded.
+    pub start: u32,
+    pub end: u32,
+    pub text: String,
+    /// Matching form of `text`.
+    pub matching: String,
+    pub kind: QuoteKind,
+    /// Canonical speaker name (or the subject as written, when `unlisted`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<String>,
+    /// The cue word that introduced it (强调, 指出, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cue: Option<String>,
+    /// Nesting level: 0 for outermost.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub depth: u8,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub unbalanced: bool,
+    /// Speaker resolved from a pronoun (他/她).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub pronoun: bool,
+    /// Speaker named after the quotation.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub after: bool,
+    /// Speaker not in the speaker table.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub unlisted: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+fn is_zero(n: &u8) -> bool {
+    *n == 0
+}
+
+impl Quotation {
+    /// Names of the flags that are set.
+    pub fn flags(&self) -> Vec<&'static str> {
+        let mut f = Vec::new();
+        if self.depth > 0 {
+            f.push("nested");
+        }
+        for (set, name) in [
+            (self.unbalanced, "unbalanced"),
+            (self.pronoun, "pronoun"),
+            (self.after, "after"),
+            (self.unlisted, "unlisted"),
+        ] {
+            if set {
+                f.push(name);
+            }
+        }
+        f
+    }
+}
+
+/// Cue words that introduce quoted speech, longest first where one ends another.
+const CUES: &[&str] = &[
+    "深刻指出",
+    "明确指出",
+    "强调指出",
+    "特别指出",
+    "重要论述",
+    "重要讲话",
+    "所说的",
+    "所指出的",
+    "所强调的",
+    "回信说",
+    "指出",
+    "强调",
+    "提出",
+    "要求",
+    "认为",
+    "提倡",
+    "所说",
+    "曾说",
+    "说过",
+    "讲过",
+    "表示",
+    "写道",
+    "谈到",
+    "寄语",
+    "勉励",
+    "叮嘱",
+    "告诫",
+    "号召",
+    "批示",
+    "宣布",
+    "说",
+    "云",
+    "曰",
+];
+
+/// Subjects that are not speakers (俗话说, 也就是说, …).
+const NOT_SPEAKERS: &[&str] = &[
+    "俗话",
+    "常言",
+    "古话",
+    "有句话",
+    "就是",
+    "也就是",
+    "比如",
+    "可以",
+    "所谓",
+    "这就是",
+    "换句话",
+    "总的来",
+    "应该",
+    "不难",
+    "一般",
+    "正所谓",
+    "这",
+];
+
+/// Adverbs and connectives trimmed from the end of a subject (李强总理也 → 李强总理).
+const TRAILING: &[&str] = &[
+    "也",
+    "还",
+    "又",
+    "都",
+    "就",
+    "曾",
+    "曾经",
+    "特别",
+    "深刻",
+    "明确",
+    "反复",
+    "多次",
+    "一再",
+    "再次",
+    "进一步",
+    "同时",
+    "一致",
+    "纷纷",
+    "普遍",
+    "更",
+    "则",
+    "却",
+    "便",
+    "亦",
+    "始终",
+    "一直",
+    "常",
+    "经常",
+    "当时",
+    "随后",
+];
+
+const OPENERS: [char; 4] = ['“', '「', '『', '‘'];
+
+fn closer_of(open: char) -> char {
+    match open {
+        '“' => '”',
+        '「' => '」',
+        '『' => '』',
+        '‘' => '’',
+        _ => '"',
+    }
+}
+
+fn is_sentence_end(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';')
+}
+
+/// Extracts quotations document by document, remembering the last speaker named.
+pub struct Extractor<'a> {
+    speakers: &'a SpeakerTable,
+    /// Last speaker named in earlier paragraphs of the document.
+    last_speaker: Option<String>,
+}
+
+impl<'a> Extractor<'a> {
+    pub fn new(speakers: &'a SpeakerTable) -> Extractor<'a> {
+        Extractor {
+            speakers,
+            last_speaker: None,
+        }
+    }
+
+    /// Every quotation of a cleaned document, in order.
+    pub fn document(speakers: &SpeakerTable, cleaned: &str) -> Vec<Quotation> {
+        let mut ex = Extractor::new(speakers);
+        passage::paragraphs(cleaned)
+            .flat_map(|p| ex.paragraph(p.line, p.ordinal, p.text))
+            .collect()
+    }
+
+    /// The quotations of one paragraph (and titles), ordered by start.
+    pub fn paragraph(&mut self, line: u32, paragraph: u32, text: &str) -> Vec<Quotation> {
+        let chars: Vec<char> = text.chars().collect();
+        let mut spans = quote_spans(&chars);
+        spans.sort_by_key(|s| (s.open, s.depth));
+        let mut out: Vec<Quotation> = Vec::with_capacity(spans.len());
+        // Speakers of the open outer quotations, for nested ones.
+        let mut outer: Vec<(usize, usize, Option<String>, Option<String>)> = Vec::new();
+        for s in spans {
+            let content: String = chars[s.start..s.end].iter().collect();
+            let matching = matching_string(&content);
+            if matching.is_empty() {
+                continue;
+            }
+            let mut q = Quotation {
+                line,
+                paragraph,
+                start: s.start as u32,
+                end: s.end as u32,
+                text: content,
+                matching,
+                kind: QuoteKind::Title,
+                speaker: None,
+                cue: None,
+                depth: s.depth,
+                unbalanced: s.unbalanced,
+                pronoun: false,
+                after: false,
+                unlisted: false,
+            };
+            if s.title {
+                out.push(q);
+                continue;
+            }
+            outer.retain(|o| o.1 > s.start);
+            if s.depth > 0
+                && let Some((_, _, speaker, cue)) = outer.last()
+            {
+                q.speaker = speaker.clone();
+                q.cue = cue.clone();
+            } else if let Some(a) = self.attribute_before(&chars, s.open) {
+                // 提出“十五五”规划: a short expression right after the verb is a term, not speech.
+                let speech =
+                    a.separated || q.matching.chars().count() > 8 || has_clause_punct(&q.text);
+                if speech {
+                    q.speaker = a.speaker;
+                    q.cue = Some(a.cue);
+                    q.pronoun = a.pronoun;
+                    q.unlisted = a.unlisted;
+                } else if !a.unlisted {
+                    q.speaker = a.speaker;
+                    q.pronoun = a.pronoun;
+                }
+            } else if let Some(close) = s.close
+                && let Some((speaker, cue)) = self.attribute_after(&chars, close)
+            {
+                q.speaker = Some(speaker);
+                q.cue = Some(cue);
+                q.after = true;
+            }
+            q.kind = kind_of(&q);
+            outer.push((s.start, s.end, q.speaker.clone(), q.cue.clone()));
+            out.push(q);
+        }
+        if let Some(m) = self.speakers.last_in(text) {
+            self.last_speaker = Some(m.name.to_owned());
+        }
+        out
+    }
+
+    /// Speaker from the text before an opening mark at `open`.
+    fn attribute_before(&self, chars: &[char], open: usize) -> Option<Attribution> {
+        let mut j = open;
+        while j > 0 && chars[j - 1].is_whitespace() {
+            j -= 1;
+        }
+        let separated = j > 0 && matches!(chars[j - 1], '：' | ':' | '，' | ',');
+        if separated {
+            j -= 1;
+        }
+        while j > 0 && chars[j - 1].is_whitespace() {
+            j -= 1;
+        }
+        let before: String = chars[..j].iter().collect();
+        let cue = CUES.iter().find(|c| before.ends_with(*c))?;
+        let cue_start = j - cue.chars().count();
+        let from = chars[..cue_start]
+            .iter()
+            .rposition(|&c| is_sentence_end(c))
+            .map_or(0, |i| i + 1)
+            .max(cue_start.saturating_sub(60));
+        let clause: String = chars[from..cue_start].iter().collect();
+        if let Some(m) = self.speakers.last_in(&clause) {
+            return Some(Attribution {
+                speaker: Some(m.name.to_owned()),
+                cue: (*cue).to_owned(),
+                separated,
+                pronoun: false,
+                unlisted: false,
+            });
+        }
+        let subject = subject_of(&clause);
+        if subject.starts_with(['他', '她'])
+            && !subject.starts_with("他们")
+            && !subject.starts_with("她们")
+        {
+            let named_before: String = chars[..from].iter().collect();
+            let speaker = self
+                .speakers
+                .last_in(&named_before)
+                .map(|m| m.name.to_owned())
+                .or_else(|| self.last_speaker.clone());
+            return Some(Attribution {
+                speaker,
+                cue: (*cue).to_owned(),
+                separated,
+                pronoun: true,
+                unlisted: false,
+            });
+        }
+        // A subject not in the table is taken only in the plain `X说：“` / `X表示，“` shape.
+        let n = subject.chars().count();
+        let speaker = (separated
+            && (2..=12).contains(&n)
+            && !NOT_SPEAKERS
+                .iter()
+                .any(|s| subject.ends_with(s) || subject == *s)
+            && !subject.contains(['“', '”', '《', '》', '"', '我', '你', '但', '是']))
+        .then(|| subject.clone());
+        // A one-character cue (说, 云, 曰) ends many words: with no known speaker it counts only
+        // when a colon or comma follows it.
+        if cue.chars().count() == 1 && (speaker.is_none() || !separated) {
+            return None;
+        }
+        Some(Attribution {
+            unlisted: speaker.is_some(),
+            speaker,
+            cue: (*cue).to_owned(),
+            separated,
+            pronoun: false,
+        })
+    }
+
+    /// `“…”，<alias>说` after the closing mark at `close`.
+    fn attribute_after(&self, chars: &[char], close: usize) -> Option<(String, String)> {
+        let mut i = close + 1;
+        if i < chars.len() && matches!(chars[i], '，' | ',') {
+            i += 1;
+        }
+        let window: String = chars[i..chars.len().min(i + 16)].iter().collect();
+        let m = self.speakers.first_in(&window)?;
+        if m.start != 0 {
+            return None;
+        }
+        let rest: String = window.chars().skip(m.end).collect();
+        for gap in 0..=4 {
+            let tail: String = rest.chars().skip(gap).collect();
+            if let Some(cue) = ["说", "指出", "强调", "表示"]
+                .iter()
+                .find(|c| tail.starts_with(*c))
+            {
+                return Some((m.name.to_owned(), (*cue).to_owned()));
+            }
+        }
+        None
+    }
+}
+
+/// The speaker of text that starts at `pos` of a paragraph without quote marks (习近平总书记强调，
+/// 调查研究是…): the same rules as for a quotation that opens there, the pronoun resolved within
+/// the paragraph only. Returns the speaker (if named) and the cue.
+pub fn attribute_at(
+    speakers: &SpeakerTable,
+    chars: &[char],
+    pos: usize,
+) -> Option<(Option<String>, String)> {
+    let ex = Extractor::new(speakers);
+    ex.attribute_before(chars, pos.min(chars.len()))
+        .map(|a| (a.speaker, a.cue))
+}
+
+struct Attribution {
+    speaker: Option<String>,
+    cue: String,
+    /// A colon or comma stands between the cue and the quotation.
+    separated: bool,
+    pronoun: bool,
+    unlisted: bool,
+}
+
+/// The subject of a clause: its last comma-separated part, without trailing adverbs and
+/// without a leading time or place phrase such as 2019年 … (kept simple: text before 在 … 时/上
+/// is the subject when there is such a phrase).
+fn subject_of(clause: &str) -> String {
+    let last = clause
+        .rsplit(['，', ',', '：', ':', '、'])
+        .next()
+        .unwrap_or(clause)
+        .trim();
+    let mut s = last.to_owned();
+    // 王建国在会上 / 他在座谈会上: the subject ends where the place or time phrase begins.
+    if let Some(i) = s.find('在')
+        && i > 0
+    {
+        s.truncate(i);
+    }
+    loop {
+        let before = s.len();
+        for t in TRAILING {
+            if let Some(stripped) = s.strip_suffix(t) {
+                s = stripped.to_owned();
+            }
+        }
+        if s.len() == before {
+            break;
+        }
+    }
+    s
+}
+
+fn has_clause_punct(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(
+            c,
+            '，' | '。' | '！' | '？' | '；' | '：' | ',' | '!' | '?' | ';'
+        )
+    })
+}
+
+fn kind_of(q: &Quotation) -> QuoteKind {
+    if q.cue.is_some() || q.matching.chars().count() > 8 || has_clause_punct(&q.text) {
+        QuoteKind::Cited
+    } else {
+        QuoteKind::Term
+    }
+}
+
+/// A span between marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    /// Position of the opening mark.
+    open: usize,
+    /// Content `[start, end)`.
+    start: usize,
+    end: usize,
+    /// Position of the closing mark, if there is one.
+    close: Option<usize>,
+    depth: u8,
+    unbalanced: bool,
+    title: bool,
+}
+
+/// Find quotation and title spans in a paragraph.
+fn quote_spans(chars: &[char]) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut stack: Vec<(char, usize)> = Vec::new();
+    let mut titles: Vec<usize> = Vec::new();
+    let end_span = |stack: &[(char, usize)], k: usize, end: usize, close: Option<usize>| Span {
+        open: stack[k].1,
+        start: stack[k].1 + 1,
+        end,
+        close,
+        depth: k.min(u8::MAX as usize) as u8,
+        unbalanced: close.is_none(),
+        title: false,
+    };
+    for (i, &c) in chars.iter().enumerate() {
+        match c {
+            '《' => titles.push(i),
+            '》' => {
+                if let Some(open) = titles.pop() {
+                    out.push(Span {
+                        open,
+                        start: open + 1,
+                        end: i,
+                        close: Some(i),
+                        depth: titles.len().min(u8::MAX as usize) as u8,
+                        unbalanced: false,
+                        title: true,
+                    });
+                }
+            }
+            _ if OPENERS.contains(&c) => stack.push((c, i)),
+            '"' if stack.last().is_some_and(|&(o, _)| o == '"') => {
+                let k = stack.len() - 1;
+                out.push(end_span(&stack, k, i, Some(i)));
+                stack.pop();
+            }
+            '"' => stack.push(('"', i)),
+            '”' | '」' | '』' | '’' => {
+                let Some(k) = stack.iter().rposition(|&(o, _)| closer_of(o) == c) else {
+                    continue; // stray closing mark
+                };
+                while stack.len() > k + 1 {
+                    let inner = stack.len() - 1;
+                    out.push(end_span(&stack, inner, i, None));
+                    stack.pop();
+                }
+                out.push(end_span(&stack, k, i, Some(i)));
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    while !stack.is_empty() {
+        let k = stack.len() - 1;
+        out.push(end_span(&stack, k, chars.len(), None));
+        stack.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quotes(text: &str) -> Vec<Quotation> {
+        let t = SpeakerTable::builtin();
+        Extractor::new(&t).paragraph(1, 0, text)
+    }
+
+    fn summary(q: &Quotation) -> (String, &'static str, Option<String>, Vec<&'static str>) {
+        (q.text.clone(), q.kind.name(), q.speaker.clone(), q.flags())
+    }
+
+    #[test]
+    fn attributed_citation_from_the_seeds() {
+        let got = quotes(
+            "习近平总书记强调，“调查研究是谋事之基、成事之道。没有调查，就没有发言权，更没有决策权”，并指出……李强总理也指出“坐在办公室碰到的都是问题，深入基层看到的全是办法”，这句话",
+        );
+        let got: Vec<_> = got.iter().map(summary).collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "调查研究是谋事之基、成事之道。没有调查，就没有发言权，更没有决策权".into(),
+                    "cited",
+                    Some("习近平".into()),
+                    vec![]
+                ),
+                (
+                    "坐在办公室碰到的都是问题，深入基层看到的全是办法".into(),
+                    "cited",
+                    Some("李强".into()),
+                    vec![]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn terms_titles_nesting_and_unbalanced_marks() {
+        let got = quotes(
+            "解开群众思想上的“扣子”，制定《关于学习推广“四下基层”的通知》。他说：“要‘一竿子插到底’，做到“三个不",
+        );
+        let got: Vec<_> = got.iter().map(summary).collect();
+        assert_eq!(got[0], ("扣子".into(), "term", None, vec![]));
+        assert_eq!(
+            got[1],
+            ("关于学习推广“四下基层”的通知".into(), "title", None, vec![])
+        );
+        assert_eq!(got[2], ("四下基层".into(), "term", None, vec![]));
+        assert_eq!(got[3].0, "要‘一竿子插到底’，做到“三个不");
+        assert_eq!(
+            (got[3].1, got[3].3.clone()),
+            ("cited", vec!["unbalanced", "pronoun"])
+        );
+        assert_eq!(
+            got[4],
+            ("一竿子插到底".into(), "cited", None, vec!["nested"])
+        );
+        assert_eq!(got[5].0, "三个不");
+        assert!(got[5].3.contains(&"unbalanced") && got[5].3.contains(&"nested"));
+        // A stray closing mark is ignored.
+        assert!(quotes("多余的”标记").is_empty());
+    }
+
+    #[test]
+    fn speakers_of_many_shapes() {
+        let cases: &[(&str, Option<&str>, &[&str])] = &[
+            (
+                "邓小平在谈到建设初级阶段的社会主义时特别强调：“我们现在所干的事业，是一项新事业。”",
+                Some("邓小平"),
+                &[],
+            ),
+            (
+                "毛主席特别指出：“社会主义和资本主义之间谁胜谁负的问题还没有真正解决。”",
+                Some("毛泽东"),
+                &[],
+            ),
+            (
+                "总书记在瞻仰中共一大会址时强调：“入党誓词字数不多，记住并不难。”",
+                Some("习近平"),
+                &[],
+            ),
+            (
+                "正如习近平总书记所说，“江山就是人民，人民就是江山”。",
+                Some("习近平"),
+                &[],
+            ),
+            (
+                "2019 年，习近平总书记在春季学期中央党校(国家行政学院)中青年干部培训班开班式上强调：“要拜人民为师”",
+                Some("习近平"),
+                &[],
+            ),
+            (
+                "“人民对美好生活的向往，就是我们的奋斗目标。”习近平总书记说。",
+                Some("习近平"),
+                &["after"],
+            ),
+            (
+                "村党支部书记王建国说：“日子越过越红火。”",
+                Some("村党支部书记王建国"),
+                &["unlisted"],
+            ),
+            ("俗话说：“众人拾柴火焰高。”", None, &[]),
+            (
+                "代表们一致认为，“这是一份实干为民的报告。”",
+                Some("代表们"),
+                &["unlisted"],
+            ),
+        ];
+        for (text, speaker, flags) in cases {
+            let q = &quotes(text)[0];
+            assert_eq!(q.speaker.as_deref(), *speaker, "{text}");
+            assert_eq!(q.flags(), *flags, "{text}");
+            assert_eq!(q.kind, QuoteKind::Cited, "{text}");
+        }
+    }
+
+    #[test]
+    fn pronoun_resolves_to_last_named_speaker_in_the_document() {
+        let t = SpeakerTable::builtin();
+        let doc = "标题\n习近平总书记来到村里看望群众。\n他强调，“要把群众的事情办好。”\n";
+        let q = Extractor::document(&t, doc);
+        assert_eq!(q.len(), 1);
+        assert_eq!(
+            (q[0].speaker.as_deref(), q[0].flags()),
+            (Some("习近平"), vec!["pronoun"])
+        );
+        assert_eq!((q[0].line, q[0].start, q[0].end), (3, 5, 15));
+    }
+
+    #[test]
+    fn ascii_quotes_and_spans() {
+        let got = quotes("他说\"四下基层\"和\"一线工作法\"都好");
+        let got: Vec<(String, u32, u32)> = got
+            .iter()
+            .map(|q| (q.text.clone(), q.start, q.end))
+            .collect();
+        assert_eq!(
+            got,
+            vec![("四下基层".into(), 3, 7), ("一线工作法".into(), 10, 15)]
+        );
+    }
+}

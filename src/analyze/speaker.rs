@@ -1,0 +1,206 @@
+//! The speaker table: aliases (names with titles, titles alone) → canonical names.
+//!
+//! Built in from `src/speakers.toml`; a user file in the same format adds speakers or takes
+//! aliases over (`jiansuo index --speakers FILE`).
+//!
+//! ```
+//! let t = jiansuo::analyze::SpeakerTable::builtin();
+//! assert_eq!(t.last_in("2019年，习近平总书记在开班式上").map(|m| m.name), Some("习近平"));
+//! assert_eq!(t.last_in("李强总理也").map(|m| m.name), Some("李强"));
+//! ```
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+const BUILTIN: &str = include_str!("../speakers.toml");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TableFile {
+    #[serde(default)]
+    speaker: Vec<Entry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    name: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+}
+
+/// Aliases → canonical speaker names.
+#[derive(Debug, Clone)]
+pub struct SpeakerTable {
+    /// (alias, canonical name), longest alias first.
+    aliases: Vec<(String, String)>,
+}
+
+/// An alias found in a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AliasMatch<'a> {
+    /// Canonical name.
+    pub name: &'a str,
+    /// The alias as it stands in the text.
+    pub alias: &'a str,
+    /// Character offsets of the alias in the text searched.
+    pub start: usize,
+    pub end: usize,
+}
+
+impl SpeakerTable {
+    /// The built-in table.
+    pub fn builtin() -> SpeakerTable {
+        let mut t = SpeakerTable {
+            aliases: Vec::new(),
+        };
+        t.add_toml(BUILTIN)
+            .expect("built-in speaker table is valid");
+        t
+    }
+
+    /// The built-in table extended by a user file.
+    pub fn with_file(path: &Path) -> Result<SpeakerTable> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Speakers {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        let mut t = SpeakerTable::builtin();
+        t.add_toml(&text).map_err(|reason| Error::Speakers {
+            path: path.to_path_buf(),
+            reason,
+        })?;
+        Ok(t)
+    }
+
+    /// Parse a table from TOML text (built-in plus `extra`), as stored in an index.
+    pub fn from_extra(extra: &str) -> Result<SpeakerTable> {
+        let mut t = SpeakerTable::builtin();
+        t.add_toml(extra).map_err(|reason| Error::Speakers {
+            path: "(index copy)".into(),
+            reason,
+        })?;
+        Ok(t)
+    }
+
+    fn add_toml(&mut self, text: &str) -> std::result::Result<(), String> {
+        let file: TableFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        for entry in file.speaker {
+            let mut aliases = entry.aliases;
+            aliases.push(entry.name.clone());
+            for alias in aliases {
+                if alias.trim().is_empty() {
+                    continue;
+                }
+                self.aliases.retain(|(a, _)| *a != alias);
+                self.aliases.push((alias, entry.name.clone()));
+            }
+        }
+        self.aliases.sort_by(|a, b| {
+            b.0.chars()
+                .count()
+                .cmp(&a.0.chars().count())
+                .then(a.0.cmp(&b.0))
+        });
+        Ok(())
+    }
+
+    /// The canonical name of an alias or name, if the table knows it.
+    pub fn canonical(&self, name: &str) -> Option<&str> {
+        self.aliases
+            .iter()
+            .find(|(a, n)| a == name || n == name)
+            .map(|(_, n)| n.as_str())
+    }
+
+    /// The alias that ends last in `text` (the one nearest a cue that follows), the longest of
+    /// those ending at the same place.
+    pub fn last_in(&self, text: &str) -> Option<AliasMatch<'_>> {
+        let mut best: Option<AliasMatch<'_>> = None;
+        for (alias, name) in &self.aliases {
+            let Some(byte) = text.rfind(alias.as_str()) else {
+                continue;
+            };
+            let start = text[..byte].chars().count();
+            let end = start + alias.chars().count();
+            let better = match best {
+                None => true,
+                Some(b) => end > b.end || (end == b.end && start < b.start),
+            };
+            if better {
+                best = Some(AliasMatch {
+                    name,
+                    alias,
+                    start,
+                    end,
+                });
+            }
+        }
+        best
+    }
+
+    /// The alias that starts first in `text`.
+    pub fn first_in(&self, text: &str) -> Option<AliasMatch<'_>> {
+        let mut best: Option<AliasMatch<'_>> = None;
+        for (alias, name) in &self.aliases {
+            let Some(byte) = text.find(alias.as_str()) else {
+                continue;
+            };
+            let start = text[..byte].chars().count();
+            let end = start + alias.chars().count();
+            if best.is_none_or(|b| start < b.start || (start == b.start && end > b.end)) {
+                best = Some(AliasMatch {
+                    name,
+                    alias,
+                    start,
+                    end,
+                });
+            }
+        }
+        best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_resolve_to_names() {
+        let t = SpeakerTable::builtin();
+        let cases = [
+            ("习近平总书记", Some("习近平")),
+            ("总书记在瞻仰中共一大会址时", Some("习近平")),
+            ("习近平同志", Some("习近平")),
+            ("毛主席又一次批评他们", Some("毛泽东")),
+            ("邓小平在谈到建设初级阶段的社会主义时特别", Some("邓小平")),
+            ("国务院总理李强", Some("李强")),
+            ("代表们", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(t.last_in(text).map(|m| m.name), want, "{text}");
+        }
+        let m = t.last_in("正如习近平总书记").unwrap();
+        assert_eq!((m.alias, m.start, m.end), ("习近平总书记", 2, 8));
+    }
+
+    #[test]
+    fn user_table_adds_and_overrides() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("s.toml");
+        std::fs::write(
+            &f,
+            "[[speaker]]\nname = \"李克强\"\naliases = [\"总理\"]\n\n[[speaker]]\nname = \"王充\"\n",
+        )
+        .unwrap();
+        let t = SpeakerTable::with_file(&f).unwrap();
+        assert_eq!(t.last_in("总理指出").map(|m| m.name), Some("李克强"));
+        assert_eq!(t.last_in("东汉王充").map(|m| m.name), Some("王充"));
+        std::fs::write(&f, "[[speaker]]\nname = 3\n").unwrap();
+        let err = SpeakerTable::with_file(&f).unwrap_err().to_string();
+        assert!(err.contains("line 2"), "{err}");
+    }
+}

@@ -1,0 +1,266 @@
+//! `quotes`: the quotations of the corpus, clustered.
+//!
+//! Quotations whose matching forms are identical form one group. Groups join a cluster when one
+//! form lies inside a longer one (the shorter having at least 8 characters and a fifth of the
+//! longer's length, the longer closed by its quote mark somewhere; it joins the longest form that
+//! holds it), or when two forms of similar length (ratio ≥ 0.8, at least 8 characters)
+//! align with coverage ≥ 0.9 and identity ≥ 0.85. A cluster is shown with its most complete
+//! wording (its longest form, as written at its first occurrence).
+
+use std::collections::HashMap;
+
+use crate::align::align;
+use crate::analyze::{Quotation, QuoteKind};
+use crate::error::Result;
+use crate::index::IndexHandle;
+use crate::matching::matching_string;
+
+/// Which quotations to list.
+#[derive(Debug, Clone, Default)]
+pub struct QuotesFilter {
+    /// Only quotations whose matching form contains this text's matching form.
+    pub text: Option<String>,
+    /// Only quotations attributed to this speaker (a canonical name or an alias).
+    pub speaker: Option<String>,
+    /// Only this kind (default: cited and term; titles only when asked for).
+    pub kind: Option<QuoteKind>,
+    /// Only documents whose path is this or starts with it (a directory).
+    pub doc: Option<String>,
+    /// Clusters found in at least this many documents.
+    pub min_docs: usize,
+}
+
+/// One place a quotation stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuoteOccurrence {
+    pub doc: u64,
+    pub line: u32,
+    pub start: u32,
+    pub end: u32,
+    pub speaker: Option<String>,
+}
+
+/// Quotations that are the same or nearly the same.
+#[derive(Debug, Clone)]
+pub struct QuoteCluster {
+    /// The most complete wording, as written.
+    pub text: String,
+    /// Its matching form.
+    pub matching: String,
+    pub kind: QuoteKind,
+    /// Every occurrence, in document order.
+    pub occurrences: Vec<QuoteOccurrence>,
+    /// Distinct documents.
+    pub docs: usize,
+    /// Speakers and how often each is named (`None`: unattributed), most first.
+    pub speakers: Vec<(Option<String>, usize)>,
+    /// Distinct matching forms in the cluster.
+    pub variants: usize,
+}
+
+struct Form {
+    matching: Vec<char>,
+    instances: Vec<(u64, Quotation)>,
+}
+
+/// List the clusters of quotations matching `filter`, most widespread first.
+pub fn list_quotes(handle: &IndexHandle, filter: &QuotesFilter) -> Result<Vec<QuoteCluster>> {
+    let table = handle.quotes()?;
+    let speakers = handle.speakers()?;
+    let want_speaker = filter
+        .speaker
+        .as_deref()
+        .map(|s| speakers.canonical(s).unwrap_or(s).to_owned());
+    let want_text = filter.text.as_deref().map(matching_string);
+    let mut forms: Vec<Form> = Vec::new();
+    let mut by_form: HashMap<String, usize> = HashMap::new();
+    for d in 0..table.len() {
+        if let Some(prefix) = &filter.doc {
+            let path = handle.doc(d as u64)?.path;
+            let dir = format!("{}/", prefix.trim_end_matches('/'));
+            if path != *prefix && !path.starts_with(&dir) {
+                continue;
+            }
+        }
+        for q in table.get(d)? {
+            let kind_ok = match filter.kind {
+                Some(k) => q.kind == k,
+                None => q.kind != QuoteKind::Title,
+            };
+            if !kind_ok
+                || want_speaker
+                    .as_ref()
+                    .is_some_and(|s| q.speaker.as_ref() != Some(s))
+                || want_text
+                    .as_ref()
+                    .is_some_and(|t| !q.matching.contains(t.as_str()))
+            {
+                continue;
+            }
+            let id = *by_form.entry(q.matching.clone()).or_insert_with(|| {
+                forms.push(Form {
+                    matching: q.matching.chars().collect(),
+                    instances: Vec::new(),
+                });
+                forms.len() - 1
+            });
+            forms[id].instances.push((d as u64, q));
+        }
+    }
+    let mut uf = UnionFind::new(forms.len());
+    join_similar(&forms, &mut uf);
+
+    let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
+    for i in 0..forms.len() {
+        groups.entry(uf.find(i)).or_default().push(i);
+    }
+    let mut clusters: Vec<QuoteCluster> = groups
+        .into_values()
+        .map(|members| cluster_of(&forms, &members))
+        .filter(|c| c.docs >= filter.min_docs.max(1))
+        .collect();
+    clusters.sort_by(|a, b| {
+        b.docs
+            .cmp(&a.docs)
+            .then(b.occurrences.len().cmp(&a.occurrences.len()))
+            .then(a.matching.cmp(&b.matching))
+    });
+    Ok(clusters)
+}
+
+fn cluster_of(forms: &[Form], members: &[usize]) -> QuoteCluster {
+    let rep = *members
+        .iter()
+        .max_by_key(|&&i| (forms[i].matching.len(), forms[i].instances.len()))
+        .expect("a cluster has a member");
+    let mut occurrences: Vec<QuoteOccurrence> = Vec::new();
+    let mut kinds: HashMap<QuoteKind, usize> = HashMap::new();
+    for &i in members {
+        for (doc, q) in &forms[i].instances {
+            *kinds.entry(q.kind).or_default() += 1;
+            occurrences.push(QuoteOccurrence {
+                doc: *doc,
+                line: q.line,
+                start: q.start,
+                end: q.end,
+                speaker: q.speaker.clone(),
+            });
+        }
+    }
+    occurrences.sort_by_key(|o| (o.doc, o.line, o.start));
+    let kind = kinds
+        .into_iter()
+        .max_by_key(|&(k, n)| (n, std::cmp::Reverse(k)))
+        .map_or(QuoteKind::Term, |(k, _)| k);
+    let mut docs: Vec<u64> = occurrences.iter().map(|o| o.doc).collect();
+    docs.dedup();
+    let mut speakers: HashMap<Option<String>, usize> = HashMap::new();
+    for o in &occurrences {
+        *speakers.entry(o.speaker.clone()).or_default() += 1;
+    }
+    let mut speakers: Vec<(Option<String>, usize)> = speakers.into_iter().collect();
+    speakers.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let first = &forms[rep].instances[0].1;
+    QuoteCluster {
+        text: first.text.clone(),
+        matching: forms[rep].matching.iter().collect(),
+        kind,
+        occurrences,
+        docs: docs.len(),
+        speakers,
+        variants: members.len(),
+    }
+}
+
+/// Join forms held in a longer form, and forms of similar length that align closely.
+fn join_similar(forms: &[Form], uf: &mut UnionFind) {
+    const MIN: usize = 8;
+    // Bigram → forms (of at least MIN characters) that hold it.
+    let mut index: HashMap<(char, char), Vec<usize>> = HashMap::new();
+    for (i, f) in forms.iter().enumerate() {
+        if f.matching.len() < MIN {
+            continue;
+        }
+        let mut grams: Vec<(char, char)> = f.matching.windows(2).map(|w| (w[0], w[1])).collect();
+        grams.sort_unstable();
+        grams.dedup();
+        for g in grams {
+            index.entry(g).or_default().push(i);
+        }
+    }
+    let mut shared: HashMap<usize, usize> = HashMap::new();
+    for (i, f) in forms.iter().enumerate() {
+        let n = f.matching.len();
+        if n < MIN {
+            continue;
+        }
+        shared.clear();
+        let mut grams: Vec<(char, char)> = f.matching.windows(2).map(|w| (w[0], w[1])).collect();
+        grams.sort_unstable();
+        grams.dedup();
+        for g in &grams {
+            let Some(list) = index.get(g) else { continue };
+            if list.len() > 5000 {
+                continue; // too common to tell anything
+            }
+            for &j in list {
+                if j != i {
+                    *shared.entry(j).or_default() += 1;
+                }
+            }
+        }
+        let mut container: Option<usize> = None;
+        for (&j, &count) in &shared {
+            let m = forms[j].matching.len();
+            if m > n
+                && n * 5 >= m
+                && count + 2 >= grams.len()
+                && forms[j].instances.iter().any(|(_, q)| !q.unbalanced)
+                && contains(&forms[j].matching, &f.matching)
+            {
+                if container.is_none_or(|c| forms[c].matching.len() < m) {
+                    container = Some(j);
+                }
+            } else if m >= n
+                && (n as f64) >= 0.8 * m as f64
+                && count as f64 >= 0.6 * grams.len() as f64
+                && let Some(a) = align(&f.matching, &forms[j].matching)
+                && a.coverage(n) >= 0.9
+                && a.identity() >= 0.85
+                && (a.target_end - a.target_start) as f64 >= 0.9 * m as f64
+            {
+                uf.union(i, j);
+            }
+        }
+        if let Some(c) = container {
+            uf.union(i, c);
+        }
+    }
+}
+
+fn contains(hay: &[char], needle: &[char]) -> bool {
+    needle.len() <= hay.len() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+struct UnionFind(Vec<usize>);
+
+impl UnionFind {
+    fn new(n: usize) -> UnionFind {
+        UnionFind((0..n).collect())
+    }
+
+    fn find(&mut self, mut i: usize) -> usize {
+        while self.0[i] != i {
+            self.0[i] = self.0[self.0[i]];
+            i = self.0[i];
+        }
+        i
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            self.0[ra.max(rb)] = ra.min(rb);
+        }
+    }
+}
