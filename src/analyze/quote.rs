@@ -18,10 +18,12 @@
 //! quotation's speaker.
 //!
 //! **Kind.** `cited` when a speaker cue introduces it as speech (cue, then `：` or `，`, then the
-//! mark), or its matching form has more than 8 characters, or it holds clause punctuation
+//! mark, and the sentence does not run on after the closing mark), or its matching form has
+//! more than 8 characters, or it holds clause punctuation
 //! (，。！？；：); otherwise `term` — a short scare-quoted expression such as “扣子”, “四下基层”,
-//! “早市街”, also right after a verb (提出“十五五”规划 is a term; it keeps a speaker named in the
-//! table, not an unlisted subject).
+//! “早市街”, also right after a verb or in the middle of reported speech (提出“十五五”规划 and
+//! 强调，“十五五”时期… are terms; they keep a speaker named in the table, not an unlisted
+//! subject).
 
 use serde::{Deserialize, Serialize};
 
@@ -288,9 +290,14 @@ impl<'a> Extractor<'a> {
                 q.speaker = speaker.clone();
                 q.cue = cue.clone();
             } else if let Some(a) = self.attribute_before(&chars, s.open) {
-                // 提出“十五五”规划: a short expression right after the verb is a term, not speech.
-                let speech =
-                    a.separated || q.matching.chars().count() > 8 || has_clause_punct(&q.text);
+                // 提出“十五五”规划, 强调，“十五五”时期…: a short expression that the sentence runs
+                // on from, or that follows the verb directly, is a term, not speech.
+                let runs_on = s
+                    .close
+                    .and_then(|c| chars.get(c + 1))
+                    .is_some_and(|&c| !crate::matching::is_dropped(c));
+                let long = q.matching.chars().count() > 8 || has_clause_punct(&q.text);
+                let speech = long || (a.separated && !runs_on);
                 if speech {
                     q.speaker = a.speaker;
                     q.cue = Some(a.cue);
