@@ -393,7 +393,8 @@ fn run_bench(cli: &Cli, args: &BenchArgs) -> anyhow::Result<Outcome> {
     let kinds: &[QueryKind] = match args.kind {
         BenchKind::Phrase => &[QueryKind::Phrase],
         BenchKind::Search => &[QueryKind::Search],
-        BenchKind::Mixed => &[QueryKind::Phrase, QueryKind::Search],
+        BenchKind::Quote => &[QueryKind::Quote],
+        BenchKind::Mixed => &[QueryKind::Phrase, QueryKind::Search, QueryKind::Quote],
     };
     let queries = match &args.queries {
         Some(path) => {

@@ -26,6 +26,8 @@ pub enum QueryKind {
     Phrase,
     /// `search -n 10`: BM25 top 10 with stored text and highlights.
     Search,
+    /// `quote`: every paragraph citing a quotation (candidates and alignment).
+    Quote,
 }
 
 impl QueryKind {
@@ -33,6 +35,7 @@ impl QueryKind {
         match self {
             QueryKind::Phrase => "phrase",
             QueryKind::Search => "search",
+            QueryKind::Quote => "quote",
         }
     }
 
@@ -40,6 +43,7 @@ impl QueryKind {
         match s {
             "phrase" => Some(QueryKind::Phrase),
             "search" => Some(QueryKind::Search),
+            "quote" => Some(QueryKind::Quote),
             _ => None,
         }
     }
@@ -94,7 +98,7 @@ pub fn parse_queries(text: &str, default: QueryKind) -> Result<Vec<BenchQuery>> 
             Some((k, q)) => (
                 QueryKind::parse(k.trim()).ok_or_else(|| {
                     Error::Query(format!(
-                        "query file line {}: unknown kind {k:?} (phrase or search)",
+                        "query file line {}: unknown kind {k:?} (phrase, search or quote)",
                         i + 1
                     ))
                 })?,
@@ -112,7 +116,7 @@ pub fn parse_queries(text: &str, default: QueryKind) -> Result<Vec<BenchQuery>> 
 
 /// Draw `n` queries of `kind` from the index's passages: phrases are substrings of 1–16
 /// characters of a passage's matching form (lengths uniform), searches are 2–6 characters of a
-/// passage's text.
+/// passage's text, quotes are cited quotations of a random document.
 pub fn sample_queries(
     handle: &IndexHandle,
     kind: QueryKind,
@@ -149,13 +153,31 @@ pub fn sample_queries(
             passages.push(query::stored_passage(handle, &searcher, a)?);
         }
         passages.sort_unstable_by_key(|p| p.passage);
+        if kind == QueryKind::Quote {
+            let cited: Vec<String> = handle
+                .quotes()?
+                .get(doc as usize)?
+                .into_iter()
+                .filter(|q| {
+                    q.kind == crate::analyze::QuoteKind::Cited && q.matching.chars().count() >= 4
+                })
+                .map(|q| q.text)
+                .collect();
+            if !cited.is_empty() {
+                let text = cited[rng.below(cited.len())].clone();
+                out.push(BenchQuery { kind, text });
+            }
+            continue;
+        }
         let passage = &passages[rng.below(passages.len())];
         let (source, len): (Vec<char>, usize) = match kind {
             QueryKind::Phrase => (
                 matching_string(&passage.text).chars().collect(),
                 1 + rng.below(16),
             ),
-            QueryKind::Search => (passage.text.chars().collect(), 2 + rng.below(5)),
+            QueryKind::Search | QueryKind::Quote => {
+                (passage.text.chars().collect(), 2 + rng.below(5))
+            }
         };
         if source.len() < len {
             continue;
@@ -185,6 +207,14 @@ pub fn run_query(handle: &IndexHandle, q: &BenchQuery) -> Result<u64> {
             Err(Error::Query(_)) => Ok(0),
             Err(e) => Err(e),
         },
+        QueryKind::Quote => {
+            let n = matching_string(&q.text).chars().count();
+            match query::find_quote(handle, &q.text, query::QuoteOptions::for_length(n)) {
+                Ok(r) => Ok(r.hits.len() as u64),
+                Err(Error::Query(_)) => Ok(0),
+                Err(e) => Err(e),
+            }
+        }
     }
 }
 

@@ -209,6 +209,7 @@ pub struct BenchArgs {
 pub enum BenchKind {
     Phrase,
     Search,
+    Quote,
     /// All kinds.
     Mixed,
 }

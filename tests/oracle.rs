@@ -25,6 +25,8 @@ pub struct Doc {
     pub cleaned: String,
     /// Matching form of each paragraph (non-empty line).
     pub paragraphs: Vec<Vec<char>>,
+    /// 1-based line number of each paragraph.
+    pub lines: Vec<u32>,
 }
 
 /// Every readable document of a corpus.
@@ -43,15 +45,17 @@ impl Oracle {
                 continue;
             };
             let cleaned = jiansuo::clean::clean(&loaded.decoded.text);
-            let paragraphs: Vec<Vec<char>> = cleaned
+            let (lines, paragraphs): (Vec<u32>, Vec<Vec<char>>) = cleaned
                 .split('\n')
-                .filter(|l| l.chars().any(|c| !c.is_whitespace()))
-                .map(|l| matching_string(l).chars().collect())
-                .collect();
+                .enumerate()
+                .filter(|(_, l)| l.chars().any(|c| !c.is_whitespace()))
+                .map(|(i, l)| (i as u32 + 1, matching_string(l).chars().collect()))
+                .unzip();
             docs.push(Doc {
                 path: f.rel.clone(),
                 cleaned,
                 paragraphs,
+                lines,
             });
         }
         Oracle { docs }

@@ -103,10 +103,11 @@ pub fn print_quote_text(
             ),
         )?;
         writeln!(w)?;
-        let chars: Vec<char> = h.line_text.chars().collect();
-        let width = snippet_chars.max(h.end - h.start + 20);
-        let (s, e) = snippet_window(chars.len(), &[(h.start, h.end)], width);
-        let hl = [(h.start.max(s) - s, h.end.min(e) - s)];
+        let chars: Vec<char> = h.context.chars().collect();
+        let (hs, he) = (h.start - h.context_start, h.end - h.context_start);
+        let width = snippet_chars.max(he - hs + 20);
+        let (s, e) = snippet_window(chars.len(), &[(hs, he)], width);
+        let hl = [(hs.max(s) - s, he.min(e) - s)];
         write!(w, "     {}", if s > 0 { "…" } else { "" })?;
         style.highlighted(w, &chars[s..e], &hl)?;
         writeln!(w, "{}", if e < chars.len() { "…" } else { "" })?;

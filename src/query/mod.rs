@@ -19,7 +19,7 @@ pub use phrase::{
     Occurrence, ParagraphCount, PhraseCounts, SortOrder, count_phrase, find_all, locate_phrase,
     occurrences, paragraph_text, sort_occurrences,
 };
-pub use quote::{QuoteHit, QuoteOptions, QuoteResults, find_quote};
+pub use quote::{QuoteHit, QuoteOptions, QuoteResults, find_quote, min_shared_bigrams};
 pub use quotes::{QuoteCluster, QuoteOccurrence, QuotesFilter, list_quotes};
 pub use search::{SearchHit, SearchResults, search};
 pub use shared::{SharedOptions, SharedPhrase, shared_phrases};
