@@ -306,7 +306,7 @@ mod tests {
                 (QueryKind::Phrase, "5G")
             ]
         );
-        let err = parse_queries("quote\tx\n", QueryKind::Phrase).unwrap_err();
+        let err = parse_queries("theme\tx\n", QueryKind::Phrase).unwrap_err();
         assert!(err.to_string().contains("line 1"), "{err}");
     }
 

@@ -3,6 +3,8 @@
 mod oracle;
 mod util;
 
+mod attribution;
+
 mod encodings;
 mod exact_field;
 mod index_cmd;

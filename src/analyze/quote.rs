@@ -129,6 +129,9 @@ const CUES: &[&str] = &[
     "所说的",
     "所指出的",
     "所强调的",
+    "所引用的",
+    "说得好",
+    "常引用",
     "回信说",
     "指出",
     "强调",
@@ -150,7 +153,23 @@ const CUES: &[&str] = &[
     "号召",
     "批示",
     "宣布",
+    "宣告",
+    "引用",
+    "常说",
+    "告白",
+    "坦言",
+    "感慨",
+    "回忆",
+    "介绍",
+    "呼吁",
+    "建议",
+    "提醒",
+    "透露",
+    "教导",
+    "嘱咐",
+    "鼓励",
     "说",
+    "称",
     "云",
     "曰",
 ];
@@ -161,6 +180,11 @@ const NOT_SPEAKERS: &[&str] = &[
     "常言",
     "古话",
     "有句话",
+    "民谚",
+    "谚语",
+    "俗语",
+    "古语",
+    "据",
     "就是",
     "也就是",
     "比如",
@@ -209,6 +233,117 @@ const TRAILING: &[&str] = &[
     "当时",
     "随后",
 ];
+
+/// Verbs of advice that may take a short object before the quotation (叮嘱青年“…”).
+const ADVICE: &[&str] = &[
+    "叮嘱", "寄语", "勉励", "告诫", "嘱咐", "鼓励", "教导", "号召",
+];
+
+/// Words that stand right before a person's name (小伙马晓晨, 首席执行官王大为, 司机钟杰).
+const PERSON_TITLES: &[&str] = &[
+    "书记",
+    "主任",
+    "部长",
+    "局长",
+    "厅长",
+    "市长",
+    "县长",
+    "省长",
+    "区长",
+    "镇长",
+    "村长",
+    "主席",
+    "总理",
+    "总统",
+    "首相",
+    "经理",
+    "董事长",
+    "总裁",
+    "执行官",
+    "专家",
+    "教授",
+    "博士",
+    "院士",
+    "代表",
+    "队长",
+    "护士",
+    "医生",
+    "司机",
+    "工人",
+    "农民",
+    "村民",
+    "小伙",
+    "姑娘",
+    "老人",
+    "大爷",
+    "大妈",
+    "阿姨",
+    "师傅",
+    "记者",
+    "秘书长",
+    "发言人",
+    "大使",
+    "负责人",
+    "创始人",
+    "校长",
+    "老师",
+    "学生",
+    "选手",
+    "运动员",
+    "演员",
+    "作家",
+    "主持人",
+    "社长",
+    "站长",
+    "所长",
+];
+
+/// Function words that end a name taken after a title.
+const NOT_IN_NAMES: &str = "也在的说表是给对和向把被就都还又称指强提认曾今昨";
+
+/// A person named after a title in the last sentence of `text`, or the sentence before it (the
+/// antecedent of 他/她 when the speaker table names nobody): the first title of the sentence
+/// (the subject comes first), then 2 or 3 characters, stopping at a function word.
+fn titled_name(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let sentence_start = |end: usize| {
+        chars[..end]
+            .iter()
+            .rposition(|&c| is_sentence_end(c))
+            .map_or(0, |i| i + 1)
+    };
+    let mut start = sentence_start(chars.len().saturating_sub(1));
+    for _ in 0..2 {
+        let sentence: String = chars[start..].iter().collect();
+        let mut best: Option<(usize, String)> = None;
+        for t in PERSON_TITLES {
+            for (b, _) in sentence.match_indices(t) {
+                let at = sentence[..b].chars().count() + t.chars().count();
+                let name: String = sentence
+                    .chars()
+                    .skip(at)
+                    .take(3)
+                    .take_while(|c| is_han(*c) && !NOT_IN_NAMES.contains(*c))
+                    .collect();
+                if name.chars().count() >= 2 && best.as_ref().is_none_or(|(p, _)| at < *p) {
+                    best = Some((at, name));
+                }
+            }
+        }
+        if let Some((_, name)) = best {
+            return Some(name);
+        }
+        if start == 0 {
+            break;
+        }
+        start = sentence_start(start - 1);
+    }
+    None
+}
+
+fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
 
 const OPENERS: [char; 4] = ['“', '「', '『', '‘'];
 
@@ -284,11 +419,32 @@ impl<'a> Extractor<'a> {
                 continue;
             }
             outer.retain(|o| o.1 > s.start);
+            // “……。”“……”: a quotation that opens right where a cited one closed continues it.
+            let continued = (s.depth == 0)
+                .then(|| {
+                    out.iter().rev().find(|p| {
+                        p.depth == 0
+                            && p.kind == QuoteKind::Cited
+                            && p.speaker.is_some()
+                            && !p.unbalanced
+                            && chars[p.end as usize + 1..s.open]
+                                .iter()
+                                .all(|c| c.is_whitespace())
+                    })
+                })
+                .flatten()
+                .map(|p| (p.speaker.clone(), p.cue.clone()));
             if s.depth > 0
                 && let Some((_, _, speaker, cue)) = outer.last()
             {
                 q.speaker = speaker.clone();
                 q.cue = cue.clone();
+            } else if let Some((speaker, cue)) = continued.filter(|_| {
+                s.close
+                    .is_none_or(|c| self.attribute_after(&chars, c).is_none())
+            }) {
+                q.speaker = speaker;
+                q.cue = cue;
             } else if let Some(a) = self.attribute_before(&chars, s.open) {
                 // 提出“十五五”规划, 强调，“十五五”时期…: a short expression that the sentence runs
                 // on from, or that follows the verb directly, is a term, not speech.
@@ -308,11 +464,13 @@ impl<'a> Extractor<'a> {
                     q.pronoun = a.pronoun;
                 }
             } else if let Some(close) = s.close
-                && let Some((speaker, cue)) = self.attribute_after(&chars, close)
+                && starts_sentence(&chars, s.open)
+                && let Some((speaker, cue, unlisted)) = self.attribute_after(&chars, close)
             {
                 q.speaker = Some(speaker);
                 q.cue = Some(cue);
                 q.after = true;
+                q.unlisted = unlisted;
             }
             q.kind = kind_of(&q);
             outer.push((s.start, s.end, q.speaker.clone(), q.cue.clone()));
@@ -338,8 +496,21 @@ impl<'a> Extractor<'a> {
             j -= 1;
         }
         let before: String = chars[..j].iter().collect();
-        let cue = CUES.iter().find(|c| before.ends_with(*c))?;
-        let cue_start = j - cue.chars().count();
+        // 叮嘱青年“…”, 寄语大家：“…”: a verb of advice may take a short object before the mark.
+        let (cue, cue_start) = match CUES.iter().find(|c| before.ends_with(*c)) {
+            Some(c) => (*c, j - c.chars().count()),
+            None => (1..=4)
+                .filter(|&k| k < j)
+                .find_map(|k| {
+                    let head: String = chars[..j - k].iter().collect();
+                    ADVICE
+                        .iter()
+                        .find(|c| head.ends_with(*c))
+                        .map(|c| (*c, j - k - c.chars().count()))
+                })
+                .filter(|_| chars[..j].iter().rev().take(4).all(|c| c.is_alphanumeric()))?,
+        };
+        let cue = &cue;
         let from = chars[..cue_start]
             .iter()
             .rposition(|&c| is_sentence_end(c))
@@ -356,15 +527,18 @@ impl<'a> Extractor<'a> {
             });
         }
         let subject = subject_of(&clause);
-        if subject.starts_with(['他', '她'])
-            && !subject.starts_with("他们")
-            && !subject.starts_with("她们")
-        {
+        // 他说, 夺冠后她深情告白: 他 or 她 (not 他们, 她们) as the subject.
+        let pronoun = subject.char_indices().any(|(i, c)| {
+            matches!(c, '他' | '她') && !subject[i + c.len_utf8()..].starts_with('们')
+        });
+        if pronoun {
             let named_before: String = chars[..from].iter().collect();
+            let this_sentence: String = chars[..cue_start].iter().collect();
             let speaker = self
                 .speakers
                 .last_in(&named_before)
                 .map(|m| m.name.to_owned())
+                .or_else(|| titled_name(&this_sentence))
                 .or_else(|| self.last_speaker.clone());
             return Some(Attribution {
                 speaker,
@@ -376,7 +550,11 @@ impl<'a> Extractor<'a> {
         }
         // A subject not in the table is taken only in the plain `X说：“` / `X表示，“` shape.
         let n = subject.chars().count();
+        // 激动地说, 夏衍的叮嘱, 对他说: an adverb, a possessive or a preposition is no speaker.
+        let shaped_like_a_speaker = !subject.ends_with(['地', '的'])
+            && !subject.starts_with(['对', '向', '跟', '同', '和', '与', '把', '被', '给']);
         let speaker = (separated
+            && shaped_like_a_speaker
             && (2..=12).contains(&n)
             && !NOT_SPEAKERS
                 .iter()
@@ -397,25 +575,46 @@ impl<'a> Extractor<'a> {
         })
     }
 
-    /// `“…”，<alias>说` after the closing mark at `close`.
-    fn attribute_after(&self, chars: &[char], close: usize) -> Option<(String, String)> {
+    /// `“…”，<alias>说` after the closing mark at `close`; or `“…”<name>说。` with a short
+    /// subject not in the table, when the cue ends the sentence or clause. The bool says
+    /// whether the speaker is unlisted.
+    fn attribute_after(&self, chars: &[char], close: usize) -> Option<(String, String, bool)> {
+        const AFTER_CUES: &[&str] = &["说", "指出", "强调", "表示", "建议", "介绍", "认为", "称"];
         let mut i = close + 1;
         if i < chars.len() && matches!(chars[i], '，' | ',') {
             i += 1;
         }
-        let window: String = chars[i..chars.len().min(i + 16)].iter().collect();
-        let m = self.speakers.first_in(&window)?;
-        if m.start != 0 {
-            return None;
+        let w: Vec<char> = chars[i..chars.len().min(i + 16)].to_vec();
+        let window: String = w.iter().collect();
+        if let Some(m) = self.speakers.first_in(&window)
+            && m.start == 0
+        {
+            let rest: String = window.chars().skip(m.end).collect();
+            for gap in 0..=4 {
+                let tail: String = rest.chars().skip(gap).collect();
+                if let Some(cue) = AFTER_CUES.iter().find(|c| tail.starts_with(*c)) {
+                    // 习近平总书记强调：“… introduces the next quotation, not this one.
+                    let next: Vec<char> = tail.chars().skip(cue.chars().count()).take(2).collect();
+                    if next.iter().any(|c| matches!(c, '：' | ':' | '“' | '「')) {
+                        return None;
+                    }
+                    return Some((m.name.to_owned(), (*cue).to_owned(), false));
+                }
+            }
         }
-        let rest: String = window.chars().skip(m.end).collect();
-        for gap in 0..=4 {
-            let tail: String = rest.chars().skip(gap).collect();
-            if let Some(cue) = ["说", "指出", "强调", "表示"]
-                .iter()
-                .find(|c| tail.starts_with(*c))
-            {
-                return Some((m.name.to_owned(), (*cue).to_owned()));
+        for end in 2..=12.min(w.len()) {
+            if !w[..end].iter().all(|&c| is_han(c)) {
+                break;
+            }
+            let subject: String = w[..end].iter().collect();
+            let rest: String = w[end..].iter().collect();
+            if let Some(cue) = AFTER_CUES.iter().find(|c| rest.starts_with(*c)) {
+                let after = w.get(end + cue.chars().count());
+                if after.is_none_or(|&c| matches!(c, '。' | '，' | '！' | '；'))
+                    && !NOT_SPEAKERS.iter().any(|s| subject.ends_with(s))
+                {
+                    return Some((subject, (*cue).to_owned(), true));
+                }
             }
         }
         None
@@ -452,7 +651,8 @@ fn subject_of(clause: &str) -> String {
         .rsplit(['，', ',', '：', ':', '、'])
         .next()
         .unwrap_or(clause)
-        .trim();
+        .trim()
+        .trim_start_matches(['”', '’', '」', '』', '"', '。', '！', '？', '…']);
     let mut s = last.to_owned();
     // 王建国在会上 / 他在座谈会上: the subject ends where the place or time phrase begins.
     if let Some(i) = s.find('在')
@@ -472,6 +672,16 @@ fn subject_of(clause: &str) -> String {
         }
     }
     s
+}
+
+/// True when the mark at `open` begins a sentence: at the paragraph start, or after a sentence
+/// end, a colon or a closing quote mark.
+fn starts_sentence(chars: &[char], open: usize) -> bool {
+    chars[..open]
+        .iter()
+        .rev()
+        .find(|c| !c.is_whitespace())
+        .is_none_or(|&c| is_sentence_end(c) || matches!(c, '：' | ':' | '”' | '」' | '』'))
 }
 
 fn has_clause_punct(text: &str) -> bool {

@@ -30,13 +30,17 @@ struct Entry {
     name: String,
     #[serde(default)]
     aliases: Vec<String>,
+    /// Titles alone (总书记, 总理): they name the speaker only where no other name or title
+    /// word stands right before them (德国总理默克尔, 副总理 are someone else).
+    #[serde(default)]
+    titles: Vec<String>,
 }
 
 /// Aliases → canonical speaker names.
 #[derive(Debug, Clone)]
 pub struct SpeakerTable {
-    /// (alias, canonical name), longest alias first.
-    aliases: Vec<(String, String)>,
+    /// (alias, canonical name, is a bare title), longest alias first.
+    aliases: Vec<(String, String, bool)>,
 }
 
 /// An alias found in a text.
@@ -89,14 +93,16 @@ impl SpeakerTable {
     fn add_toml(&mut self, text: &str) -> std::result::Result<(), String> {
         let file: TableFile = toml::from_str(text).map_err(|e| e.to_string())?;
         for entry in file.speaker {
-            let mut aliases = entry.aliases;
-            aliases.push(entry.name.clone());
-            for alias in aliases {
+            let mut aliases: Vec<(String, bool)> =
+                entry.aliases.into_iter().map(|a| (a, false)).collect();
+            aliases.push((entry.name.clone(), false));
+            aliases.extend(entry.titles.into_iter().map(|t| (t, true)));
+            for (alias, title) in aliases {
                 if alias.trim().is_empty() {
                     continue;
                 }
-                self.aliases.retain(|(a, _)| *a != alias);
-                self.aliases.push((alias, entry.name.clone()));
+                self.aliases.retain(|(a, _, _)| *a != alias);
+                self.aliases.push((alias, entry.name.clone(), title));
             }
         }
         self.aliases.sort_by(|a, b| {
@@ -112,16 +118,20 @@ impl SpeakerTable {
     pub fn canonical(&self, name: &str) -> Option<&str> {
         self.aliases
             .iter()
-            .find(|(a, n)| a == name || n == name)
-            .map(|(_, n)| n.as_str())
+            .find(|(a, n, _)| a == name || n == name)
+            .map(|(_, n, _)| n.as_str())
     }
 
     /// The alias that ends last in `text` (the one nearest a cue that follows), the longest of
     /// those ending at the same place.
     pub fn last_in(&self, text: &str) -> Option<AliasMatch<'_>> {
         let mut best: Option<AliasMatch<'_>> = None;
-        for (alias, name) in &self.aliases {
-            let Some(byte) = text.rfind(alias.as_str()) else {
+        for (alias, name, title) in &self.aliases {
+            let Some(byte) = text
+                .rmatch_indices(alias.as_str())
+                .map(|(b, _)| b)
+                .find(|&b| !title || bare_title_stands_alone(&text[..b]))
+            else {
                 continue;
             };
             let start = text[..byte].chars().count();
@@ -145,8 +155,12 @@ impl SpeakerTable {
     /// The alias that starts first in `text`.
     pub fn first_in(&self, text: &str) -> Option<AliasMatch<'_>> {
         let mut best: Option<AliasMatch<'_>> = None;
-        for (alias, name) in &self.aliases {
-            let Some(byte) = text.find(alias.as_str()) else {
+        for (alias, name, title) in &self.aliases {
+            let Some(byte) = text
+                .match_indices(alias.as_str())
+                .map(|(b, _)| b)
+                .find(|&b| !title || bare_title_stands_alone(&text[..b]))
+            else {
                 continue;
             };
             let start = text[..byte].chars().count();
@@ -164,6 +178,15 @@ impl SpeakerTable {
     }
 }
 
+/// A bare title stands alone when what precedes it is not part of a name or another title:
+/// the start, punctuation, a digit, or a time or place word ending in 时, 后, 日, 上, 中, 里, 前.
+fn bare_title_stands_alone(before: &str) -> bool {
+    before
+        .chars()
+        .next_back()
+        .is_none_or(|c| !c.is_alphanumeric() || c.is_ascii_digit() || "时后日上中里前".contains(c))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,6 +202,12 @@ mod tests {
             ("邓小平在谈到建设初级阶段的社会主义时特别", Some("邓小平")),
             ("国务院总理李强", Some("李强")),
             ("代表们", None),
+            (
+                "德国总理默克尔此前在阐述德国担任欧盟轮值主席国期间的外交和安全政策时",
+                None,
+            ),
+            ("国务院副总理丁薛祥", Some("丁薛祥")),
+            ("几天后，总书记给田华等8位电影艺术家回信，", Some("习近平")),
         ];
         for (text, want) in cases {
             assert_eq!(t.last_in(text).map(|m| m.name), want, "{text}");
