@@ -9,6 +9,7 @@ mod encodings;
 mod exact_field;
 mod index_cmd;
 mod phrase_cmd;
+mod quote_cmd;
 mod quote_eval;
 mod search_cmd;
 mod shared_cmd;

@@ -179,12 +179,12 @@ impl SpeakerTable {
 }
 
 /// A bare title stands alone when what precedes it is not part of a name or another title:
-/// the start, punctuation, a digit, or a time or place word ending in 时, 后, 日, 上, 中, 里, 前.
+/// the start, punctuation, a digit, a time or place word ending in 时, 后, 日, 上, 中, 里, 前,
+/// or 正如 / 据.
 fn bare_title_stands_alone(before: &str) -> bool {
-    before
-        .chars()
-        .next_back()
-        .is_none_or(|c| !c.is_alphanumeric() || c.is_ascii_digit() || "时后日上中里前".contains(c))
+    before.chars().next_back().is_none_or(|c| {
+        !c.is_alphanumeric() || c.is_ascii_digit() || "时后日上中里前如据".contains(c)
+    })
 }
 
 #[cfg(test)]
