@@ -68,7 +68,10 @@ struct Place {
     line: u32,
 }
 
-fn hits(f: &Fixture, quote: &str) -> Vec<(String, u32, f64, f64, bool, Option<String>, String)> {
+/// doc, line, coverage, identity, quoted, speaker, text
+type Hit = (String, u32, f64, f64, bool, Option<String>, String);
+
+fn hits(f: &Fixture, quote: &str) -> Vec<Hit> {
     let out = f.run(&["quote", "--json", "--", quote]).stdout();
     out.lines()
         .filter_map(|l| match serde_json::from_str::<QuoteLine>(l).unwrap() {
@@ -152,7 +155,10 @@ fn exit_codes_and_bad_input() {
     assert!(out.contains("\x1b[1;31m坐在办公室碰到的都是问题"), "{out}");
 }
 
-fn clusters(f: &Fixture, args: &[&str]) -> Vec<(String, String, usize, Vec<Option<String>>)> {
+/// text, kind, docs, speakers
+type Cluster = (String, String, usize, Vec<Option<String>>);
+
+fn clusters(f: &Fixture, args: &[&str]) -> Vec<Cluster> {
     let mut all = vec!["quotes", "--json", "-n", "0"];
     all.extend_from_slice(args);
     let out = f.run(&all).stdout();
