@@ -46,6 +46,54 @@ impl Alignment {
     }
 }
 
+/// The best local alignment's score and target span `[start, end)`, computed in two rows
+/// (no traceback): a cheap first look before [`align`]. `None` when no character matches.
+pub fn best_score(query: &[char], target: &[char]) -> Option<(i32, usize, usize)> {
+    let m = target.len();
+    if query.is_empty() || m == 0 {
+        return None;
+    }
+    // Score and the target column where the alignment ending here began.
+    let mut prev = vec![(0i32, 0usize); m + 1];
+    let mut cur = vec![(0i32, 0usize); m + 1];
+    let mut best = (0i32, 0usize, 0usize);
+    for &qc in query {
+        cur[0] = (0, 0);
+        for j in 1..=m {
+            let d = prev[j - 1];
+            let diag = (
+                d.0 + if qc == target[j - 1] { MATCH } else { MISMATCH },
+                if d.0 > 0 { d.1 } else { j - 1 },
+            );
+            let up = (prev[j].0 + GAP, prev[j].1);
+            let left = (cur[j - 1].0 + GAP, cur[j - 1].1);
+            let mut v = diag;
+            if up.0 > v.0 {
+                v = up;
+            }
+            if left.0 > v.0 {
+                v = left;
+            }
+            if v.0 <= 0 {
+                v = (0, j);
+            }
+            cur[j] = v;
+            if v.0 > 0 && v.0 >= best.0 {
+                best = (v.0, v.1, j);
+            }
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    (best.0 > 0).then_some(best)
+}
+
+/// The lowest score of a best alignment that covers at least `covered` query characters with
+/// identity at least `identity` (≥ 0.5): with `M` matches in `C ≥ covered` columns and
+/// `M ≥ identity · C`, the score `2M − 2(C − M) = 4M − 2C ≥ (4 · identity − 2) · covered`.
+pub fn min_score(covered: f64, identity: f64) -> f64 {
+    (4.0 * identity - 2.0) * covered
+}
+
 /// Align `query` against `target`; `None` when no character matches.
 pub fn align(query: &[char], target: &[char]) -> Option<Alignment> {
     let (n, m) = (query.len(), target.len());
@@ -124,6 +172,26 @@ mod tests {
         assert_eq!((a.query_start, a.query_end), (0, 10));
         // Unrelated text.
         assert!(align(&q, &c("春眠不觉晓")).is_none());
+    }
+
+    #[test]
+    fn best_score_agrees_with_align() {
+        let q = c("没有调查就没有发言权更没有决策权");
+        for t in [
+            "他说没有调查就没有发言权更没有决策权。",
+            "没有调查就没发言权更没有决断权",
+            "总之没有调查就没有发言权。",
+            "春眠不觉晓",
+        ] {
+            let t = c(t);
+            let full = align(&q, &t).map(|a| (a.score, a.target_start, a.target_end));
+            let fast = best_score(&q, &t);
+            assert_eq!(fast.map(|f| f.0), full.map(|f| f.0));
+            if let (Some(f), Some(a)) = (fast, full) {
+                assert_eq!(f.2, a.2, "end");
+                assert!(f.1 <= a.1 + 1 && f.1 + 1 >= a.1, "start {f:?} {a:?}");
+            }
+        }
     }
 
     #[test]

@@ -20,7 +20,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocSet, TERMINATED, Term};
 
 use super::{paragraph_text, stored_passage};
-use crate::align::{Alignment, align};
+use crate::align::{Alignment, align, best_score, min_score};
 use crate::analyze::{Quotation, attribute_at};
 use crate::error::{Error, Result};
 use crate::index::IndexHandle;
@@ -166,9 +166,19 @@ fn verify(
 ) -> Result<HashMap<(u64, u32), QuoteHit>> {
     let mut best: HashMap<(u64, u32), QuoteHit> = HashMap::new();
     let mut doc_quotes: HashMap<u64, Vec<Quotation>> = HashMap::new();
+    let covered = (opts.min_coverage * needle.len() as f64).ceil();
+    let least_score = min_score(covered, opts.min_identity.max(0.5)) - 1e-9;
     for &addr in candidates {
         let p = stored_passage(handle, searcher, addr)?;
         let mf = MatchingForm::new(&p.text);
+        // A first look in two rows: a passage whose best alignment scores too low to be a hit
+        // is skipped, unless that alignment touches its edge (a hit may cross passages).
+        let Some((score, ts, te)) = best_score(needle, &mf.chars) else {
+            continue;
+        };
+        if (score as f64) < least_score && ts > 1 && te + 1 < mf.len() {
+            continue;
+        }
         let Some(mut a) = align(needle, &mf.chars) else {
             continue;
         };
