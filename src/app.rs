@@ -9,8 +9,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::bench::{self, QueryKind};
 use crate::cli::{
-    BenchArgs, BenchKind, Cli, ColorWhen, Command, IndexArgs, KindArg, PhraseArgs, QuoteArgs,
-    QuotesArgs, SearchArgs, SharedArgs, SortArg,
+    BenchArgs, BenchKind, Cli, ColorWhen, Command, IndexArgs, KeywordsArgs, KindArg, PhraseArgs,
+    QuoteArgs, QuotesArgs, SearchArgs, SharedArgs, SortArg, ThemesArgs,
 };
 use crate::error::Error;
 use crate::index::{self, BuildObserver, BuildOptions, BuildReport, IndexHandle, SkippedFile};
@@ -39,6 +39,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Shared(args) => run_shared(&cli, args, style),
         Command::Bench(args) => run_bench(&cli, args),
         Command::Quote(args) => run_quote(&cli, args, style),
+        Command::Themes(args) => run_themes(&cli, args, style),
+        Command::Keywords(args) => run_keywords(&cli, args),
         Command::Quotes(args) => run_quotes(&cli, args, style),
     }
 }
@@ -63,10 +65,14 @@ pub fn color_enabled(when: ColorWhen, stdout_is_terminal: bool) -> bool {
 }
 
 fn run_index(cli: &Cli, args: &IndexArgs) -> anyhow::Result<Outcome> {
+    if args.themes_only {
+        return rescore_themes(cli, args);
+    }
     let corpus = args.corpus.as_deref().unwrap_or(&cli.corpus);
     let mut opts = BuildOptions {
         user_dict: args.user_dict.clone(),
         speakers: args.speakers.clone(),
+        themes: args.themes.clone(),
         ..BuildOptions::default()
     };
     if let Some(t) = args.threads {
@@ -195,7 +201,30 @@ fn open_or_build(cli: &Cli) -> anyhow::Result<IndexHandle> {
 fn run_search(cli: &Cli, args: &SearchArgs, style: Style) -> anyhow::Result<Outcome> {
     let handle = open_or_build(cli)?;
     let query_text = args.query.join(" ");
-    let results = query::search(&handle, &query_text, args.limit)?;
+    let mut themes = Vec::new();
+    if !args.theme.is_empty() {
+        let scores = handle.themes()?;
+        if let Some(path) = &args.themes {
+            let wanted = crate::analyze::Lexicon::with_file(path)?;
+            if wanted.hash() != scores.lexicon.hash() {
+                return Err(Error::Query(format!(
+                    "the index's themes were scored with another lexicon; rescore them with \
+                     `jiansuo index --themes-only --themes {}` (seconds, not a rebuild)",
+                    path.display()
+                ))
+                .into());
+            }
+        }
+        for name in &args.theme {
+            let t = scores.lexicon.find(name).ok_or_else(|| {
+                let known: Vec<&str> =
+                    scores.lexicon.themes.iter().map(|t| t.name.as_str()).collect();
+                Error::Query(format!("no theme {name:?}; the themes are {}", known.join(", ")))
+            })?;
+            themes.push(t);
+        }
+    }
+    let results = query::search_with(&handle, &query_text, &themes, args.limit, args.explain)?;
     let mut out = io::BufWriter::new(io::stdout().lock());
     if args.json {
         print::print_search_json(&mut out, &results)?;
@@ -581,6 +610,66 @@ fn run_quotes(cli: &Cli, args: &QuotesArgs, style: Style) -> anyhow::Result<Outc
         );
     }
     Ok(if clusters.is_empty() {
+        Outcome::NoHits
+    } else {
+        Outcome::Hits
+    })
+}
+
+/// `jiansuo index --themes-only`: rescore the themes of the live generation with a lexicon.
+fn rescore_themes(cli: &Cli, args: &IndexArgs) -> anyhow::Result<Outcome> {
+    let lexicon = match &args.themes {
+        Some(path) => crate::analyze::Lexicon::with_file(path)?,
+        None => crate::analyze::Lexicon::builtin(),
+    };
+    let _lock = index::store::lock(&cli.index)?;
+    let handle = IndexHandle::open(&cli.index)?;
+    let started = std::time::Instant::now();
+    let analyzer = handle.word_analyzer()?;
+    let scores =
+        index::ThemeScores::compute(&handle.searcher(), &handle.fields, &lexicon, &analyzer)?;
+    scores.write(&handle.generation)?;
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "rescored {} themes of {} passages in {:.2} s",
+        lexicon.themes.len(),
+        handle.meta.stats.passages,
+        started.elapsed().as_secs_f64()
+    )?;
+    Ok(Outcome::Hits)
+}
+
+fn run_themes(cli: &Cli, args: &ThemesArgs, style: Style) -> anyhow::Result<Outcome> {
+    let handle = open_or_build(cli)?;
+    let docs = query::documents_matching(&handle, args.doc.as_deref())?;
+    let shares = query::theme_distribution(&handle, docs.as_ref(), args.limit)?;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if args.json {
+        print::print_themes_json(&mut out, &shares)?;
+    } else {
+        print::print_themes_text(&mut out, &shares, style)?;
+    }
+    out.flush()?;
+    Ok(if shares.iter().any(|s| s.total > 0.0) {
+        Outcome::Hits
+    } else {
+        Outcome::NoHits
+    })
+}
+
+fn run_keywords(cli: &Cli, args: &KeywordsArgs) -> anyhow::Result<Outcome> {
+    let handle = open_or_build(cli)?;
+    let docs = query::documents_matching(&handle, args.doc.as_deref())?;
+    let words = query::keywords(&handle, docs.as_ref(), args.limit)?;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if args.json {
+        print::print_keywords_json(&mut out, &words)?;
+    } else {
+        print::print_keywords_text(&mut out, &words)?;
+    }
+    out.flush()?;
+    Ok(if words.is_empty() {
         Outcome::NoHits
     } else {
         Outcome::Hits

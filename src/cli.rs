@@ -58,6 +58,10 @@ pub enum Command {
     Phrase(PhraseArgs),
     /// Maximal phrases that several documents share (text reuse), longest first.
     Shared(SharedArgs),
+    /// Theme distribution per document and the top passages per theme.
+    Themes(ThemesArgs),
+    /// TF-IDF keywords of a document or of the whole corpus (to help write themes).
+    Keywords(KeywordsArgs),
     /// Every paragraph that cites a quotation: verbatim, in part, or with changes.
     Quote(QuoteArgs),
     /// The quotations of the corpus, clustered, with speakers and document counts.
@@ -81,6 +85,14 @@ pub struct IndexArgs {
     #[arg(long, value_name = "FILE")]
     pub speakers: Option<PathBuf>,
 
+    /// Theme lexicon (TOML) added to, or with `replace = true` replacing, the built-in themes.
+    #[arg(long, value_name = "FILE")]
+    pub themes: Option<PathBuf>,
+
+    /// Only rescore the themes of the existing index (with --themes, or the built-in lexicon).
+    #[arg(long)]
+    pub themes_only: bool,
+
     /// Indexing threads (default: the number of cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -93,9 +105,22 @@ pub struct IndexArgs {
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     /// Words to search for (several arguments are joined with spaces). Not query syntax:
-    /// quotes, colons, brackets and AND/OR are ordinary text.
-    #[arg(required = true, value_name = "QUERY")]
+    /// quotes, colons, brackets and AND/OR are ordinary text. May be left out with --theme.
+    #[arg(value_name = "QUERY", required_unless_present = "theme")]
     pub query: Vec<String>,
+
+    /// Rank by this theme (name or alias; repeat to combine themes). With a query:
+    /// BM25 + 2 × theme score.
+    #[arg(long, value_name = "NAME")]
+    pub theme: Vec<String>,
+
+    /// Show which terms made each hit's theme score.
+    #[arg(long)]
+    pub explain: bool,
+
+    /// Check that the index was scored with this theme lexicon (else say how to rescore).
+    #[arg(long, value_name = "FILE")]
+    pub themes: Option<PathBuf>,
 
     /// Number of passages to show.
     #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]
@@ -282,4 +307,34 @@ pub enum KindArg {
     Term,
     /// Titles in 《…》.
     Title,
+}
+
+#[derive(Debug, Args)]
+pub struct ThemesArgs {
+    /// Only this document, or the documents under this directory.
+    #[arg(long, value_name = "PATH")]
+    pub doc: Option<String>,
+
+    /// Top passages shown per theme.
+    #[arg(short = 'n', long, default_value_t = 3, value_name = "N")]
+    pub limit: usize,
+
+    /// One JSON object per line (schema in the README).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct KeywordsArgs {
+    /// Only this document, or the documents under this directory (default: the whole corpus).
+    #[arg(long, value_name = "PATH")]
+    pub doc: Option<String>,
+
+    /// Number of keywords.
+    #[arg(short = 'n', long, default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+
+    /// One JSON object per line (schema in the README).
+    #[arg(long)]
+    pub json: bool,
 }

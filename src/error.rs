@@ -39,6 +39,9 @@ pub enum Error {
     #[error("speaker table {path}: {reason}")]
     Speakers { path: PathBuf, reason: String },
 
+    #[error("theme lexicon {path}: {reason}")]
+    Themes { path: PathBuf, reason: String },
+
     #[error("user dictionary {path}: {reason}")]
     UserDict { path: PathBuf, reason: String },
 

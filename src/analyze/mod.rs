@@ -1,7 +1,9 @@
-//! Analyze: what the text says beyond its words — quotations and their speakers.
+//! Analyze: what the text says beyond its words — quotations and their speakers, themes.
 
 mod quote;
 mod speaker;
+mod theme;
 
 pub use quote::{Extractor, Quotation, QuoteKind, attribute_at};
 pub use speaker::{AliasMatch, SpeakerTable};
+pub use theme::{Lexicon, Theme};

@@ -9,7 +9,8 @@ use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument, doc};
 use super::meta::{self, BuildStats, DocEntry, FileEntry, IndexMeta, SkippedFile};
 use super::schema::{self, EXACT_TAIL_CHARS, Fields, SCHEMA_VERSION};
 use super::{store, tokenize};
-use crate::analyze::{Extractor, SpeakerTable};
+use crate::analyze::{Extractor, Lexicon, SpeakerTable};
+use crate::index::ThemeScores;
 use crate::error::{Error, Result};
 use crate::load::{self, SourceFile};
 use crate::matching::MatchingForm;
@@ -24,6 +25,8 @@ pub struct BuildOptions {
     pub user_dict: Option<PathBuf>,
     /// A user speaker table (TOML), added to the built-in one.
     pub speakers: Option<PathBuf>,
+    /// A user theme lexicon (TOML), added to (or replacing) the built-in one.
+    pub themes: Option<PathBuf>,
     /// Indexing threads (tokenising runs on these).
     pub threads: usize,
     /// Memory budget of the tantivy writer, in bytes, shared by its threads.
@@ -36,6 +39,7 @@ impl Default for BuildOptions {
         BuildOptions {
             user_dict: None,
             speakers: None,
+            themes: None,
             threads,
             heap_bytes: 128_000_000 * threads,
         }
@@ -53,6 +57,8 @@ pub trait BuildObserver {
     fn skipped(&self, _file: &SkippedFile) {}
     /// Passages are written; now committing and merging.
     fn finishing(&self) {}
+    /// Scoring every passage for every theme.
+    fn scoring_themes(&self) {}
 }
 
 /// Observer that ignores everything.
@@ -166,6 +172,10 @@ pub fn build(
         }
         None => String::new(),
     };
+    let lexicon = match &opts.themes {
+        Some(path) => Lexicon::with_file(path)?,
+        None => Lexicon::builtin(),
+    };
     let walk = load::walk(corpus)?;
     let lock = store::lock(dir)?;
     store::remove_stale(dir, &lock)?;
@@ -173,6 +183,7 @@ pub fn build(
     let extras = Extras {
         user_dict: &user_dict,
         speakers: &speakers_extra,
+        lexicon: &lexicon,
     };
     let result = write_generation(corpus, &gen_dir, &extras, walk, opts, observer, started);
     match result {
@@ -191,6 +202,7 @@ pub fn build(
 struct Extras<'a> {
     user_dict: &'a str,
     speakers: &'a str,
+    lexicon: &'a Lexicon,
 }
 
 fn write_generation(
@@ -297,6 +309,13 @@ fn write_generation(
     }
     writer.wait_merging_threads()?;
     stats.segments = index.searchable_segment_ids()?.len();
+    observer.scoring_themes();
+    let reader: tantivy::IndexReader = index.reader()?;
+    let analyzer = index
+        .tokenizers()
+        .get(schema::WORDS_TOKENIZER)
+        .expect("the words analyzer is registered");
+    ThemeScores::compute(&reader.searcher(), &fields, extras.lexicon, &analyzer)?.write(gen_dir)?;
     stats.skipped = skipped.len() as u64;
     stats.seconds = started.elapsed().as_secs_f64();
     stats.mb_per_s = stats.bytes as f64 / 1e6 / stats.seconds.max(1e-9);
@@ -313,6 +332,7 @@ fn write_generation(
         corpus_root: corpus_root.display().to_string(),
         user_dict_hash: dict_hash(extras.user_dict),
         speakers_hash: blake3::hash(extras.speakers.as_bytes()).to_hex()[..16].to_owned(),
+        themes_hash: extras.lexicon.hash(),
         exact_tail_chars: EXACT_TAIL_CHARS,
         stats: stats.clone(),
         skipped: skipped.clone(),

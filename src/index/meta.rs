@@ -36,6 +36,9 @@ pub struct IndexMeta {
     pub user_dict_hash: String,
     /// BLAKE3 of the built-in plus user speaker table, hex.
     pub speakers_hash: String,
+    /// Hash of the theme lexicon the index was first scored with (`themes.bin` holds the
+    /// lexicon of the current scores).
+    pub themes_hash: String,
     /// Characters of following text indexed after each passage in the exact field.
     pub exact_tail_chars: usize,
     pub stats: BuildStats,

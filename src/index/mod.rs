@@ -8,6 +8,7 @@ mod build;
 pub mod meta;
 mod schema;
 pub mod store;
+mod themes;
 pub mod tokenize;
 
 pub use build::{
@@ -16,6 +17,7 @@ pub use build::{
 };
 pub use meta::{BuildStats, DocEntry, FileEntry, IndexMeta, SkippedFile};
 pub use schema::{EXACT_TAIL_CHARS, Fields, SCHEMA_VERSION, para_key};
+pub use themes::{THEMES_FILE, ThemeScores};
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -49,6 +51,7 @@ pub struct IndexHandle {
     pub docs: meta::DocTable,
     words: OnceLock<TextAnalyzer>,
     quotes: OnceLock<meta::QuoteTable>,
+    themes: OnceLock<std::sync::Arc<ThemeScores>>,
     speakers: OnceLock<crate::analyze::SpeakerTable>,
 }
 
@@ -128,6 +131,7 @@ impl IndexHandle {
             docs,
             words: OnceLock::new(),
             quotes: OnceLock::new(),
+            themes: OnceLock::new(),
             speakers: OnceLock::new(),
         })
     }
@@ -149,6 +153,16 @@ impl IndexHandle {
         }
         let table = meta::QuoteTable::open(&self.dir, &self.generation)?;
         Ok(self.quotes.get_or_init(|| table))
+    }
+
+    /// The theme scores of every passage and the lexicon they were computed with (read on
+    /// first use).
+    pub fn themes(&self) -> Result<std::sync::Arc<ThemeScores>> {
+        if let Some(t) = self.themes.get() {
+            return Ok(t.clone());
+        }
+        let scores = std::sync::Arc::new(ThemeScores::read(&self.dir, &self.generation)?);
+        Ok(self.themes.get_or_init(|| scores).clone())
     }
 
     /// The speaker table the index was built with (read on first use).

@@ -7,6 +7,7 @@ mod phrase;
 mod quote;
 mod search;
 mod shared;
+mod themes;
 
 pub use phrase::{
     PhraseJson, PhraseSummary, print_counts_json, print_counts_text, print_kwic_text,
@@ -18,6 +19,9 @@ pub use quote::{
 };
 pub use search::{SearchJson, print_search_json, print_search_text};
 pub use shared::{SharedDoc, SharedRow, print_shared_json, print_shared_text};
+pub use themes::{
+    print_keywords_json, print_keywords_text, print_themes_json, print_themes_text,
+};
 
 use std::borrow::Cow;
 use std::io::{self, Write};

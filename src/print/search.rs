@@ -28,6 +28,8 @@ pub enum SearchJson<'a> {
         end: u32,
         text: &'a str,
         highlights: &'a [(usize, usize)],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        theme: Option<ThemeJson<'a>>,
     },
     Summary {
         query: &'a str,
@@ -36,6 +38,21 @@ pub enum SearchJson<'a> {
         total: usize,
         elapsed_us: u128,
     },
+}
+
+/// Theme scores of a hit (with `--theme`).
+#[derive(Debug, Serialize)]
+pub struct ThemeJson<'a> {
+    pub score: f32,
+    pub themes: Vec<ThemePart<'a>>,
+}
+
+/// One theme's part of a hit's theme score; `terms` only with `--explain`.
+#[derive(Debug, Serialize)]
+pub struct ThemePart<'a> {
+    pub name: &'a str,
+    pub score: f32,
+    pub terms: &'a [(String, f32)],
 }
 
 /// Write search results as JSON lines.
@@ -54,6 +71,18 @@ pub fn print_search_json(w: &mut dyn Write, r: &SearchResults) -> io::Result<()>
             end: p.end,
             text: &p.text,
             highlights: &h.highlights,
+            theme: h.theme.as_ref().map(|t| ThemeJson {
+                score: t.score,
+                themes: t
+                    .themes
+                    .iter()
+                    .map(|(name, score, terms)| ThemePart {
+                        name,
+                        score: *score,
+                        terms,
+                    })
+                    .collect(),
+            }),
         };
         serde_json::to_writer(&mut *w, &line)?;
         writeln!(w)?;
@@ -85,7 +114,19 @@ pub fn print_search_text(
         style.line(w, &p.line.to_string())?;
         write!(w, "  ")?;
         style.dim(w, &format!("{}  score {:.2}", p.title, h.score))?;
+        if let Some(t) = &h.theme {
+            let parts: Vec<String> =
+                t.themes.iter().map(|(n, s, _)| format!("{n} {s:.2}")).collect();
+            style.dim(w, &format!("  [{}]", parts.join(", ")))?;
+        }
         writeln!(w)?;
+        if let Some(t) = &h.theme {
+            for (name, score, terms) in t.themes.iter().filter(|x| !x.2.is_empty()) {
+                let terms: Vec<String> =
+                    terms.iter().map(|(term, c)| format!("{term} {c:+.2}")).collect();
+                writeln!(w, "     {name} {score:.2} = {}", terms.join(", "))?;
+            }
+        }
         let chars: Vec<char> = p.text.chars().collect();
         let (s, e) = snippet_window(chars.len(), &h.highlights, snippet_chars);
         let shifted: Vec<(usize, usize)> = h

@@ -13,6 +13,7 @@ mod quote;
 mod quotes;
 mod search;
 mod shared;
+mod themes;
 
 pub use highlight::highlight_spans;
 pub use phrase::{
@@ -21,8 +22,9 @@ pub use phrase::{
 };
 pub use quote::{QuoteHit, QuoteOptions, QuoteResults, find_quote, min_shared_bigrams};
 pub use quotes::{QuoteCluster, QuoteOccurrence, QuotesFilter, list_quotes};
-pub use search::{SearchHit, SearchResults, search};
+pub use search::{SearchHit, SearchResults, THEME_WEIGHT, ThemeExplain, search, search_with};
 pub use shared::{SharedOptions, SharedPhrase, shared_phrases};
+pub use themes::{ABOUT, Keyword, ThemeShare, documents_matching, keywords, theme_distribution};
 
 use tantivy::query::{PhraseQuery, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use tantivy::Term;
+use tantivy::{DocAddress, DocId, Score, SegmentReader, Term};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
@@ -23,6 +23,17 @@ pub struct SearchHit {
     pub passage: StoredPassage,
     /// Character spans of query terms in the passage text.
     pub highlights: Vec<(usize, usize)>,
+    /// With `--theme`: the passage's theme score and, with `--explain`, what contributed.
+    pub theme: Option<ThemeExplain>,
+}
+
+/// Why a passage scored for the requested themes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThemeExplain {
+    /// Sum of the requested themes' scores.
+    pub score: f32,
+    /// Per theme: name, score, and the terms that contributed with their share.
+    pub themes: Vec<(String, f32, Vec<(String, f32)>)>,
 }
 
 /// The answer to a search.
@@ -58,52 +69,141 @@ fn required_words(terms: &[String]) -> Vec<Vec<char>> {
         .collect()
 }
 
+/// How much a point of theme score weighs against a point of BM25 when a query and themes are
+/// combined: `score = BM25 + THEME_WEIGHT × Σ theme scores`.
+pub const THEME_WEIGHT: f32 = 2.0;
+
 /// Rank passages for `query` by BM25 and return the best `limit`.
 ///
 /// A passage matches when it contains every query word (compared in matching form on the exact
 /// fields, so a different jieba segmentation of the passage does not lose it); matching passages
 /// are ranked by BM25 of the query's jieba tokens on the `words` field.
 pub fn search(handle: &IndexHandle, query: &str, limit: usize) -> Result<SearchResults> {
-    let mut analyzer = handle.word_analyzer()?;
-    let started = Instant::now();
-    let mut seen = HashSet::new();
-    let terms: Vec<String> = word_tokens(&mut analyzer, &normalize_words(query))
-        .into_iter()
-        .filter(|t| seen.insert(t.clone()))
-        .collect();
-    if terms.is_empty() {
+    search_with(handle, query, &[], limit, false)
+}
+
+/// Rank passages by BM25 of `query`, by the scores of `themes` (indexes into the index's
+/// lexicon), or by both (`BM25 + THEME_WEIGHT × Σ theme scores`, over the passages that contain
+/// every query word). With themes and no query, passages with a theme score above zero are
+/// ranked by it. `explain` adds, per hit, the terms that made its theme score.
+pub fn search_with(
+    handle: &IndexHandle,
+    query: &str,
+    themes: &[usize],
+    limit: usize,
+    explain: bool,
+) -> Result<SearchResults> {
+    let has_words = query.chars().any(|c| !crate::matching::is_dropped(c));
+    if !has_words && themes.is_empty() {
         return Err(Error::Query(format!(
             "the query {query:?} has no word to search for (only punctuation or spaces); \
-             type a word, e.g. `jiansuo search 调查研究`"
+             type a word, e.g. `jiansuo search 调查研究`, or give --theme"
         )));
     }
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for t in &terms {
-        let term = Term::from_field_text(handle.fields.words, t);
-        clauses.push((
-            Occur::Should,
-            Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-        ));
-    }
-    for word in required_words(&terms) {
-        let q = contains_query(&handle.fields, &word);
-        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
-    }
-    let q = BooleanQuery::new(clauses);
+    let mut analyzer = handle.word_analyzer()?;
+    let started = Instant::now();
+    let scores = if themes.is_empty() {
+        None
+    } else {
+        Some(handle.themes()?)
+    };
     let searcher = handle.searcher();
-    let (top, total) = searcher.search(
-        &q,
-        &(TopDocs::with_limit(limit.max(1)).order_by_score(), Count),
-    )?;
+    let limit = limit.max(1);
+    let (terms, top, total) = if has_words {
+        let mut seen = HashSet::new();
+        let terms: Vec<String> = word_tokens(&mut analyzer, &normalize_words(query))
+            .into_iter()
+            .filter(|t| seen.insert(t.clone()))
+            .collect();
+        if terms.is_empty() {
+            return Err(Error::Query(format!(
+                "the query {query:?} has no word to search for (only punctuation or spaces); \
+                 type a word, e.g. `jiansuo search 调查研究`"
+            )));
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for t in &terms {
+            let term = Term::from_field_text(handle.fields.words, t);
+            clauses.push((
+                Occur::Should,
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+            ));
+        }
+        for word in required_words(&terms) {
+            let q = contains_query(&handle.fields, &word);
+            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
+        }
+        let q = BooleanQuery::new(clauses);
+        let (top, total) = match &scores {
+            None => searcher.search(&q, &(TopDocs::with_limit(limit).order_by_score(), Count))?,
+            Some(ts) => {
+                let ts = ts.clone();
+                let selected = themes.to_vec();
+                let boosted = TopDocs::with_limit(limit).tweak_score(move |seg: &SegmentReader| {
+                    let ts = ts.clone();
+                    let selected = selected.clone();
+                    let row = ts.row_of(seg);
+                    move |doc: DocId, bm25: Score| {
+                        bm25 + THEME_WEIGHT * row.map_or(0.0, |r| ts.sum_at(r, doc, &selected))
+                    }
+                });
+                searcher.search(&q, &(boosted, Count))?
+            }
+        };
+        (terms, top, total)
+    } else {
+        let ts = scores.as_ref().expect("themes were asked for");
+        let mut ranked: Vec<(f32, DocAddress)> = Vec::new();
+        for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+            let Some(row) = ts.row_of(seg) else { continue };
+            let alive = seg.alive_bitset();
+            for d in 0..seg.max_doc() {
+                let s = ts.sum_at(row, d, themes);
+                if s > 0.0 && alive.is_none_or(|a| a.is_alive(d)) {
+                    ranked.push((s, DocAddress::new(ord as u32, d)));
+                }
+            }
+        }
+        let total = ranked.len();
+        ranked.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        ranked.truncate(limit);
+        (Vec::new(), ranked, total)
+    };
     let mut hits = Vec::with_capacity(top.len());
     for (i, (score, addr)) in top.into_iter().take(limit).enumerate() {
         let passage = stored_passage(handle, &searcher, addr)?;
-        let highlights = highlight_spans(&passage.text, &terms);
+        let mut highlights = highlight_spans(&passage.text, &terms);
+        let theme = match &scores {
+            None => None,
+            Some(ts) => {
+                let seg = searcher.segment_reader(addr.segment_ord);
+                let all = ts.of(seg, addr.doc_id);
+                let words = word_tokens(&mut analyzer, &normalize_words(&passage.text));
+                let mf = crate::matching::MatchingForm::new(&passage.text);
+                let mut parts = Vec::new();
+                let mut marked: Vec<String> = Vec::new();
+                for &t in themes {
+                    let (_, terms) = ts.lexicon.explain(t, &words, &mf.chars, ts.avg_len);
+                    marked.extend(terms.iter().filter(|x| x.1 > 0.0).map(|x| x.0.clone()));
+                    let name = ts.lexicon.themes[t].name.clone();
+                    let s = all.get(t).copied().unwrap_or(0.0);
+                    parts.push((name, s, if explain { terms } else { Vec::new() }));
+                }
+                if terms.is_empty() {
+                    highlights = highlight_spans(&passage.text, &marked);
+                }
+                Some(ThemeExplain {
+                    score: parts.iter().map(|p| p.1).sum(),
+                    themes: parts,
+                })
+            }
+        };
         hits.push(SearchHit {
             rank: i + 1,
             score,
             passage,
             highlights,
+            theme,
         });
     }
     Ok(SearchResults {

@@ -1,0 +1,249 @@
+//! Theme scores of every passage, computed once and kept in `themes.bin` beside the index, so
+//! that ranking and filtering by theme costs no analysis at query time.
+//!
+//! ```text
+//! "JSTH1\n"
+//! u32 length + user lexicon text (TOML, empty for the built-in lexicon alone)
+//! u32 themes, then per theme: u32 length + name
+//! u32 segments, then per segment: 32 bytes segment id + u32 max_doc
+//! f32 × (Σ max_doc × themes): the scores, segment by segment, document by document
+//! ```
+//! (little-endian). `jiansuo index --themes-only` rewrites the file (write, then rename) with
+//! another lexicon without touching the rest of the index.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DocAddress, Searcher, SegmentReader};
+
+use super::tokenize::{normalize_words, word_tokens};
+use super::{Fields, meta};
+use crate::analyze::Lexicon;
+use crate::error::{Error, Result};
+use crate::matching::MatchingForm;
+
+pub const THEMES_FILE: &str = "themes.bin";
+const MAGIC: &[u8] = b"JSTH1\n";
+
+/// The theme scores of an index.
+#[derive(Debug, Clone)]
+pub struct ThemeScores {
+    /// The lexicon the scores were computed with.
+    pub lexicon: Lexicon,
+    /// Segment id → (first row, max_doc).
+    segments: HashMap<String, (usize, u32)>,
+    segment_order: Vec<(String, u32)>,
+    scores: Vec<f32>,
+    /// Mean matching-form length of a passage.
+    pub avg_len: f32,
+}
+
+impl ThemeScores {
+    /// Number of themes.
+    pub fn themes(&self) -> usize {
+        self.lexicon.themes.len()
+    }
+
+    /// The scores of a passage, one per theme (zeros for a document the file does not know).
+    pub fn of(&self, segment: &SegmentReader, doc: u32) -> &[f32] {
+        let id = segment.segment_id().uuid_string();
+        let t = self.themes();
+        match self.segments.get(&id) {
+            Some(&(row, max)) if doc < max => {
+                let at = (row + doc as usize) * t;
+                &self.scores[at..at + t]
+            }
+            _ => &[],
+        }
+    }
+
+    /// The first row of a segment in the table, with its size (`None`: unknown segment).
+    pub fn row_of(&self, segment: &SegmentReader) -> Option<(usize, u32)> {
+        self.segments.get(&segment.segment_id().uuid_string()).copied()
+    }
+
+    /// Sum of the scores of `themes` for document `doc` of the segment at `row`.
+    pub fn sum_at(&self, row: (usize, u32), doc: u32, themes: &[usize]) -> f32 {
+        if doc >= row.1 {
+            return 0.0;
+        }
+        let base = (row.0 + doc as usize) * self.themes();
+        themes.iter().map(|&t| self.scores.get(base + t).copied().unwrap_or(0.0)).sum()
+    }
+
+    /// Score every passage of the searcher's segments with `lexicon`, on every core.
+    pub fn compute(
+        searcher: &Searcher,
+        fields: &Fields,
+        lexicon: &Lexicon,
+        analyzer: &TextAnalyzer,
+    ) -> Result<ThemeScores> {
+        let mut total_len = 0u64;
+        let mut count = 0u64;
+        for seg in searcher.segment_readers() {
+            let mlen = seg.fast_fields().u64("mlen")?.first_or_default_col(0);
+            for d in 0..seg.max_doc() {
+                total_len += mlen.get_val(d);
+                count += 1;
+            }
+        }
+        let avg_len = total_len as f32 / count.max(1) as f32;
+        let t = lexicon.themes.len();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let mut segments = HashMap::new();
+        let mut segment_order = Vec::new();
+        let mut scores = Vec::new();
+        for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+            let max = seg.max_doc();
+            let id = seg.segment_id().uuid_string();
+            segments.insert(id.clone(), (scores.len() / t.max(1), max));
+            segment_order.push((id, max));
+            let chunk = (max as usize).div_ceil(threads).max(1);
+            let parts: Vec<Result<Vec<f32>>> = std::thread::scope(|scope| {
+                let workers: Vec<_> = (0..max as usize)
+                    .step_by(chunk)
+                    .map(|from| {
+                        let to = (from + chunk).min(max as usize);
+                        let mut analyzer = analyzer.clone();
+                        scope.spawn(move || -> Result<Vec<f32>> {
+                            let mut out = Vec::with_capacity((to - from) * t);
+                            for d in from..to {
+                                let addr = DocAddress::new(ord as u32, d as u32);
+                                let doc: tantivy::TantivyDocument = searcher.doc(addr)?;
+                                let text = tantivy::schema::Value::as_str(
+                                    &doc.get_first(fields.text).ok_or_else(|| Error::Corrupt {
+                                        path: "index".into(),
+                                        reason: format!("passage {addr:?} has no text"),
+                                    })?,
+                                )
+                                .unwrap_or_default()
+                                .to_owned();
+                                let words = word_tokens(&mut analyzer, &normalize_words(&text));
+                                let mf = MatchingForm::new(&text);
+                                out.extend(lexicon.score(&words, &mf.chars, avg_len));
+                            }
+                            Ok(out)
+                        })
+                    })
+                    .collect();
+                workers
+                    .into_iter()
+                    .map(|w| w.join().expect("theme scoring thread panicked"))
+                    .collect()
+            });
+            for part in parts {
+                scores.extend(part?);
+            }
+        }
+        Ok(ThemeScores {
+            lexicon: lexicon.clone(),
+            segments,
+            segment_order,
+            scores,
+            avg_len,
+        })
+    }
+
+    /// Write `themes.bin` in `dir` (through a temporary file and a rename).
+    pub fn write(&self, dir: &Path) -> Result<()> {
+        let mut out = Vec::with_capacity(self.scores.len() * 4 + 1024);
+        out.extend_from_slice(MAGIC);
+        let put = |out: &mut Vec<u8>, bytes: &[u8]| {
+            out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+            out.extend_from_slice(bytes);
+        };
+        put(&mut out, self.lexicon.extra.as_bytes());
+        out.extend_from_slice(&self.avg_len.to_le_bytes());
+        out.extend_from_slice(&(self.themes() as u32).to_le_bytes());
+        for th in &self.lexicon.themes {
+            put(&mut out, th.name.as_bytes());
+        }
+        out.extend_from_slice(&(self.segment_order.len() as u32).to_le_bytes());
+        for (id, max) in &self.segment_order {
+            put(&mut out, id.as_bytes());
+            out.extend_from_slice(&max.to_le_bytes());
+        }
+        for s in &self.scores {
+            out.extend_from_slice(&s.to_le_bytes());
+        }
+        let tmp = format!("{THEMES_FILE}.tmp");
+        meta::write_file(dir, &tmp, &out)?;
+        std::fs::rename(dir.join(&tmp), dir.join(THEMES_FILE))
+            .map_err(Error::io(format!("replacing {}", dir.join(THEMES_FILE).display())))
+    }
+
+    /// Read `themes.bin` from `dir`.
+    pub fn read(index: &Path, dir: &Path) -> Result<ThemeScores> {
+        let path = dir.join(THEMES_FILE);
+        let corrupt = |reason: &str| Error::Corrupt {
+            path: index.to_path_buf(),
+            reason: format!("{}: {reason}", path.display()),
+        };
+        let bytes = std::fs::read(&path).map_err(|e| corrupt(&e.to_string()))?;
+        if !bytes.starts_with(MAGIC) {
+            return Err(corrupt("not a theme score file"));
+        }
+        let mut r = Reader {
+            bytes: &bytes,
+            at: MAGIC.len(),
+        };
+        let extra = r.string().ok_or_else(|| corrupt("truncated lexicon"))?;
+        let avg_len = f32::from_bits(r.u32().ok_or_else(|| corrupt("truncated"))?);
+        let themes = r.u32().ok_or_else(|| corrupt("truncated"))? as usize;
+        let mut names = Vec::with_capacity(themes);
+        for _ in 0..themes {
+            names.push(r.string().ok_or_else(|| corrupt("truncated theme names"))?);
+        }
+        let n_segments = r.u32().ok_or_else(|| corrupt("truncated"))? as usize;
+        let mut segments = HashMap::new();
+        let mut segment_order = Vec::new();
+        let mut rows = 0usize;
+        for _ in 0..n_segments {
+            let id = r.string().ok_or_else(|| corrupt("truncated segment ids"))?;
+            let max = r.u32().ok_or_else(|| corrupt("truncated"))?;
+            segments.insert(id.clone(), (rows, max));
+            segment_order.push((id, max));
+            rows += max as usize;
+        }
+        let data = &bytes[r.at..];
+        if data.len() != rows * themes * 4 {
+            return Err(corrupt("score table of the wrong size"));
+        }
+        let scores = data
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
+        let lexicon = Lexicon::from_extra(&extra)?;
+        if lexicon.themes.iter().map(|t| &t.name).ne(names.iter()) {
+            return Err(corrupt("theme names differ from the lexicon's"));
+        }
+        Ok(ThemeScores {
+            lexicon,
+            segments,
+            segment_order,
+            scores,
+            avg_len,
+        })
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn u32(&mut self) -> Option<u32> {
+        let b = self.bytes.get(self.at..self.at + 4)?;
+        self.at += 4;
+        Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    fn string(&mut self) -> Option<String> {
+        let n = self.u32()? as usize;
+        let b = self.bytes.get(self.at..self.at + n)?;
+        self.at += n;
+        String::from_utf8(b.to_vec()).ok()
+    }
+}
