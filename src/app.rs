@@ -217,9 +217,16 @@ fn run_search(cli: &Cli, args: &SearchArgs, style: Style) -> anyhow::Result<Outc
         }
         for name in &args.theme {
             let t = scores.lexicon.find(name).ok_or_else(|| {
-                let known: Vec<&str> =
-                    scores.lexicon.themes.iter().map(|t| t.name.as_str()).collect();
-                Error::Query(format!("no theme {name:?}; the themes are {}", known.join(", ")))
+                let known: Vec<&str> = scores
+                    .lexicon
+                    .themes
+                    .iter()
+                    .map(|t| t.name.as_str())
+                    .collect();
+                Error::Query(format!(
+                    "no theme {name:?}; the themes are {}",
+                    known.join(", ")
+                ))
             })?;
             themes.push(t);
         }

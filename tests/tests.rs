@@ -13,3 +13,4 @@ mod quote_cmd;
 mod quote_eval;
 mod search_cmd;
 mod shared_cmd;
+mod themes_eval;

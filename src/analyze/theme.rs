@@ -101,7 +101,11 @@ impl Lexicon {
         };
         let builtin: LexiconFile = toml::from_str(BUILTIN).map_err(|e| bad(e.to_string()))?;
         let user: LexiconFile = toml::from_str(extra).map_err(|e| bad(e.to_string()))?;
-        let mut entries = if user.replace { Vec::new() } else { builtin.theme };
+        let mut entries = if user.replace {
+            Vec::new()
+        } else {
+            builtin.theme
+        };
         for t in user.theme {
             entries.retain(|e| e.name != t.name);
             entries.push(t);

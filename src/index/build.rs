@@ -10,8 +10,8 @@ use super::meta::{self, BuildStats, DocEntry, FileEntry, IndexMeta, SkippedFile}
 use super::schema::{self, EXACT_TAIL_CHARS, Fields, SCHEMA_VERSION};
 use super::{store, tokenize};
 use crate::analyze::{Extractor, Lexicon, SpeakerTable};
-use crate::index::ThemeScores;
 use crate::error::{Error, Result};
+use crate::index::ThemeScores;
 use crate::load::{self, SourceFile};
 use crate::matching::MatchingForm;
 use crate::passage::{self, PassageSpan};

@@ -60,7 +60,9 @@ impl ThemeScores {
 
     /// The first row of a segment in the table, with its size (`None`: unknown segment).
     pub fn row_of(&self, segment: &SegmentReader) -> Option<(usize, u32)> {
-        self.segments.get(&segment.segment_id().uuid_string()).copied()
+        self.segments
+            .get(&segment.segment_id().uuid_string())
+            .copied()
     }
 
     /// Sum of the scores of `themes` for document `doc` of the segment at `row`.
@@ -69,7 +71,10 @@ impl ThemeScores {
             return 0.0;
         }
         let base = (row.0 + doc as usize) * self.themes();
-        themes.iter().map(|&t| self.scores.get(base + t).copied().unwrap_or(0.0)).sum()
+        themes
+            .iter()
+            .map(|&t| self.scores.get(base + t).copied().unwrap_or(0.0))
+            .sum()
     }
 
     /// Score every passage of the searcher's segments with `lexicon`, on every core.
@@ -169,8 +174,10 @@ impl ThemeScores {
         }
         let tmp = format!("{THEMES_FILE}.tmp");
         meta::write_file(dir, &tmp, &out)?;
-        std::fs::rename(dir.join(&tmp), dir.join(THEMES_FILE))
-            .map_err(Error::io(format!("replacing {}", dir.join(THEMES_FILE).display())))
+        std::fs::rename(dir.join(&tmp), dir.join(THEMES_FILE)).map_err(Error::io(format!(
+            "replacing {}",
+            dir.join(THEMES_FILE).display()
+        )))
     }
 
     /// Read `themes.bin` from `dir`.

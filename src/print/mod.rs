@@ -19,9 +19,7 @@ pub use quote::{
 };
 pub use search::{SearchJson, print_search_json, print_search_text};
 pub use shared::{SharedDoc, SharedRow, print_shared_json, print_shared_text};
-pub use themes::{
-    print_keywords_json, print_keywords_text, print_themes_json, print_themes_text,
-};
+pub use themes::{print_keywords_json, print_keywords_text, print_themes_json, print_themes_text};
 
 use std::borrow::Cow;
 use std::io::{self, Write};

@@ -115,15 +115,20 @@ pub fn print_search_text(
         write!(w, "  ")?;
         style.dim(w, &format!("{}  score {:.2}", p.title, h.score))?;
         if let Some(t) = &h.theme {
-            let parts: Vec<String> =
-                t.themes.iter().map(|(n, s, _)| format!("{n} {s:.2}")).collect();
+            let parts: Vec<String> = t
+                .themes
+                .iter()
+                .map(|(n, s, _)| format!("{n} {s:.2}"))
+                .collect();
             style.dim(w, &format!("  [{}]", parts.join(", ")))?;
         }
         writeln!(w)?;
         if let Some(t) = &h.theme {
             for (name, score, terms) in t.themes.iter().filter(|x| !x.2.is_empty()) {
-                let terms: Vec<String> =
-                    terms.iter().map(|(term, c)| format!("{term} {c:+.2}")).collect();
+                let terms: Vec<String> = terms
+                    .iter()
+                    .map(|(term, c)| format!("{term} {c:+.2}"))
+                    .collect();
                 writeln!(w, "     {name} {score:.2} = {}", terms.join(", "))?;
             }
         }

@@ -72,7 +72,11 @@ pub fn print_themes_json(w: &mut dyn Write, shares: &[ThemeShare]) -> io::Result
 /// `themes` for a person: a bar per theme (share of all theme weight), passages about it, and
 /// its best passages.
 pub fn print_themes_text(w: &mut dyn Write, shares: &[ThemeShare], style: Style) -> io::Result<()> {
-    let name_width = shares.iter().map(|s| s.theme.chars().count()).max().unwrap_or(4);
+    let name_width = shares
+        .iter()
+        .map(|s| s.theme.chars().count())
+        .max()
+        .unwrap_or(4);
     for s in shares {
         let bar = "█".repeat((s.share * 40.0).round() as usize);
         let pad = name_width - s.theme.chars().count();
@@ -85,7 +89,16 @@ pub fn print_themes_text(w: &mut dyn Write, shares: &[ThemeShare], style: Style)
             style.path(w, &p.path)?;
             write!(w, ":{}  ", p.line)?;
             style.dim(w, &format!("{score:.2}  "))?;
-            writeln!(w, "{}{}", sanitize(&text), if p.text.chars().count() > 60 { "…" } else { "" })?;
+            writeln!(
+                w,
+                "{}{}",
+                sanitize(&text),
+                if p.text.chars().count() > 60 {
+                    "…"
+                } else {
+                    ""
+                }
+            )?;
         }
     }
     Ok(())

@@ -3,10 +3,10 @@
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use tantivy::{DocAddress, DocId, Score, SegmentReader, Term};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocId, Score, SegmentReader, Term};
 
 use super::{StoredPassage, contains_query, highlight_spans, stored_passage};
 use crate::error::{Error, Result};
@@ -33,8 +33,11 @@ pub struct ThemeExplain {
     /// Sum of the requested themes' scores.
     pub score: f32,
     /// Per theme: name, score, and the terms that contributed with their share.
-    pub themes: Vec<(String, f32, Vec<(String, f32)>)>,
+    pub themes: Vec<ThemePartOf>,
 }
+
+/// One theme's part of a hit: name, score, contributing terms (with `--explain`).
+pub type ThemePartOf = (String, f32, Vec<(String, f32)>);
 
 /// The answer to a search.
 #[derive(Debug, Clone)]

@@ -28,7 +28,10 @@ pub struct ThemeShare {
 }
 
 /// Ordinals of the documents whose path is `filter` or lies under it (all without a filter).
-pub fn documents_matching(handle: &IndexHandle, filter: Option<&str>) -> Result<Option<HashSet<u64>>> {
+pub fn documents_matching(
+    handle: &IndexHandle,
+    filter: Option<&str>,
+) -> Result<Option<HashSet<u64>>> {
     let Some(prefix) = filter else {
         return Ok(None);
     };
@@ -118,10 +121,52 @@ pub struct Keyword {
 
 /// Words that say nothing about a text.
 const STOPWORDS: &[&str] = &[
-    "我们", "他们", "你们", "一个", "这个", "那个", "这些", "那些", "进行", "以及", "没有", "可以",
-    "通过", "一些", "已经", "就是", "还是", "如果", "因为", "所以", "但是", "而且", "同时", "其中",
-    "自己", "什么", "怎么", "这样", "那样", "今年", "去年", "目前", "记者", "表示", "指出", "认为",
-    "央视网", "消息", "新闻联播", "一是", "二是", "三是", "四是", "方面", "工作", "有关",
+    "我们",
+    "他们",
+    "你们",
+    "一个",
+    "这个",
+    "那个",
+    "这些",
+    "那些",
+    "进行",
+    "以及",
+    "没有",
+    "可以",
+    "通过",
+    "一些",
+    "已经",
+    "就是",
+    "还是",
+    "如果",
+    "因为",
+    "所以",
+    "但是",
+    "而且",
+    "同时",
+    "其中",
+    "自己",
+    "什么",
+    "怎么",
+    "这样",
+    "那样",
+    "今年",
+    "去年",
+    "目前",
+    "记者",
+    "表示",
+    "指出",
+    "认为",
+    "央视网",
+    "消息",
+    "新闻联播",
+    "一是",
+    "二是",
+    "三是",
+    "四是",
+    "方面",
+    "工作",
+    "有关",
 ];
 
 fn is_keyword_shaped(w: &str) -> bool {
@@ -133,7 +178,11 @@ fn is_keyword_shaped(w: &str) -> bool {
 
 /// TF-IDF keywords of the selected documents, or, for the whole corpus, the words with the
 /// highest `df × idf` (frequent, but not everywhere). IDF over passages: `ln(N / df)`.
-pub fn keywords(handle: &IndexHandle, docs: Option<&HashSet<u64>>, n: usize) -> Result<Vec<Keyword>> {
+pub fn keywords(
+    handle: &IndexHandle,
+    docs: Option<&HashSet<u64>>,
+    n: usize,
+) -> Result<Vec<Keyword>> {
     let searcher = handle.searcher();
     let total = searcher.num_docs().max(1) as f64;
     let field = handle.fields.words;
@@ -158,7 +207,9 @@ pub fn keywords(handle: &IndexHandle, docs: Option<&HashSet<u64>>, n: usize) -> 
                 if !is_keyword_shaped(&word) {
                     continue;
                 }
-                let df = searcher.doc_freq(&Term::from_field_text(field, &word))?.max(1);
+                let df = searcher
+                    .doc_freq(&Term::from_field_text(field, &word))?
+                    .max(1);
                 let score = count as f64 * (total / df as f64).ln();
                 out.push(Keyword {
                     word,
