@@ -21,6 +21,8 @@ enum Line {
         end: u32,
         text: String,
         highlights: Vec<(usize, usize)>,
+        #[serde(default)]
+        theme: Option<ThemeField>,
     },
     Summary {
         query: String,
@@ -29,6 +31,23 @@ enum Line {
         total: usize,
         elapsed_us: u64,
     },
+}
+
+#[allow(dead_code)]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThemeField {
+    score: f32,
+    themes: Vec<ThemePart>,
+}
+
+#[allow(dead_code)]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThemePart {
+    name: String,
+    score: f32,
+    terms: Vec<(String, f32)>,
 }
 
 fn parse(stdout: &str) -> Vec<Line> {
@@ -205,4 +224,158 @@ fn index_env_variable_and_missing_index() {
         &[("JIANSUO_INDEX", "elsewhere")],
     );
     run.expect(0);
+}
+
+#[test]
+fn theme_search_with_and_without_query_explained() {
+    let f = Fixture::with_seeds();
+    let lines = parse(
+        &f.run(&[
+            "search",
+            "--theme",
+            "调研",
+            "--theme",
+            "现场办公",
+            "--explain",
+            "--json",
+            "-n",
+            "3",
+        ])
+        .expect(0)
+        .stdout(),
+    );
+    let mut last = f32::INFINITY;
+    for l in &lines[..lines.len() - 1] {
+        let Line::Hit {
+            score,
+            theme: Some(t),
+            ..
+        } = l
+        else {
+            panic!("{l:?}")
+        };
+        assert!(*score <= last && (t.score - score).abs() < 1e-3, "{l:?}");
+        last = *score;
+        let names: Vec<&str> = t.themes.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["调查研究", "现场办公"]);
+        assert!(t.themes.iter().any(|p| !p.terms.is_empty()));
+    }
+    // With a query: only passages holding the words, BM25 plus twice the theme score.
+    let with = parse(
+        &f.run(&["search", "群众", "--theme", "信访接待", "--json", "-n", "3"])
+            .expect(0)
+            .stdout(),
+    );
+    let Line::Hit {
+        text,
+        theme: Some(t),
+        ..
+    } = &with[0]
+    else {
+        panic!()
+    };
+    assert!(text.contains("群众") && t.score > 0.0 && t.themes[0].terms.is_empty());
+    let run = f.run(&["search", "--theme", "不存在的主题"]).expect(2);
+    assert!(run.stderr().contains("the themes are"), "{}", run.stderr());
+    f.run(&["search"]).expect(2);
+}
+
+#[test]
+fn themes_rescored_without_rebuilding() {
+    let f = Fixture::with_seeds();
+    f.run(&["index"]).expect(0);
+    f.write(
+        "mine.toml",
+        "[[theme]]\nname = \"统编教材\"\nphrases = { \"统编教材\" = 3.0, \"国家通用语言文字\" = 2.0 }\n".as_bytes(),
+    );
+    let run = f
+        .run(&["search", "--theme", "统编教材", "--themes", "mine.toml"])
+        .expect(2);
+    assert!(
+        run.stderr().contains("--themes-only --themes mine.toml"),
+        "{}",
+        run.stderr()
+    );
+    let out = f
+        .run(&["index", "--themes-only", "--themes", "mine.toml"])
+        .expect(0)
+        .stdout();
+    assert!(out.starts_with("rescored 14 themes"), "{out}");
+    let lines = parse(
+        &f.run(&["search", "--theme", "统编教材", "--json"])
+            .expect(0)
+            .stdout(),
+    );
+    let Line::Hit { doc, line, .. } = &lines[0] else {
+        panic!()
+    };
+    assert_eq!((doc.as_str(), *line), ("000_43c7a6c6068f4716.txt", 4));
+    f.write("bad.toml", b"[[theme]]\nname = 3\n");
+    let run = f
+        .run(&["index", "--themes-only", "--themes", "bad.toml"])
+        .expect(2);
+    assert!(run.stderr().contains("line 2"), "{}", run.stderr());
+}
+
+#[test]
+fn themes_and_keywords_commands() {
+    let f = Fixture::with_seeds();
+    let out = f
+        .run(&[
+            "themes",
+            "--doc",
+            "002_5eb3d9691549dda2.txt",
+            "--json",
+            "-n",
+            "1",
+        ])
+        .expect(0)
+        .stdout();
+    let rows: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 13);
+    let share: f64 = rows.iter().map(|r| r["share"].as_f64().unwrap()).sum();
+    assert!((share - 1.0).abs() < 1e-3, "{share}");
+    assert!(rows.iter().all(|r| {
+        r["top"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["doc"] == "002_5eb3d9691549dda2.txt")
+    }));
+    let kw = f
+        .run(&[
+            "keywords",
+            "--doc",
+            "001_e15f6f0065914d81.txt",
+            "-n",
+            "10",
+            "--json",
+        ])
+        .expect(0)
+        .stdout();
+    let words: Vec<String> = kw
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["word"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(words.len(), 10);
+    // 001 is the one seed document about epidemic control and resuming work.
+    assert!(
+        words.iter().any(|w| w == "复工复产") && words.iter().any(|w| w == "疫情防控"),
+        "{words:?}"
+    );
+    f.run(&["keywords", "-n", "5"]).expect(0);
+    let run = f.run(&["themes", "--doc", "nope.txt"]).expect(2);
+    assert!(
+        run.stderr().contains("no indexed document"),
+        "{}",
+        run.stderr()
+    );
 }
