@@ -27,6 +27,13 @@ pub enum Outcome {
     NoHits,
 }
 
+impl Outcome {
+    /// `Hits` when something was found, else `NoHits`.
+    pub fn found(any: bool) -> Outcome {
+        if any { Outcome::Hits } else { Outcome::NoHits }
+    }
+}
+
 /// Run one command.
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let style = Style {
@@ -247,11 +254,7 @@ fn run_search(cli: &Cli, args: &SearchArgs, style: Style) -> anyhow::Result<Outc
             results.elapsed.as_secs_f64() * 1e3
         );
     }
-    Ok(if results.hits.is_empty() {
-        Outcome::NoHits
-    } else {
-        Outcome::Hits
-    })
+    Ok(Outcome::found(!results.hits.is_empty()))
 }
 
 fn run_phrase(cli: &Cli, args: &PhraseArgs, style: Style) -> anyhow::Result<Outcome> {
@@ -341,11 +344,7 @@ fn run_phrase(cli: &Cli, args: &PhraseArgs, style: Style) -> anyhow::Result<Outc
         summary.hits
     };
     out.flush()?;
-    Ok(if hits > 0 {
-        Outcome::Hits
-    } else {
-        Outcome::NoHits
-    })
+    Ok(Outcome::found(hits > 0))
 }
 
 fn write_counts(
@@ -417,11 +416,7 @@ fn run_shared(cli: &Cli, args: &SharedArgs, style: Style) -> anyhow::Result<Outc
             elapsed.as_secs_f64()
         );
     }
-    Ok(if phrases.is_empty() {
-        Outcome::NoHits
-    } else {
-        Outcome::Hits
-    })
+    Ok(Outcome::found(!phrases.is_empty()))
 }
 
 fn run_bench(cli: &Cli, args: &BenchArgs) -> anyhow::Result<Outcome> {
@@ -544,11 +539,7 @@ fn run_quote(cli: &Cli, args: &QuoteArgs, style: Style) -> anyhow::Result<Outcom
             results.elapsed.as_secs_f64() * 1e3
         );
     }
-    Ok(if results.hits.is_empty() {
-        Outcome::NoHits
-    } else {
-        Outcome::Hits
-    })
+    Ok(Outcome::found(!results.hits.is_empty()))
 }
 
 fn run_quotes(cli: &Cli, args: &QuotesArgs, style: Style) -> anyhow::Result<Outcome> {
@@ -616,11 +607,7 @@ fn run_quotes(cli: &Cli, args: &QuotesArgs, style: Style) -> anyhow::Result<Outc
             elapsed.as_secs_f64() * 1e3
         );
     }
-    Ok(if clusters.is_empty() {
-        Outcome::NoHits
-    } else {
-        Outcome::Hits
-    })
+    Ok(Outcome::found(!clusters.is_empty()))
 }
 
 /// `jiansuo index --themes-only`: rescore the themes of the live generation with a lexicon.
@@ -658,11 +645,7 @@ fn run_themes(cli: &Cli, args: &ThemesArgs, style: Style) -> anyhow::Result<Outc
         print::print_themes_text(&mut out, &shares, style)?;
     }
     out.flush()?;
-    Ok(if shares.iter().any(|s| s.total > 0.0) {
-        Outcome::Hits
-    } else {
-        Outcome::NoHits
-    })
+    Ok(Outcome::found(shares.iter().any(|s| s.total > 0.0)))
 }
 
 fn run_keywords(cli: &Cli, args: &KeywordsArgs) -> anyhow::Result<Outcome> {
@@ -676,9 +659,5 @@ fn run_keywords(cli: &Cli, args: &KeywordsArgs) -> anyhow::Result<Outcome> {
         print::print_keywords_text(&mut out, &words)?;
     }
     out.flush()?;
-    Ok(if words.is_empty() {
-        Outcome::NoHits
-    } else {
-        Outcome::Hits
-    })
+    Ok(Outcome::found(!words.is_empty()))
 }

@@ -11,17 +11,7 @@ use tantivy::collector::DocSetCollector;
 
 use crate::util::seeds_dir;
 
-/// A small deterministic generator (64-bit LCG), so failures reproduce.
-struct Lcg(u64);
-impl Lcg {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 33) as usize) % n.max(1)
-    }
-}
+use jiansuo::bench::Lcg;
 
 #[test]
 fn contains_query_equals_brute_force_on_the_seeds() {

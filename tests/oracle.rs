@@ -5,18 +5,7 @@ use std::path::Path;
 
 use jiansuo::matching::matching_string;
 
-/// A small deterministic generator (64-bit LCG), so failures reproduce.
-pub struct Lcg(pub u64);
-
-impl Lcg {
-    pub fn below(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 33) as usize) % n.max(1)
-    }
-}
+pub use jiansuo::bench::Lcg;
 
 /// One document as the oracle sees it.
 pub struct Doc {

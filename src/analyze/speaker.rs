@@ -125,47 +125,38 @@ impl SpeakerTable {
     /// The alias that ends last in `text` (the one nearest a cue that follows), the longest of
     /// those ending at the same place.
     pub fn last_in(&self, text: &str) -> Option<AliasMatch<'_>> {
-        let mut best: Option<AliasMatch<'_>> = None;
-        for (alias, name, title) in &self.aliases {
-            let Some(byte) = text
-                .rmatch_indices(alias.as_str())
-                .map(|(b, _)| b)
-                .find(|&b| !title || bare_title_stands_alone(&text[..b]))
-            else {
-                continue;
-            };
-            let start = text[..byte].chars().count();
-            let end = start + alias.chars().count();
-            let better = match best {
-                None => true,
-                Some(b) => end > b.end || (end == b.end && start < b.start),
-            };
-            if better {
-                best = Some(AliasMatch {
-                    name,
-                    alias,
-                    start,
-                    end,
-                });
-            }
-        }
-        best
+        self.best_in(text, true)
     }
 
-    /// The alias that starts first in `text`.
+    /// The alias that starts first in `text`, the longest of those starting there.
     pub fn first_in(&self, text: &str) -> Option<AliasMatch<'_>> {
+        self.best_in(text, false)
+    }
+
+    fn best_in(&self, text: &str, last: bool) -> Option<AliasMatch<'_>> {
         let mut best: Option<AliasMatch<'_>> = None;
         for (alias, name, title) in &self.aliases {
-            let Some(byte) = text
-                .match_indices(alias.as_str())
-                .map(|(b, _)| b)
-                .find(|&b| !title || bare_title_stands_alone(&text[..b]))
-            else {
-                continue;
+            let usable = |b: &usize| !title || bare_title_stands_alone(&text[..*b]);
+            let found = if last {
+                text.rmatch_indices(alias.as_str())
+                    .map(|(b, _)| b)
+                    .find(usable)
+            } else {
+                text.match_indices(alias.as_str())
+                    .map(|(b, _)| b)
+                    .find(usable)
             };
+            let Some(byte) = found else { continue };
             let start = text[..byte].chars().count();
             let end = start + alias.chars().count();
-            if best.is_none_or(|b| start < b.start || (start == b.start && end > b.end)) {
+            let better = best.is_none_or(|b| {
+                if last {
+                    end > b.end || (end == b.end && start < b.start)
+                } else {
+                    start < b.start || (start == b.start && end > b.end)
+                }
+            });
+            if better {
                 best = Some(AliasMatch {
                     name,
                     alias,
