@@ -425,7 +425,13 @@ fn run_bench(cli: &Cli, args: &BenchArgs) -> anyhow::Result<Outcome> {
         BenchKind::Phrase => &[QueryKind::Phrase],
         BenchKind::Search => &[QueryKind::Search],
         BenchKind::Quote => &[QueryKind::Quote],
-        BenchKind::Mixed => &[QueryKind::Phrase, QueryKind::Search, QueryKind::Quote],
+        BenchKind::Theme => &[QueryKind::Theme],
+        BenchKind::Mixed => &[
+            QueryKind::Phrase,
+            QueryKind::Search,
+            QueryKind::Quote,
+            QueryKind::Theme,
+        ],
     };
     let queries = match &args.queries {
         Some(path) => {

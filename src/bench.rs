@@ -28,6 +28,9 @@ pub enum QueryKind {
     Search,
     /// `quote`: every paragraph citing a quotation (candidates and alignment).
     Quote,
+    /// `search --theme NAME [QUERY]`: top 10 by theme score (plus BM25 with a query); a query
+    /// file line is `theme<TAB>NAME` or `theme<TAB>NAME<TAB>QUERY`.
+    Theme,
 }
 
 impl QueryKind {
@@ -36,6 +39,7 @@ impl QueryKind {
             QueryKind::Phrase => "phrase",
             QueryKind::Search => "search",
             QueryKind::Quote => "quote",
+            QueryKind::Theme => "theme",
         }
     }
 
@@ -44,6 +48,7 @@ impl QueryKind {
             "phrase" => Some(QueryKind::Phrase),
             "search" => Some(QueryKind::Search),
             "quote" => Some(QueryKind::Quote),
+            "theme" => Some(QueryKind::Theme),
             _ => None,
         }
     }
@@ -98,7 +103,7 @@ pub fn parse_queries(text: &str, default: QueryKind) -> Result<Vec<BenchQuery>> 
             Some((k, q)) => (
                 QueryKind::parse(k.trim()).ok_or_else(|| {
                     Error::Query(format!(
-                        "query file line {}: unknown kind {k:?} (phrase, search or quote)",
+                        "query file line {}: unknown kind {k:?} (phrase, search, quote or theme)",
                         i + 1
                     ))
                 })?,
@@ -153,6 +158,25 @@ pub fn sample_queries(
             passages.push(query::stored_passage(handle, &searcher, a)?);
         }
         passages.sort_unstable_by_key(|p| p.passage);
+        if kind == QueryKind::Theme {
+            // A theme alone, or with two characters of a passage as the query.
+            let lexicon = &handle.themes()?.lexicon;
+            let name = lexicon.themes[rng.below(lexicon.themes.len())].name.clone();
+            let text = if rng.below(2) == 0 {
+                name
+            } else {
+                let chars: Vec<char> = passages[rng.below(passages.len())].text.chars().collect();
+                let start = rng.below(chars.len().saturating_sub(1).max(1));
+                let q: String = chars[start..(start + 2).min(chars.len())].iter().collect();
+                if crate::matching::matching_string(&q).chars().count() < 2 {
+                    name
+                } else {
+                    format!("{name}\t{q}")
+                }
+            };
+            out.push(BenchQuery { kind, text });
+            continue;
+        }
         if kind == QueryKind::Quote {
             let cited: Vec<String> = handle
                 .quotes()?
@@ -175,7 +199,7 @@ pub fn sample_queries(
                 matching_string(&passage.text).chars().collect(),
                 1 + rng.below(16),
             ),
-            QueryKind::Search | QueryKind::Quote => {
+            QueryKind::Search | QueryKind::Quote | QueryKind::Theme => {
                 (passage.text.chars().collect(), 2 + rng.below(5))
             }
         };
@@ -207,6 +231,18 @@ pub fn run_query(handle: &IndexHandle, q: &BenchQuery) -> Result<u64> {
             Err(Error::Query(_)) => Ok(0),
             Err(e) => Err(e),
         },
+        QueryKind::Theme => {
+            let (name, query) = q.text.split_once('\t').unwrap_or((&q.text, ""));
+            let scores = handle.themes()?;
+            let Some(t) = scores.lexicon.find(name) else {
+                return Err(Error::Query(format!("bench: no theme {name:?}")));
+            };
+            match query::search_with(handle, query, &[t], 10, false) {
+                Ok(r) => Ok(r.total as u64),
+                Err(Error::Query(_)) => Ok(0),
+                Err(e) => Err(e),
+            }
+        }
         QueryKind::Quote => {
             let n = matching_string(&q.text).chars().count();
             match query::find_quote(handle, &q.text, query::QuoteOptions::for_length(n)) {
@@ -228,7 +264,7 @@ pub fn run_bench(
     let mut kinds: Vec<QueryKind> = queries.iter().map(|q| q.kind).collect();
     kinds.sort();
     kinds.dedup();
-    if kinds.contains(&QueryKind::Search) {
+    if kinds.contains(&QueryKind::Search) || kinds.contains(&QueryKind::Theme) {
         handle.word_analyzer()?; // load jieba before timing
     }
     let mut reports = Vec::new();
@@ -306,7 +342,7 @@ mod tests {
                 (QueryKind::Phrase, "5G")
             ]
         );
-        let err = parse_queries("theme\tx\n", QueryKind::Phrase).unwrap_err();
+        let err = parse_queries("topic\tx\n", QueryKind::Phrase).unwrap_err();
         assert!(err.to_string().contains("line 1"), "{err}");
     }
 

@@ -235,6 +235,7 @@ pub enum BenchKind {
     Phrase,
     Search,
     Quote,
+    Theme,
     /// All kinds.
     Mixed,
 }
