@@ -27,6 +27,10 @@ use crate::index::IndexHandle;
 use crate::index::tokenize::TAIL_MARK;
 use crate::matching::{MatchingForm, matching_string};
 
+/// Longest quotation (matching-form characters) `quote` aligns: the alignment keeps a
+/// quotation × passage score table in memory.
+pub const MAX_QUOTE_CHARS: usize = 2000;
+
 /// Thresholds of a quotation lookup.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct QuoteOptions {
@@ -107,6 +111,13 @@ pub fn find_quote(handle: &IndexHandle, quote: &str, opts: QuoteOptions) -> Resu
         return Err(Error::Query(format!(
             "the quotation {quote:?} needs at least two characters to match (punctuation and \
              spaces do not count); for one character use `jiansuo phrase`"
+        )));
+    }
+    if needle.len() > MAX_QUOTE_CHARS {
+        return Err(Error::Query(format!(
+            "the quotation has {} characters; `quote` aligns quotations of up to {MAX_QUOTE_CHARS} \
+             (a paragraph or two): cite a part of it, or look it up with `jiansuo phrase`",
+            needle.len()
         )));
     }
     let searcher = handle.searcher();
