@@ -144,6 +144,9 @@ fn exit_codes_and_bad_input() {
         "{}",
         run.stderr()
     );
+    let long = "调查研究".repeat(600);
+    let run = f.run(&["quote", &long]).expect(2);
+    assert!(run.stderr().contains("up to 2000"), "{}", run.stderr());
     let run = f
         .run(&["quote", "调查研究", "--min-coverage", "3"])
         .expect(2);
