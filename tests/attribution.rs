@@ -6,11 +6,10 @@
 //! labelled speakers.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use jiansuo::index::IndexHandle;
 
-use crate::util::{Fixture, corpora_index};
+use crate::util::{Fixture, corpora_index, data_rows};
 
 struct Label {
     source: String,
@@ -21,20 +20,14 @@ struct Label {
 }
 
 fn labels() -> Vec<Label> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/attribution.tsv");
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .map(|l| {
-            let f: Vec<&str> = l.split('\t').collect();
-            Label {
-                source: f[0].into(),
-                doc: f[1].into(),
-                line: f[2].parse().unwrap(),
-                start: f[3].parse().unwrap(),
-                speaker: (f[4] != "-").then(|| f[4].to_owned()),
-            }
+    data_rows("attribution.tsv")
+        .into_iter()
+        .map(|f| Label {
+            source: f[0].clone(),
+            doc: f[1].clone(),
+            line: f[2].parse().unwrap(),
+            start: f[3].parse().unwrap(),
+            speaker: (f[4] != "-").then(|| f[4].clone()),
         })
         .collect()
 }

@@ -8,7 +8,6 @@
 //! Recall and precision of `quote` on (document, line) are asserted at ≥ 0.98 and ≥ 0.95.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::path::Path;
 use std::time::Instant;
 
 use jiansuo::align::align;
@@ -17,7 +16,7 @@ use jiansuo::matching::matching_string;
 use jiansuo::query::{QuoteOptions, find_quote, min_shared_bigrams};
 
 use crate::oracle::Oracle;
-use crate::util::{Fixture, corpora_index, seeds_dir, shared_corpora};
+use crate::util::{Fixture, corpora_index, data_rows, seeds_dir, shared_corpora};
 
 struct Query {
     id: String,
@@ -26,18 +25,12 @@ struct Query {
 }
 
 fn queries() -> Vec<Query> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/quote_eval.tsv");
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| {
-            let f: Vec<&str> = l.split('\t').collect();
-            Query {
-                id: f[0].into(),
-                variant: f[2].into(),
-                text: f[3].into(),
-            }
+    data_rows("quote_eval.tsv")
+        .into_iter()
+        .map(|f| Query {
+            id: f[0].clone(),
+            variant: f[2].clone(),
+            text: f[3].clone(),
         })
         .collect()
 }

@@ -6,12 +6,11 @@
 //! four (paragraphs labelled none). The test fails if these fall below what was measured.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use jiansuo::index::IndexHandle;
 use jiansuo::query::ABOUT;
 
-use crate::util::{Fixture, corpora_index};
+use crate::util::{Fixture, corpora_index, data_rows};
 
 const FOUR: [&str; 4] = ["宣传政策", "调查研究", "信访接待", "现场办公"];
 
@@ -23,23 +22,17 @@ struct Label {
 }
 
 fn labels() -> Vec<Label> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/themes_labels.tsv");
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .map(|l| {
-            let f: Vec<&str> = l.split('\t').collect();
-            Label {
-                source: f[0].into(),
-                doc: f[1].into(),
-                line: f[2].parse().unwrap(),
-                themes: if f[3] == "-" {
-                    Vec::new()
-                } else {
-                    f[3].split(',').map(str::to_owned).collect()
-                },
-            }
+    data_rows("themes_labels.tsv")
+        .into_iter()
+        .map(|f| Label {
+            source: f[0].clone(),
+            doc: f[1].clone(),
+            line: f[2].parse().unwrap(),
+            themes: if f[3] == "-" {
+                Vec::new()
+            } else {
+                f[3].split(',').map(str::to_owned).collect()
+            },
         })
         .collect()
 }

@@ -9,6 +9,19 @@ pub fn seeds_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
 }
 
+/// The rows of a tab-separated file in `tests/data/` (lines starting with `#` left out).
+pub fn data_rows(name: &str) -> Vec<Vec<String>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name);
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| l.split('\t').map(str::to_owned).collect())
+        .collect()
+}
+
 /// `../shared/corpora` when it exists (the large real corpus), else `None`.
 pub fn shared_corpora() -> Option<PathBuf> {
     let p = std::env::var_os("JIANSUO_SHARED_CORPORA")
