@@ -101,3 +101,53 @@ fn user_dictionary_is_kept_with_the_index() {
     let out = f.run(&["search", "谋事之基", "--json"]).expect(0).stdout();
     assert!(out.contains("\"terms\":[\"谋事\",\"谋事之基\"]"), "{out}");
 }
+
+#[test]
+fn a_second_build_of_the_same_index_is_refused_while_the_first_runs() {
+    let f = Fixture::empty();
+    // A corpus big enough for the first build to take a while: copies of the seeds.
+    for entry in std::fs::read_dir(crate::util::seeds_dir()).unwrap() {
+        let entry = entry.unwrap();
+        let text = std::fs::read(entry.path()).unwrap();
+        for i in 0..150 {
+            f.write(
+                &format!("big/{i:03}/{}", entry.file_name().to_string_lossy()),
+                &text,
+            );
+        }
+    }
+    let mut first = std::process::Command::new(env!("CARGO_BIN_EXE_jiansuo"))
+        .args(["index", "big", "--index", "ix", "-q"])
+        .current_dir(f.dir.path())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the first build holds the lock (its pid is written into it).
+    let lock = f.path("ix/.lock");
+    let pid = first.id().to_string();
+    for _ in 0..500 {
+        if std::fs::read_to_string(&lock).is_ok_and(|s| s == pid) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let run = f.run(&["index", "big", "--index", "ix"]);
+    let done = first.wait().unwrap();
+    assert!(done.success());
+    // The second build either met the lock (exit 2, naming the pid) or, on a fast machine,
+    // started after the first ended.
+    eprintln!("second build exited {}", run.code());
+    if run.code() == 2 {
+        assert!(
+            run.stderr()
+                .contains(&format!("being updated by another process (pid {pid})")),
+            "{}",
+            run.stderr()
+        );
+    } else {
+        run.expect(0);
+    }
+    // Either way the index answers.
+    f.run(&["--index", "ix", "phrase", "调查研究", "--count"])
+        .expect(0);
+}
