@@ -151,3 +151,51 @@ fn a_second_build_of_the_same_index_is_refused_while_the_first_runs() {
     f.run(&["--index", "ix", "phrase", "调查研究", "--count"])
         .expect(0);
 }
+
+#[test]
+fn a_killed_build_leaves_the_previous_index_usable_and_no_junk() {
+    let f = Fixture::with_seeds();
+    f.run(&["index", "corpus", "--index", "ix"]).expect(0);
+    for entry in std::fs::read_dir(f.path("corpus")).unwrap() {
+        let entry = entry.unwrap();
+        let text = std::fs::read(entry.path()).unwrap();
+        for i in 0..150 {
+            f.write(
+                &format!("big/{i:03}/{}", entry.file_name().to_string_lossy()),
+                &text,
+            );
+        }
+    }
+    // Kill the rebuild at several points: just started, reading files, later.
+    for delay_ms in [50u64, 400, 1200] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jiansuo"))
+            .args(["index", "big", "--index", "ix", "-q"])
+            .current_dir(f.dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        // The previous index (of the five seeds, unless the build finished first) answers.
+        let out = f
+            .run(&["--index", "ix", "phrase", "调查研究", "--count", "--json"])
+            .expect(0)
+            .stdout();
+        assert!(out.contains("\"type\":\"summary\""), "{out}");
+    }
+    // The next build succeeds and leaves one generation only.
+    f.run(&["index", "big", "--index", "ix"]).expect(0);
+    let generations: Vec<String> = std::fs::read_dir(f.path("ix"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with("gen-"))
+        .collect();
+    assert_eq!(generations.len(), 1, "{generations:?}");
+    let out = f
+        .run(&["--index", "ix", "phrase", "调查研究", "--count"])
+        .expect(0)
+        .stdout();
+    assert!(out.contains("in 750 documents"), "{out}");
+}
