@@ -12,7 +12,7 @@
 //! with `len` the passage's matching-form length: BM25's saturation (the tenth mention adds
 //! little) and length normalisation (a long passage must mention a theme more often).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use serde::Deserialize;
@@ -155,8 +155,9 @@ impl Lexicon {
 
     /// Score of every theme for a passage: its word tokens (normalised) and matching form.
     pub fn score(&self, words: &[String], matching: &[char], avg_len: f32) -> Vec<f32> {
+        let seen = Seen::new(words, matching);
         (0..self.themes.len())
-            .map(|t| self.explain(t, words, matching, avg_len).0)
+            .map(|t| self.contributions(t, &seen, avg_len).0)
             .collect()
     }
 
@@ -168,27 +169,31 @@ impl Lexicon {
         matching: &[char],
         avg_len: f32,
     ) -> (f32, Vec<(String, f32)>) {
+        self.contributions(theme, &Seen::new(words, matching), avg_len)
+    }
+
+    fn contributions(&self, theme: usize, seen: &Seen, avg_len: f32) -> (f32, Vec<(String, f32)>) {
         let t = &self.themes[theme];
-        let norm = K1 * (1.0 - B + B * matching.len() as f32 / avg_len.max(1.0));
+        let norm = K1 * (1.0 - B + B * seen.matching.len() as f32 / avg_len.max(1.0));
         let sat = |tf: usize| {
             let tf = tf as f32;
             tf * (K1 + 1.0) / (tf + norm)
         };
         let mut parts = Vec::new();
         for (w, weight) in &t.words {
-            let tf = words.iter().filter(|x| *x == w).count();
+            let tf = seen.words.get(w.as_str()).copied().unwrap_or(0);
             if tf > 0 {
                 parts.push((w.clone(), weight * sat(tf)));
             }
         }
         for (p, weight, written) in &t.phrases {
-            let tf = find_all(matching, p).len();
+            let tf = seen.count(p);
             if tf > 0 {
                 parts.push((written.clone(), weight * sat(tf)));
             }
         }
         for (p, weight, written) in &t.negative {
-            let tf = find_all(matching, p).len();
+            let tf = seen.count(p);
             if tf > 0 {
                 parts.push((format!("-{written}"), -weight * sat(tf)));
             }
@@ -196,6 +201,36 @@ impl Lexicon {
         let total: f32 = parts.iter().map(|p| p.1).sum();
         parts.sort_by(|a, b| b.1.total_cmp(&a.1));
         (total.max(0.0), parts)
+    }
+}
+
+/// A passage as the scorer looks at it: token counts and the bigrams of its matching form (a
+/// phrase whose first bigram is missing is not scanned for).
+struct Seen<'a> {
+    words: HashMap<&'a str, usize>,
+    bigrams: HashSet<(char, char)>,
+    matching: &'a [char],
+}
+
+impl<'a> Seen<'a> {
+    fn new(words: &'a [String], matching: &'a [char]) -> Seen<'a> {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for w in words {
+            *counts.entry(w.as_str()).or_default() += 1;
+        }
+        Seen {
+            words: counts,
+            bigrams: matching.windows(2).map(|w| (w[0], w[1])).collect(),
+            matching,
+        }
+    }
+
+    /// Occurrences of a phrase (matching form) in the passage.
+    fn count(&self, phrase: &[char]) -> usize {
+        if phrase.len() >= 2 && !self.bigrams.contains(&(phrase[0], phrase[1])) {
+            return 0;
+        }
+        find_all(self.matching, phrase).len()
     }
 }
 
