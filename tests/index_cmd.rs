@@ -105,17 +105,7 @@ fn user_dictionary_is_kept_with_the_index() {
 #[test]
 fn a_second_build_of_the_same_index_is_refused_while_the_first_runs() {
     let f = Fixture::empty();
-    // A corpus big enough for the first build to take a while: copies of the seeds.
-    for entry in std::fs::read_dir(crate::util::seeds_dir()).unwrap() {
-        let entry = entry.unwrap();
-        let text = std::fs::read(entry.path()).unwrap();
-        for i in 0..150 {
-            f.write(
-                &format!("big/{i:03}/{}", entry.file_name().to_string_lossy()),
-                &text,
-            );
-        }
-    }
+    write_big_corpus(&f);
     let mut first = std::process::Command::new(env!("CARGO_BIN_EXE_jiansuo"))
         .args(["index", "big", "--index", "ix", "-q"])
         .current_dir(f.dir.path())
@@ -156,16 +146,7 @@ fn a_second_build_of_the_same_index_is_refused_while_the_first_runs() {
 fn a_killed_build_leaves_the_previous_index_usable_and_no_junk() {
     let f = Fixture::with_seeds();
     f.run(&["index", "corpus", "--index", "ix"]).expect(0);
-    for entry in std::fs::read_dir(f.path("corpus")).unwrap() {
-        let entry = entry.unwrap();
-        let text = std::fs::read(entry.path()).unwrap();
-        for i in 0..150 {
-            f.write(
-                &format!("big/{i:03}/{}", entry.file_name().to_string_lossy()),
-                &text,
-            );
-        }
-    }
+    write_big_corpus(&f);
     // Kill the rebuild at several points: just started, reading files, later.
     for delay_ms in [50u64, 400, 1200] {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jiansuo"))
@@ -198,4 +179,18 @@ fn a_killed_build_leaves_the_previous_index_usable_and_no_junk() {
         .expect(0)
         .stdout();
     assert!(out.contains("in 750 documents"), "{out}");
+}
+
+/// `big/`: 150 copies of the five seeds (750 documents), enough for a build to take seconds.
+fn write_big_corpus(f: &Fixture) {
+    for entry in std::fs::read_dir(crate::util::seeds_dir()).unwrap() {
+        let entry = entry.unwrap();
+        let text = std::fs::read(entry.path()).unwrap();
+        for i in 0..150 {
+            f.write(
+                &format!("big/{i:03}/{}", entry.file_name().to_string_lossy()),
+                &text,
+            );
+        }
+    }
 }

@@ -215,6 +215,24 @@ fn for_each_match(
     Ok(())
 }
 
+/// The postings of a bigram in the `exact` field: of its plain term and of its tail-marked
+/// term (`TAIL_MARK` + bigram), those that exist.
+pub(crate) fn bigram_postings(
+    inv: &tantivy::InvertedIndexReader,
+    field: tantivy::schema::Field,
+    bigram: &str,
+    option: IndexRecordOption,
+) -> Result<Vec<SegmentPostings>> {
+    let mut parts = Vec::with_capacity(2);
+    for text in [bigram.to_owned(), format!("{TAIL_MARK}{bigram}")] {
+        let term = Term::from_field_text(field, &text);
+        if let Some(p) = inv.read_postings(&term, option).map_err(read_error)? {
+            parts.push(p);
+        }
+    }
+    Ok(parts)
+}
+
 fn read_error(e: std::io::Error) -> Error {
     Error::Io {
         context: "reading postings".into(),
@@ -311,21 +329,12 @@ fn match_segment(
             g.offsets.push(k as u32);
             continue;
         }
-        let mut parts = Vec::with_capacity(2);
-        for marked in [false, true] {
-            let t = if marked {
-                format!("{TAIL_MARK}{text}")
-            } else {
-                text.clone()
-            };
-            let term = Term::from_field_text(f.exact, &t);
-            if let Some(p) = inv
-                .read_postings(&term, IndexRecordOption::WithFreqsAndPositions)
-                .map_err(read_error)?
-            {
-                parts.push(p);
-            }
-        }
+        let parts = bigram_postings(
+            &inv,
+            f.exact,
+            &text,
+            IndexRecordOption::WithFreqsAndPositions,
+        )?;
         if parts.is_empty() {
             return Ok(()); // a bigram that never occurs: no match in this segment
         }

@@ -17,14 +17,14 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, DocSet, TERMINATED, Term};
+use tantivy::{DocAddress, DocSet, TERMINATED};
 
+use super::phrase::bigram_postings;
 use super::{paragraph_text, stored_passage};
 use crate::align::{Alignment, align, best_score, min_score};
 use crate::analyze::{Quotation, attribute_at};
 use crate::error::{Error, Result};
 use crate::index::IndexHandle;
-use crate::index::tokenize::TAIL_MARK;
 use crate::matching::{MatchingForm, matching_string};
 
 /// Longest quotation (matching-form characters) `quote` aligns: the alignment keeps a
@@ -390,22 +390,9 @@ fn in_one_band(
     let mut hist = vec![0u16; candidates.len() * span];
     let mut positions = Vec::new();
     for (gram, at) in grams {
-        for marked in [false, true] {
-            let text = if marked {
-                format!("{TAIL_MARK}{gram}")
-            } else {
-                gram.clone()
-            };
-            let term = Term::from_field_text(field, &text);
-            let Some(mut postings) = inv
-                .read_postings(&term, IndexRecordOption::WithFreqsAndPositions)
-                .map_err(|e| Error::Io {
-                    context: "reading positions".into(),
-                    source: e,
-                })?
-            else {
-                continue;
-            };
+        for mut postings in
+            bigram_postings(inv, field, gram, IndexRecordOption::WithFreqsAndPositions)?
+        {
             for (row, &(d, _)) in candidates.iter().enumerate() {
                 if postings.doc() > d {
                     continue;
@@ -475,22 +462,7 @@ fn candidates(
         let mut seen = vec![u32::MAX; max_doc];
         let mut bits = vec![0u64; if use_bits { max_doc * words } else { 0 }];
         for (g, (gram, at)) in grams.iter().enumerate() {
-            for marked in [false, true] {
-                let text = if marked {
-                    format!("{TAIL_MARK}{gram}")
-                } else {
-                    gram.clone()
-                };
-                let term = Term::from_field_text(field, &text);
-                let Some(mut postings) = inv
-                    .read_postings(&term, IndexRecordOption::Basic)
-                    .map_err(|e| Error::Io {
-                        context: "reading postings".into(),
-                        source: e,
-                    })?
-                else {
-                    continue;
-                };
+            for mut postings in bigram_postings(&inv, field, gram, IndexRecordOption::Basic)? {
                 while postings.doc() != TERMINATED {
                     let d = postings.doc() as usize;
                     if seen[d] != g as u32 {
