@@ -9,6 +9,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::bench::{self, QueryKind};
 use crate::cli::{
+    DocsArgs,
     BenchArgs, BenchKind, Cli, ColorWhen, Command, IndexArgs, KeywordsArgs, KindArg, PhraseArgs,
     QuoteArgs, QuotesArgs, SearchArgs, SharedArgs, SortArg, ThemesArgs,
 };
@@ -49,6 +50,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Themes(args) => run_themes(&cli, args, style),
         Command::Keywords(args) => run_keywords(&cli, args),
         Command::Quotes(args) => run_quotes(&cli, args, style),
+        Command::Docs(args) => run_docs(&cli, args, style),
     }
 }
 
@@ -80,6 +82,7 @@ fn run_index(cli: &Cli, args: &IndexArgs) -> anyhow::Result<Outcome> {
         user_dict: args.user_dict.clone(),
         speakers: args.speakers.clone(),
         themes: args.themes.clone(),
+        update: !args.full,
         ..BuildOptions::default()
     };
     if let Some(t) = args.threads {
@@ -91,6 +94,14 @@ fn run_index(cli: &Cli, args: &IndexArgs) -> anyhow::Result<Outcome> {
     if args.json {
         let mut v = serde_json::to_value(&report.stats)?;
         v["type"] = "index".into();
+        v["mode"] = match (report.up_to_date, report.changes.is_some()) {
+            (true, _) => "up-to-date",
+            (false, true) => "update",
+            (false, false) => "full",
+        }
+        .into();
+        v["changes"] = serde_json::to_value(report.changes)?;
+        v["rebuild_reason"] = serde_json::to_value(&report.full_reason)?;
         v["corpus"] = corpus.display().to_string().into();
         v["index"] = cli.index.display().to_string().into();
         v["skipped_files"] = serde_json::to_value(&report.skipped)?;
@@ -108,6 +119,44 @@ fn write_index_summary(
     report: &BuildReport,
 ) -> io::Result<()> {
     let s = &report.stats;
+    if let Some(c) = &report.changes {
+        if report.up_to_date {
+            writeln!(
+                w,
+                "{} is up to date: {} documents unchanged, checked in {:.2} s",
+                dir.display(),
+                c.unchanged,
+                s.seconds
+            )?;
+        } else {
+            writeln!(
+                w,
+                "updated {}: {} added, {} changed, {} removed, {} unchanged in {:.2} s",
+                dir.display(),
+                c.added,
+                c.changed,
+                c.removed,
+                c.unchanged,
+                s.seconds
+            )?;
+        }
+        writeln!(
+            w,
+            "the index has {} documents ({} paragraphs, {} passages, {} characters) from {}",
+            s.documents,
+            s.paragraphs,
+            s.passages,
+            s.chars,
+            corpus.display()
+        )?;
+        return writeln!(
+            w,
+            "skipped {} files; index {} is {:.1} MB",
+            report.skipped.len(),
+            dir.display(),
+            s.index_bytes as f64 / 1e6
+        );
+    }
     writeln!(
         w,
         "indexed {} documents ({} paragraphs, {} passages, {} characters) from {} in {:.2} s ({:.2} MB/s)",
@@ -157,6 +206,12 @@ impl BuildObserver for Progress {
     }
     fn finishing(&self) {
         self.bar.set_message("committing and merging");
+    }
+    fn rebuilding(&self, reason: &str) {
+        if !self.quiet {
+            self.bar
+                .suspend(|| eprintln!("jiansuo: rebuilding the whole index: {reason}"));
+        }
     }
 }
 
@@ -652,6 +707,27 @@ fn run_themes(cli: &Cli, args: &ThemesArgs, style: Style) -> anyhow::Result<Outc
     }
     out.flush()?;
     Ok(Outcome::found(shares.iter().any(|s| s.total > 0.0)))
+}
+
+fn run_docs(cli: &Cli, args: &DocsArgs, style: Style) -> anyhow::Result<Outcome> {
+    let handle = open_or_build(cli)?;
+    let wanted = query::documents_matching(&handle, args.path.as_deref())?;
+    let mut docs: Vec<index::DocEntry> = handle
+        .docs
+        .live()?
+        .into_iter()
+        .filter(|(ord, _)| wanted.as_ref().is_none_or(|w| w.contains(ord)))
+        .map(|(_, d)| d)
+        .collect();
+    docs.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if args.json {
+        print::print_docs_json(&mut out, &docs)?;
+    } else {
+        print::print_docs_text(&mut out, &docs, style)?;
+    }
+    out.flush()?;
+    Ok(Outcome::found(!docs.is_empty()))
 }
 
 fn run_keywords(cli: &Cli, args: &KeywordsArgs) -> anyhow::Result<Outcome> {

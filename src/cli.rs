@@ -68,11 +68,14 @@ pub enum Command {
     Quotes(QuotesArgs),
     /// Measure query latency in-process (median, p95, p99, max, queries/s, hits).
     Bench(BenchArgs),
+    /// The indexed documents: path, format, encoding, passages, characters, title.
+    Docs(DocsArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct IndexArgs {
-    /// Corpus directory (.txt and .md files, searched recursively). Default: --corpus.
+    /// Corpus directory (.txt, .md, .html/.htm and .docx files, searched recursively).
+    /// Default: --corpus.
     #[arg(value_name = "CORPUS")]
     pub corpus: Option<PathBuf>,
 
@@ -92,6 +95,11 @@ pub struct IndexArgs {
     /// Only rescore the themes of the existing index (with --themes, or the built-in lexicon).
     #[arg(long)]
     pub themes_only: bool,
+
+    /// Rebuild the whole index. Without it an existing index of the same corpus is updated:
+    /// only new and changed files are read, removed files are dropped.
+    #[arg(long, conflicts_with = "themes_only")]
+    pub full: bool,
 
     /// Indexing threads (default: the number of cores).
     #[arg(long, value_name = "N")]
@@ -319,6 +327,17 @@ pub struct ThemesArgs {
     /// Top passages shown per theme.
     #[arg(short = 'n', long, default_value_t = 3, value_name = "N")]
     pub limit: usize,
+
+    /// One JSON object per line (schema in the README).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DocsArgs {
+    /// Only this document, or the documents under this directory.
+    #[arg(value_name = "PATH")]
+    pub path: Option<String>,
 
     /// One JSON object per line (schema in the README).
     #[arg(long)]

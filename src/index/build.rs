@@ -11,7 +11,7 @@ use super::schema::{self, EXACT_TAIL_CHARS, Fields, SCHEMA_VERSION};
 use super::{store, tokenize};
 use crate::analyze::{Extractor, Lexicon, SpeakerTable};
 use crate::error::{Error, Result};
-use crate::index::ThemeScores;
+use crate::index::{THEMES_FILE, ThemeScores};
 use crate::load::{self, SourceFile};
 use crate::matching::MatchingForm;
 use crate::passage::{self, PassageSpan};
@@ -31,6 +31,9 @@ pub struct BuildOptions {
     pub threads: usize,
     /// Memory budget of the tantivy writer, in bytes, shared by its threads.
     pub heap_bytes: usize,
+    /// Update the live index when it allows (same corpus, schema, dictionaries, lexicon)
+    /// instead of rebuilding it whole.
+    pub update: bool,
 }
 
 impl Default for BuildOptions {
@@ -42,6 +45,7 @@ impl Default for BuildOptions {
             themes: None,
             threads,
             heap_bytes: 128_000_000 * threads,
+            update: false,
         }
     }
 }
@@ -59,6 +63,8 @@ pub trait BuildObserver {
     fn finishing(&self) {}
     /// Scoring every passage for every theme.
     fn scoring_themes(&self) {}
+    /// An update was asked for but the whole index is rebuilt, for this reason.
+    fn rebuilding(&self, _reason: &str) {}
 }
 
 /// Observer that ignores everything.
@@ -70,8 +76,14 @@ impl BuildObserver for Quiet {}
 pub struct BuildReport {
     pub stats: BuildStats,
     pub skipped: Vec<SkippedFile>,
-    /// Directory of the new generation.
+    /// Directory of the new generation (of the live one when it was up to date).
     pub generation: PathBuf,
+    /// For an update: files added, changed, removed and unchanged.
+    pub changes: Option<Changes>,
+    /// Why an update was asked for but the index was rebuilt whole.
+    pub full_reason: Option<String>,
+    /// An update found nothing to do.
+    pub up_to_date: bool,
 }
 
 /// A passage ready to be indexed.
@@ -151,8 +163,11 @@ pub fn prepare(cleaned: &str) -> PreparedDoc {
     out
 }
 
-/// Build a new generation of the index in `dir` from the corpus at `corpus` and make it live.
-/// On failure the previous generation stays live and the new one is removed.
+/// Build the index in `dir` from the corpus at `corpus`: a new generation, made live when it is
+/// complete. With [`BuildOptions::update`], an index of the same corpus, schema, dictionaries and
+/// lexicon is updated: only new and changed files are read (size and mtime, then the content
+/// hash, tell), passages of changed and removed files are deleted, the rest is kept. On failure
+/// the previous generation stays live and the new one is removed.
 pub fn build(
     corpus: &Path,
     dir: &Path,
@@ -160,35 +175,60 @@ pub fn build(
     observer: &dyn BuildObserver,
 ) -> Result<BuildReport> {
     let started = Instant::now();
-    let user_dict = match &opts.user_dict {
-        Some(path) => tokenize::read_user_dict(path)?,
-        None => String::new(),
-    };
-    let speakers_extra = match &opts.speakers {
-        Some(path) => {
-            SpeakerTable::with_file(path)?;
-            std::fs::read_to_string(path)
-                .map_err(Error::io(format!("reading {}", path.display())))?
-        }
-        None => String::new(),
-    };
-    let lexicon = match &opts.themes {
-        Some(path) => Lexicon::with_file(path)?,
-        None => Lexicon::builtin(),
-    };
+    // Check the given tables before anything else, so that a bad file stops nothing.
+    if let Some(path) = &opts.user_dict {
+        tokenize::read_user_dict(path)?;
+    }
+    if let Some(path) = &opts.speakers {
+        SpeakerTable::with_file(path)?;
+    }
+    if let Some(path) = &opts.themes {
+        Lexicon::with_file(path)?;
+    }
     let walk = load::walk(corpus)?;
     let lock = store::lock(dir)?;
     store::remove_stale(dir, &lock)?;
-    let (gen_name, gen_dir) = store::new_generation(dir, &lock)?;
-    let extras = Extras {
-        user_dict: &user_dict,
-        speakers: &speakers_extra,
-        lexicon: &lexicon,
+    let live = store::current(dir)
+        .ok()
+        .flatten()
+        .map(|name| dir.join(name))
+        .filter(|g| g.is_dir());
+    let extras = Extras::resolve(opts, live.as_deref())?;
+    let mut full_reason = None;
+    let base = match (&live, opts.update) {
+        (Some(generation), true) => match Base::open(dir, generation, corpus, &extras) {
+            Ok(base) => Some(base),
+            Err(reason) => {
+                observer.rebuilding(&reason);
+                full_reason = Some(reason);
+                None
+            }
+        },
+        _ => None,
     };
-    let result = write_generation(corpus, &gen_dir, &extras, walk, opts, observer, started);
+    let plan = Plan::make(&walk, base.as_ref());
+    if let Some(base) = &base
+        && plan.index.is_empty()
+        && plan.drop.is_empty()
+    {
+        return up_to_date(base, &plan, walk.skipped, started);
+    }
+    let (gen_name, gen_dir) = store::new_generation(dir, &lock)?;
+    let result = write_generation(
+        corpus,
+        &gen_dir,
+        &extras,
+        base.as_ref(),
+        plan,
+        walk.skipped,
+        opts,
+        observer,
+        started,
+    );
     match result {
-        Ok(report) => {
+        Ok(mut report) => {
             store::publish(dir, &gen_name, &lock)?;
+            report.full_reason = full_reason;
             Ok(report)
         }
         Err(e) => {
@@ -198,40 +238,296 @@ pub fn build(
     }
 }
 
-/// The user-supplied tables a build uses (file contents, copied into the generation).
-struct Extras<'a> {
-    user_dict: &'a str,
-    speakers: &'a str,
-    lexicon: &'a Lexicon,
+/// What an update found, file by file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Changes {
+    pub added: u64,
+    pub changed: u64,
+    pub removed: u64,
+    pub unchanged: u64,
 }
 
+/// The user-supplied tables a build uses (file contents, copied into the generation). Tables
+/// not given are those of the live index, so that a later `jiansuo index` keeps them.
+struct Extras {
+    user_dict: String,
+    speakers: String,
+    lexicon: Lexicon,
+}
+
+impl Extras {
+    fn resolve(opts: &BuildOptions, live: Option<&Path>) -> Result<Extras> {
+        let from_live = |name: &str| live.and_then(|g| std::fs::read_to_string(g.join(name)).ok());
+        let user_dict = match &opts.user_dict {
+            Some(path) => tokenize::read_user_dict(path)?,
+            None => from_live(meta::USER_DICT_FILE).unwrap_or_default(),
+        };
+        let speakers = match &opts.speakers {
+            Some(path) => std::fs::read_to_string(path)
+                .map_err(Error::io(format!("reading {}", path.display())))?,
+            None => from_live(meta::SPEAKERS_FILE)
+                .filter(|s| SpeakerTable::from_extra(s).is_ok())
+                .unwrap_or_default(),
+        };
+        let lexicon = match &opts.themes {
+            Some(path) => Lexicon::with_file(path)?,
+            None => live
+                .and_then(|g| ThemeScores::read(g, g).ok())
+                .map_or_else(Lexicon::builtin, |t| t.lexicon),
+        };
+        Ok(Extras {
+            user_dict,
+            speakers,
+            lexicon,
+        })
+    }
+
+    fn speakers_hash(&self) -> String {
+        blake3::hash(self.speakers.as_bytes()).to_hex()[..16].to_owned()
+    }
+}
+
+/// The live generation an update starts from.
+struct Base {
+    generation: PathBuf,
+    meta: IndexMeta,
+    docs: Vec<DocEntry>,
+    files: Vec<FileEntry>,
+    quotes: meta::LineTable,
+}
+
+impl Base {
+    /// Open the live generation for an update, or say why the index must be rebuilt whole.
+    fn open(
+        dir: &Path,
+        generation: &Path,
+        corpus: &Path,
+        extras: &Extras,
+    ) -> std::result::Result<Base, String> {
+        let unreadable = |what: &str, e: Error| format!("its {what} could not be read ({e})");
+        let version: serde_json::Value = meta::read_json(dir, generation, meta::META_FILE)
+            .map_err(|e| unreadable("metadata", e))?;
+        let found = version["schema_version"].as_u64().unwrap_or(0);
+        if found != u64::from(SCHEMA_VERSION) {
+            return Err(format!(
+                "the index has schema version {found}, this jiansuo writes version {SCHEMA_VERSION}"
+            ));
+        }
+        let meta: IndexMeta = meta::read_json(dir, generation, meta::META_FILE)
+            .map_err(|e| unreadable("metadata", e))?;
+        let root = std::fs::canonicalize(corpus).unwrap_or_else(|_| corpus.to_path_buf());
+        if meta.corpus_root != root.display().to_string() {
+            return Err(format!(
+                "it was built from {}, not {}",
+                meta.corpus_root,
+                root.display()
+            ));
+        }
+        if meta.user_dict_hash != dict_hash(&extras.user_dict) {
+            return Err("the user dictionary changed".into());
+        }
+        if meta.speakers_hash != extras.speakers_hash() {
+            return Err("the speaker table changed".into());
+        }
+        let scores = ThemeScores::read(dir, generation).map_err(|e| unreadable("themes", e))?;
+        if scores.lexicon.hash() != extras.lexicon.hash() {
+            return Err("the theme lexicon changed".into());
+        }
+        if meta.exact_tail_chars != EXACT_TAIL_CHARS {
+            return Err("the exact field's tail length changed".into());
+        }
+        let docs = meta::DocTable::open(dir, generation)
+            .and_then(|t| t.all())
+            .map_err(|e| unreadable("document table", e))?;
+        let files: Vec<FileEntry> = meta::read_json(dir, generation, meta::FILES_FILE)
+            .map_err(|e| unreadable("file table", e))?;
+        let quotes = meta::LineTable::open(dir, generation, meta::QUOTES_FILE)
+            .map_err(|e| unreadable("quotations", e))?;
+        if quotes.len() != docs.len() || files.iter().any(|f| f.doc as usize >= docs.len()) {
+            return Err("its tables disagree on the number of documents".into());
+        }
+        Ok(Base {
+            generation: generation.to_path_buf(),
+            meta,
+            docs,
+            files,
+            quotes,
+        })
+    }
+}
+
+/// What a build reads and what it drops.
+#[derive(Debug, Default)]
+struct Plan {
+    /// Files to read and index, in path order.
+    index: Vec<SourceFile>,
+    /// Ordinals of documents of the base to delete (changed or removed files).
+    drop: Vec<u64>,
+    /// File entries of the base kept as they are (mtime refreshed).
+    keep: Vec<FileEntry>,
+    /// Kept entries whose mtime changed while their content did not.
+    refreshed: bool,
+    changes: Changes,
+}
+
+impl Plan {
+    fn make(walk: &load::Walk, base: Option<&Base>) -> Plan {
+        let mut plan = Plan::default();
+        let Some(base) = base else {
+            plan.index = walk.files.clone();
+            plan.changes.added = walk.files.len() as u64;
+            return plan;
+        };
+        let mut old: std::collections::HashMap<&str, &FileEntry> =
+            base.files.iter().map(|f| (f.path.as_str(), f)).collect();
+        for file in &walk.files {
+            let Some(entry) = old.remove(file.rel.as_str()) else {
+                plan.index.push(file.clone());
+                plan.changes.added += 1;
+                continue;
+            };
+            let same = (entry.size == file.size && entry.mtime_ns == file.mtime_ns)
+                || load::hash(file).is_ok_and(|h| h == entry.hash);
+            if same {
+                plan.refreshed |= entry.mtime_ns != file.mtime_ns;
+                plan.keep.push(FileEntry {
+                    size: file.size,
+                    mtime_ns: file.mtime_ns,
+                    ..entry.clone()
+                });
+                plan.changes.unchanged += 1;
+            } else {
+                plan.index.push(file.clone());
+                plan.drop.push(entry.doc);
+                plan.changes.changed += 1;
+            }
+        }
+        for entry in old.into_values() {
+            plan.drop.push(entry.doc);
+            plan.changes.removed += 1;
+        }
+        plan.drop.sort_unstable();
+        plan
+    }
+}
+
+/// Nothing to index: refresh the recorded mtimes if some changed, and report.
+fn up_to_date(
+    base: &Base,
+    plan: &Plan,
+    walk_skipped: Vec<load::Skipped>,
+    started: Instant,
+) -> Result<BuildReport> {
+    if plan.refreshed {
+        let mut files = plan.keep.clone();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let tmp = format!("{}.tmp", meta::FILES_FILE);
+        meta::write_json(&base.generation, &tmp, &files)?;
+        std::fs::rename(
+            base.generation.join(&tmp),
+            base.generation.join(meta::FILES_FILE),
+        )
+        .map_err(Error::io(format!(
+            "replacing {}",
+            base.generation.join(meta::FILES_FILE).display()
+        )))?;
+    }
+    let mut stats = base.meta.stats.clone();
+    stats.seconds = started.elapsed().as_secs_f64();
+    stats.mb_per_s = 0.0;
+    Ok(BuildReport {
+        stats,
+        skipped: walk_skipped
+            .into_iter()
+            .map(|s| SkippedFile {
+                path: s.path,
+                reason: s.reason,
+            })
+            .collect(),
+        generation: base.generation.clone(),
+        changes: Some(plan.changes),
+        full_reason: None,
+        up_to_date: true,
+    })
+}
+
+/// Give the new generation the tantivy files of the base: hard links to the immutable segment
+/// files (copies where links cannot be made), copies of tantivy's own metadata.
+fn link_base(base: &Path, gen_dir: &Path) -> Result<()> {
+    let ours = [
+        meta::META_FILE,
+        meta::DOCS_FILE,
+        meta::FILES_FILE,
+        meta::USER_DICT_FILE,
+        meta::QUOTES_FILE,
+        meta::SPEAKERS_FILE,
+        THEMES_FILE,
+    ];
+    let entries =
+        std::fs::read_dir(base).map_err(Error::io(format!("listing {}", base.display())))?;
+    for entry in entries {
+        let entry = entry.map_err(Error::io(format!("listing {}", base.display())))?;
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if ours.contains(&name)
+            || name.ends_with(".tmp")
+            || name.ends_with(".lock")
+            || !entry.file_type().is_ok_and(|t| t.is_file())
+        {
+            continue;
+        }
+        let (from, to) = (entry.path(), gen_dir.join(name));
+        let mutable = name == "meta.json" || name == ".managed.json";
+        if mutable || std::fs::hard_link(&from, &to).is_err() {
+            std::fs::copy(&from, &to).map_err(Error::io(format!(
+                "copying {} to {}",
+                from.display(),
+                to.display()
+            )))?;
+        }
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
 fn write_generation(
     corpus: &Path,
     gen_dir: &Path,
     extras: &Extras,
-    walk: load::Walk,
+    base: Option<&Base>,
+    plan: Plan,
+    walk_skipped: Vec<load::Skipped>,
     opts: &BuildOptions,
     observer: &dyn BuildObserver,
     started: Instant,
 ) -> Result<BuildReport> {
+    fail_point("start")?;
     let (schema, fields) = schema::schema();
-    let settings = IndexSettings {
-        // LZ4, not zstd: zstd made the store 9 MB smaller on ../shared/corpora (108 against
-        // 117 MB in all) but every stored-passage read slower: quote's p99 was 108 ms against
-        // 74 ms with LZ4 on the evaluation queries.
-        docstore_compression: Compressor::Lz4,
-        ..IndexSettings::default()
+    let index = match base {
+        Some(base) => {
+            link_base(&base.generation, gen_dir)?;
+            Index::open_in_dir(gen_dir)?
+        }
+        None => {
+            let settings = IndexSettings {
+                // LZ4, not zstd: zstd made the store 9 MB smaller on ../shared/corpora (108
+                // against 117 MB in all) but every stored-passage read slower: quote's p99 was
+                // 108 ms against 74 ms with LZ4 on the evaluation queries.
+                docstore_compression: Compressor::Lz4,
+                ..IndexSettings::default()
+            };
+            Index::builder()
+                .schema(schema)
+                .settings(settings)
+                .create_in_dir(gen_dir)?
+        }
     };
-    let index = Index::builder()
-        .schema(schema)
-        .settings(settings)
-        .create_in_dir(gen_dir)?;
-    index::register_tokenizers(&index, Some(tokenize::load_jieba(extras.user_dict)?));
-    let speakers = SpeakerTable::from_extra(extras.speakers)?;
+    index::register_tokenizers(&index, Some(tokenize::load_jieba(&extras.user_dict)?));
+    let speakers = SpeakerTable::from_extra(&extras.speakers)?;
     let quotes_path = gen_dir.join(meta::QUOTES_FILE);
+    let quotes_err = || Error::io(format!("writing {}", quotes_path.display()));
     let mut quotes_out = std::io::BufWriter::new(
-        std::fs::File::create(&quotes_path)
-            .map_err(Error::io(format!("writing {}", quotes_path.display())))?,
+        std::fs::File::create(&quotes_path).map_err(quotes_err())?,
     );
     let mut writer: IndexWriter = index.writer_with_num_threads(opts.threads, opts.heap_bytes)?;
 
@@ -241,19 +537,44 @@ fn write_generation(
         observer.skipped(&s);
         skipped.push(s);
     };
-    for s in walk.skipped {
+    for s in walk_skipped {
         skip(s.path, s.reason);
     }
-    let total_bytes: u64 = walk.files.iter().map(|f| f.size).sum();
-    observer.start(walk.files.len() as u64, total_bytes);
-
     let mut stats = BuildStats {
         threads: opts.threads,
         ..BuildStats::default()
     };
+    // The base's documents, the dropped ones as tombstones.
     let mut docs: Vec<DocEntry> = Vec::new();
-    let mut files: Vec<FileEntry> = Vec::new();
-    for file in &walk.files {
+    let mut files: Vec<FileEntry> = plan.keep;
+    if let Some(base) = base {
+        docs = base.docs.clone();
+        for &d in &plan.drop {
+            writer.delete_term(tantivy::Term::from_field_u64(fields.doc, d));
+            docs[d as usize] = DocEntry::default();
+        }
+        for (d, entry) in docs.iter().enumerate() {
+            let line = if entry.is_tombstone() {
+                "[]"
+            } else {
+                let line = base.quotes.line(d)?;
+                stats.quotations += count_quotations(line);
+                line
+            };
+            quotes_out
+                .write_all(line.as_bytes())
+                .and_then(|()| quotes_out.write_all(b"\n"))
+                .map_err(quotes_err())?;
+        }
+    }
+
+    let read_bytes: u64 = plan.index.iter().map(|f| f.size).sum();
+    observer.start(plan.index.len() as u64, read_bytes);
+    let halfway = plan.index.len() / 2;
+    for (i, file) in plan.index.iter().enumerate() {
+        if i == halfway {
+            fail_point("halfway")?;
+        }
         match load::read(file) {
             Ok(loaded) => {
                 let cleaned = clean::clean(&loaded.decoded.text);
@@ -265,27 +586,21 @@ fn write_generation(
                     add_passages(&writer, &fields, ord, file, &prepared)?;
                     let quotes = Extractor::document(&speakers, &cleaned);
                     stats.quotations += quotes.len() as u64;
-                    serde_json::to_writer(&mut quotes_out, &quotes).map_err(|e| {
-                        Error::io(format!("writing {}", quotes_path.display()))(e.into())
-                    })?;
-                    quotes_out
-                        .write_all(b"\n")
-                        .map_err(Error::io(format!("writing {}", quotes_path.display())))?;
-                    stats.documents += 1;
-                    stats.paragraphs += u64::from(prepared.paragraphs);
-                    stats.passages += prepared.passages.len() as u64;
-                    stats.chars += prepared.chars;
-                    stats.bytes += file.size;
+                    serde_json::to_writer(&mut quotes_out, &quotes)
+                        .map_err(|e| quotes_err()(e.into()))?;
+                    quotes_out.write_all(b"\n").map_err(quotes_err())?;
                     docs.push(DocEntry {
                         path: file.rel.clone(),
                         title: prepared.title.clone(),
                         paragraphs: prepared.paragraphs,
                         passages: prepared.passages.len() as u32,
                         chars: prepared.chars,
+                        format: file.format.name().to_owned(),
+                        encoding: loaded.decoded.encoding.to_owned(),
                     });
                     files.push(FileEntry {
                         path: file.rel.clone(),
-                        encoding: loaded.decoded.encoding.to_owned(),
+                        doc: ord,
                         size: file.size,
                         mtime_ns: file.mtime_ns,
                         hash: loaded.hash,
@@ -300,14 +615,16 @@ fn write_generation(
         .into_inner()
         .map_err(|e| e.into_error())
         .and_then(|f| f.sync_all())
-        .map_err(Error::io(format!("writing {}", quotes_path.display())))?;
+        .map_err(quotes_err())?;
     observer.finishing();
+    fail_point("commit")?;
     writer.commit()?;
     let segments = index.searchable_segment_ids()?;
     if segments.len() > 1 {
         writer.merge(&segments).wait()?;
     }
     writer.wait_merging_threads()?;
+    fail_point("merged")?;
     stats.segments = index.searchable_segment_ids()?.len();
     observer.scoring_themes();
     let reader: tantivy::IndexReader = index.reader()?;
@@ -315,10 +632,22 @@ fn write_generation(
         .tokenizers()
         .get(schema::WORDS_TOKENIZER)
         .expect("the words analyzer is registered");
-    ThemeScores::compute(&reader.searcher(), &fields, extras.lexicon, &analyzer)?.write(gen_dir)?;
+    let searcher = reader.searcher();
+    let scores = ThemeScores::compute(&searcher, &fields, &extras.lexicon, &analyzer)?;
+    scores.write(gen_dir)?;
+    stats.word_tokens = scores.word_tokens;
+
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    for d in docs.iter().filter(|d| !d.is_tombstone()) {
+        stats.documents += 1;
+        stats.paragraphs += u64::from(d.paragraphs);
+        stats.passages += u64::from(d.passages);
+        stats.chars += d.chars;
+    }
+    stats.bytes = files.iter().map(|f| f.size).sum();
     stats.skipped = skipped.len() as u64;
     stats.seconds = started.elapsed().as_secs_f64();
-    stats.mb_per_s = stats.bytes as f64 / 1e6 / stats.seconds.max(1e-9);
+    stats.mb_per_s = read_bytes as f64 / 1e6 / stats.seconds.max(1e-9);
 
     meta::write_docs(gen_dir, &docs)?;
     meta::write_json(gen_dir, meta::FILES_FILE, &files)?;
@@ -330,19 +659,54 @@ fn write_generation(
         schema_version: SCHEMA_VERSION,
         jiansuo_version: env!("CARGO_PKG_VERSION").to_owned(),
         corpus_root: corpus_root.display().to_string(),
-        user_dict_hash: dict_hash(extras.user_dict),
-        speakers_hash: blake3::hash(extras.speakers.as_bytes()).to_hex()[..16].to_owned(),
+        user_dict_hash: dict_hash(&extras.user_dict),
+        speakers_hash: extras.speakers_hash(),
         themes_hash: extras.lexicon.hash(),
         exact_tail_chars: EXACT_TAIL_CHARS,
         stats: stats.clone(),
         skipped: skipped.clone(),
     };
     meta::write_json(gen_dir, meta::META_FILE, &meta)?;
+    fail_point("written")?;
     Ok(BuildReport {
         stats,
         skipped,
         generation: gen_dir.to_path_buf(),
+        changes: base.map(|_| plan.changes),
+        full_reason: None,
+        up_to_date: false,
     })
+}
+
+/// Number of quotations in one line of `quotes.jsonl`.
+fn count_quotations(line: &str) -> u64 {
+    serde_json::from_str::<Vec<serde::de::IgnoredAny>>(line).map_or(0, |v| v.len() as u64)
+}
+
+/// Test hook: `JIANSUO_FAIL_AT=STAGE[:error]` stops a build at one of its stages (`start`,
+/// `halfway`, `commit`, `merged`, `written`, and `publish` in [`store::publish`]): it says
+/// `jiansuo: paused at STAGE` on stderr and waits to be killed (the crash-safety tests send
+/// SIGKILL then), or with `:error` fails there with an injected "no space left" write error.
+pub(crate) fn fail_point(stage: &str) -> Result<()> {
+    let Ok(spec) = std::env::var("JIANSUO_FAIL_AT") else {
+        return Ok(());
+    };
+    let (at, action) = spec.split_once(':').unwrap_or((spec.as_str(), "pause"));
+    if at != stage {
+        return Ok(());
+    }
+    if action == "error" {
+        return Err(Error::io(format!("writing the index at stage {stage}"))(
+            std::io::Error::new(
+                std::io::ErrorKind::StorageFull,
+                "no space left on device (injected)",
+            ),
+        ));
+    }
+    eprintln!("jiansuo: paused at {stage}");
+    loop {
+        std::thread::sleep(std::time::Duration::from_secs(3600));
+    }
 }
 
 fn add_passages(

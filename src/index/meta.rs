@@ -66,6 +66,9 @@ pub struct BuildStats {
     /// Quotations and titles extracted.
     #[serde(default)]
     pub quotations: u64,
+    /// Tokens of the `words` field over all passages (BM25's average length).
+    #[serde(default)]
+    pub word_tokens: u64,
 }
 
 /// A file left out of the index, and why.
@@ -75,8 +78,9 @@ pub struct SkippedFile {
     pub reason: String,
 }
 
-/// One indexed document.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+/// One indexed document. An entry with an empty path is a tombstone: the document was removed
+/// or replaced by an update, and its ordinal is not used again until a full rebuild.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct DocEntry {
     /// Path relative to the corpus root, `/`-separated.
     pub path: String,
@@ -84,6 +88,17 @@ pub struct DocEntry {
     pub paragraphs: u32,
     pub passages: u32,
     pub chars: u64,
+    /// Format the text was extracted from (`text`, `markdown`, `html`, `docx`).
+    pub format: String,
+    /// Encoding the text was decoded from.
+    pub encoding: String,
+}
+
+impl DocEntry {
+    /// True for the entry of a removed document.
+    pub fn is_tombstone(&self) -> bool {
+        self.path.is_empty()
+    }
 }
 
 /// The source file of one indexed document.
@@ -91,7 +106,8 @@ pub struct DocEntry {
 pub struct FileEntry {
     /// Path relative to the corpus root, `/`-separated.
     pub path: String,
-    pub encoding: String,
+    /// The document's ordinal (line of `docs.tsv`).
+    pub doc: u64,
     pub size: u64,
     pub mtime_ns: i64,
     /// BLAKE3 of the file's bytes, hex.
@@ -131,8 +147,8 @@ pub fn read_json<T: for<'de> Deserialize<'de>>(index: &Path, dir: &Path, name: &
     })
 }
 
-/// Write the document table as tab-separated lines: path, title, paragraphs, passages, chars
-/// (tabs, line breaks and backslashes in text escaped as `\t`, `\n`, `\\`).
+/// Write the document table as tab-separated lines: path, title, paragraphs, passages, chars,
+/// format, encoding (tabs, line breaks and backslashes in text escaped as `\t`, `\n`, `\\`).
 pub fn write_docs(dir: &Path, docs: &[DocEntry]) -> Result<()> {
     let mut out = String::with_capacity(docs.len() * 80);
     for d in docs {
@@ -140,8 +156,12 @@ pub fn write_docs(dir: &Path, docs: &[DocEntry]) -> Result<()> {
         out.push('\t');
         out.push_str(&escape(&d.title));
         out.push_str(&format!(
-            "\t{}\t{}\t{}\n",
-            d.paragraphs, d.passages, d.chars
+            "\t{}\t{}\t{}\t{}\t{}\n",
+            d.paragraphs,
+            d.passages,
+            d.chars,
+            escape(&d.format),
+            escape(&d.encoding)
         ));
     }
     write_file(dir, DOCS_FILE, out.as_bytes())
@@ -238,12 +258,12 @@ impl DocTable {
         let line = self.0.line(ord)?;
         let bad = || {
             self.0.corrupt(format!(
-                "line {} is not path, title and three counts",
+                "line {} is not path, title, three counts, format and encoding",
                 ord + 1
             ))
         };
         let f: Vec<&str> = line.split('\t').collect();
-        let [path, title, paragraphs, passages, chars] = f[..] else {
+        let [path, title, paragraphs, passages, chars, format, encoding] = f[..] else {
             return Err(bad());
         };
         Ok(DocEntry {
@@ -252,12 +272,25 @@ impl DocTable {
             paragraphs: paragraphs.parse().map_err(|_| bad())?,
             passages: passages.parse().map_err(|_| bad())?,
             chars: chars.parse().map_err(|_| bad())?,
+            format: unescape(format),
+            encoding: unescape(encoding),
         })
     }
 
-    /// Every entry, in order.
+    /// Every entry, in order, tombstones included (the position is the ordinal).
     pub fn all(&self) -> Result<Vec<DocEntry>> {
         (0..self.len()).map(|i| self.get(i)).collect()
+    }
+
+    /// The ordinals and entries of the documents in the index (tombstones left out).
+    pub fn live(&self) -> Result<Vec<(u64, DocEntry)>> {
+        Ok(self
+            .all()?
+            .into_iter()
+            .enumerate()
+            .filter(|(_, d)| !d.is_tombstone())
+            .map(|(i, d)| (i as u64, d))
+            .collect())
     }
 }
 
@@ -333,19 +366,26 @@ mod tests {
                 paragraphs: 13,
                 passages: 20,
                 chars: 3000,
+                format: "text".into(),
+                encoding: "UTF-8".into(),
             },
+            DocEntry::default(),
             DocEntry {
                 path: "odd\tname\\x.md".into(),
                 title: "tab\there\nnew line\\".into(),
                 paragraphs: 1,
                 passages: 1,
                 chars: 5,
+                format: "docx".into(),
+                encoding: "UTF-8".into(),
             },
         ];
         write_docs(dir.path(), &docs).unwrap();
         let table = DocTable::open(dir.path(), dir.path()).unwrap();
         assert_eq!(table.all().unwrap(), docs);
-        assert!(table.get(2).is_err());
+        assert!(table.get(1).unwrap().is_tombstone());
+        assert_eq!(table.live().unwrap().len(), 2);
+        assert!(table.get(3).is_err());
         std::fs::write(dir.path().join(DOCS_FILE), "only\ttwo\n").unwrap();
         let table = DocTable::open(dir.path(), dir.path()).unwrap();
         let err = table.get(0).unwrap_err().to_string();

@@ -38,6 +38,30 @@ pub fn register_tokenizers(index: &Index, jieba: Option<Jieba>) {
     }
 }
 
+/// BM25 statistics of an index generation (see [`IndexHandle::bm25_statistics`]).
+pub struct Bm25Stats<'a> {
+    searcher: &'a Searcher,
+    words: tantivy::schema::Field,
+    word_tokens: u64,
+}
+
+impl tantivy::query::Bm25StatisticsProvider for Bm25Stats<'_> {
+    fn total_num_tokens(&self, field: tantivy::schema::Field) -> tantivy::Result<u64> {
+        if field == self.words && self.word_tokens > 0 {
+            return Ok(self.word_tokens);
+        }
+        self.searcher.total_num_tokens(field)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        self.searcher.total_num_docs()
+    }
+
+    fn doc_freq(&self, term: &tantivy::Term) -> tantivy::Result<u64> {
+        self.searcher.doc_freq(term)
+    }
+}
+
 /// An opened index generation.
 pub struct IndexHandle {
     /// The index directory.
@@ -53,6 +77,7 @@ pub struct IndexHandle {
     quotes: OnceLock<meta::QuoteTable>,
     themes: OnceLock<std::sync::Arc<ThemeScores>>,
     speakers: OnceLock<crate::analyze::SpeakerTable>,
+    ranks: OnceLock<std::sync::Arc<Vec<u32>>>,
 }
 
 impl IndexHandle {
@@ -133,6 +158,7 @@ impl IndexHandle {
             quotes: OnceLock::new(),
             themes: OnceLock::new(),
             speakers: OnceLock::new(),
+            ranks: OnceLock::new(),
         })
     }
 
@@ -144,6 +170,34 @@ impl IndexHandle {
     /// The document with ordinal `ord` (the `doc` field).
     pub fn doc(&self, ord: u64) -> Result<DocEntry> {
         self.docs.get(ord as usize)
+    }
+
+    /// Rank of each document ordinal in path order (tombstones last). Results are ordered by
+    /// it, not by ordinal, so that an updated index answers exactly as a rebuilt one.
+    pub fn path_ranks(&self) -> Result<std::sync::Arc<Vec<u32>>> {
+        if let Some(r) = self.ranks.get() {
+            return Ok(r.clone());
+        }
+        let mut live = self.docs.live()?;
+        live.sort_by(|a, b| a.1.path.cmp(&b.1.path));
+        let mut ranks = vec![u32::MAX; self.docs.len()];
+        for (rank, (ord, _)) in live.iter().enumerate() {
+            ranks[*ord as usize] = rank as u32;
+        }
+        Ok(self
+            .ranks
+            .get_or_init(|| std::sync::Arc::new(ranks))
+            .clone())
+    }
+
+    /// A searcher's BM25 statistics with the exact token count of the `words` field (after an
+    /// update, tantivy's own count still includes the tokens of deleted passages).
+    pub fn bm25_statistics<'a>(&self, searcher: &'a Searcher) -> Bm25Stats<'a> {
+        Bm25Stats {
+            searcher,
+            words: self.fields.words,
+            word_tokens: self.meta.stats.word_tokens,
+        }
     }
 
     /// The quotations of every document (read on first use).

@@ -17,7 +17,7 @@ use tantivy::schema::{
 };
 
 /// Version of the on-disk layout; an index with another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Name under which the jieba word analyzer is registered.
 pub const WORDS_TOKENIZER: &str = "jiansuo_words";

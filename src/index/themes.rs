@@ -37,6 +37,8 @@ pub struct ThemeScores {
     scores: Vec<f32>,
     /// Mean matching-form length of a passage.
     pub avg_len: f32,
+    /// Word tokens of every passage counted while scoring (0 when read from disk).
+    pub word_tokens: u64,
 }
 
 impl ThemeScores {
@@ -99,20 +101,22 @@ impl ThemeScores {
         let mut segments = HashMap::new();
         let mut segment_order = Vec::new();
         let mut scores = Vec::new();
+        let mut total_tokens = 0u64;
         for (ord, seg) in searcher.segment_readers().iter().enumerate() {
             let max = seg.max_doc();
             let id = seg.segment_id().uuid_string();
             segments.insert(id.clone(), (scores.len() / t.max(1), max));
             segment_order.push((id, max));
             let chunk = (max as usize).div_ceil(threads).max(1);
-            let parts: Vec<Result<Vec<f32>>> = std::thread::scope(|scope| {
+            let parts: Vec<Result<(Vec<f32>, u64)>> = std::thread::scope(|scope| {
                 let workers: Vec<_> = (0..max as usize)
                     .step_by(chunk)
                     .map(|from| {
                         let to = (from + chunk).min(max as usize);
                         let mut analyzer = analyzer.clone();
-                        scope.spawn(move || -> Result<Vec<f32>> {
+                        scope.spawn(move || -> Result<(Vec<f32>, u64)> {
                             let mut out = Vec::with_capacity((to - from) * t);
+                            let mut tokens = 0u64;
                             for d in from..to {
                                 let addr = DocAddress::new(ord as u32, d as u32);
                                 let doc: tantivy::TantivyDocument = searcher.doc(addr)?;
@@ -125,10 +129,11 @@ impl ThemeScores {
                                 .unwrap_or_default()
                                 .to_owned();
                                 let words = word_tokens(&mut analyzer, &normalize_words(&text));
+                                tokens += words.len() as u64;
                                 let mf = MatchingForm::new(&text);
                                 out.extend(lexicon.score(&words, &mf.chars, avg_len));
                             }
-                            Ok(out)
+                            Ok((out, tokens))
                         })
                     })
                     .collect();
@@ -138,7 +143,9 @@ impl ThemeScores {
                     .collect()
             });
             for part in parts {
-                scores.extend(part?);
+                let (part, tokens) = part?;
+                scores.extend(part);
+                total_tokens += tokens;
             }
         }
         Ok(ThemeScores {
@@ -147,6 +154,7 @@ impl ThemeScores {
             segment_order,
             scores,
             avg_len,
+            word_tokens: total_tokens,
         })
     }
 
@@ -231,6 +239,7 @@ impl ThemeScores {
             segment_order,
             scores,
             avg_len,
+            word_tokens: 0,
         })
     }
 }

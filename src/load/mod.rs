@@ -1,21 +1,24 @@
 //! Load: find the documents of a corpus and decode them.
 //!
-//! [`walk`] lists the `.txt` and `.md` files under a corpus root (recursively, following
-//! symbolic links, skipping hidden entries, sorted by path); [`read`] reads one file and decodes
-//! it ([`decode`]). Problems with single files are returned as [`Skipped`] values, never as
-//! errors, so one bad file does not stop an index build.
+//! [`walk`] lists the document files under a corpus root (`.txt`, `.md`, `.html`/`.htm`,
+//! `.docx`; recursively, following symbolic links, skipping hidden entries, sorted by path);
+//! [`read`] reads one file and turns it into plain text ([`formats`], [`decode`]). Problems with
+//! single files are returned as [`Skipped`] values, never as errors, so one bad file does not
+//! stop an index build. PDF and old Word files are listed as skipped, with what to do instead.
 
 mod decode;
+pub mod formats;
 
 pub use decode::{DecodeError, Decoded, decode};
+pub use formats::Format;
 
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use crate::error::{Error, Result};
 
-/// File name extensions read as documents (compared case-insensitively).
-pub const EXTENSIONS: &[&str] = &["txt", "md"];
+/// Files larger than this are skipped (a corpus file of 1 GB is almost surely not a document).
+pub const MAX_FILE_BYTES: u64 = 512 << 20;
 
 /// A document file found under the corpus root.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +30,7 @@ pub struct SourceFile {
     pub size: u64,
     /// Modification time in nanoseconds since the Unix epoch (0 when unknown).
     pub mtime_ns: i64,
+    pub format: Format,
 }
 
 /// A file that was passed over, and why.
@@ -84,9 +88,20 @@ pub fn walk(root: &Path) -> Result<Walk> {
                 continue;
             }
         };
-        if !entry.file_type().is_file() || !has_document_extension(entry.path()) {
+        if !entry.file_type().is_file() {
             continue;
         }
+        let ext = entry.path().extension().and_then(|e| e.to_str()).unwrap_or("");
+        let Some(format) = Format::from_extension(ext) else {
+            if let Some(reason) = formats::unsupported(ext) {
+                out.skipped.push(Skipped {
+                    path: rel_string(entry.path().strip_prefix(root).unwrap_or(entry.path()))
+                        .unwrap_or_else(|| display_path(entry.path())),
+                    reason: reason.into(),
+                });
+            }
+            continue;
+        };
         let rel_path = entry.path().strip_prefix(root).unwrap_or(entry.path());
         let Some(rel) = rel_string(rel_path) else {
             out.skipped.push(Skipped {
@@ -105,6 +120,7 @@ pub fn walk(root: &Path) -> Result<Walk> {
                     .ok()
                     .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
                     .map_or(0, |d| d.as_nanos() as i64),
+                format,
             }),
             Err(e) => out.skipped.push(Skipped {
                 path: rel,
@@ -121,8 +137,18 @@ pub fn read(file: &SourceFile) -> std::result::Result<Loaded, Skipped> {
         path: file.rel.clone(),
         reason,
     };
+    let size = std::fs::metadata(&file.path)
+        .map_err(|e| skipped(e.to_string()))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err(skipped(format!(
+            "file is {} MB, more than the {} MB a document may have; split it",
+            size >> 20,
+            MAX_FILE_BYTES >> 20
+        )));
+    }
     let bytes = std::fs::read(&file.path).map_err(|e| skipped(e.to_string()))?;
-    let decoded = decode(&bytes).map_err(|e| skipped(e.to_string()))?;
+    let decoded = formats::extract(file.format, &bytes).map_err(|e| skipped(e.to_string()))?;
     Ok(Loaded {
         file: file.clone(),
         decoded,
@@ -130,10 +156,12 @@ pub fn read(file: &SourceFile) -> std::result::Result<Loaded, Skipped> {
     })
 }
 
-fn has_document_extension(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
+/// BLAKE3 hash of a file's bytes, hex (what [`Loaded::hash`] holds), without decoding it.
+pub fn hash(file: &SourceFile) -> std::io::Result<String> {
+    let mut hasher = blake3::Hasher::new();
+    let mut f = std::fs::File::open(&file.path)?;
+    std::io::copy(&mut f, &mut hasher)?;
+    Ok(hasher.finalize().to_hex().to_string())
 }
 
 fn rel_string(rel: &Path) -> Option<String> {
@@ -164,15 +192,33 @@ mod tests {
             "a.MD",
             "b/c/d.txt",
             "notes.tsv",
+            "page.htm",
+            "w.docx",
+            "scan.pdf",
             ".hidden/x.txt",
             ".y.txt",
         ] {
             std::fs::write(root.join(name), "文本").unwrap();
         }
         let walk = walk(root).unwrap();
-        let rels: Vec<_> = walk.files.iter().map(|f| f.rel.as_str()).collect();
-        assert_eq!(rels, vec!["a.MD", "b/c/d.txt", "z.txt"]);
-        assert!(walk.skipped.is_empty());
+        let rels: Vec<_> = walk
+            .files
+            .iter()
+            .map(|f| (f.rel.as_str(), f.format.name()))
+            .collect();
+        assert_eq!(
+            rels,
+            vec![
+                ("a.MD", "markdown"),
+                ("b/c/d.txt", "text"),
+                ("page.htm", "html"),
+                ("w.docx", "docx"),
+                ("z.txt", "text")
+            ]
+        );
+        assert_eq!(walk.skipped.len(), 1);
+        assert_eq!(walk.skipped[0].path, "scan.pdf");
+        assert!(walk.skipped[0].reason.contains("pdftotext"));
     }
 
     #[test]

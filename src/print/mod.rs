@@ -3,12 +3,14 @@
 //! Printers write into any `io::Write`, so they are tested on byte buffers. They never decide
 //! about terminals: colour comes resolved in [`Style`].
 
+mod docs;
 mod phrase;
 mod quote;
 mod search;
 mod shared;
 mod themes;
 
+pub use docs::{print_docs_json, print_docs_text};
 pub use phrase::{
     PhraseJson, PhraseSummary, print_counts_json, print_counts_text, print_kwic_text,
     print_phrase_json,

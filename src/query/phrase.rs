@@ -496,9 +496,12 @@ pub fn occurrences(
 
 /// Sort occurrences; ties are broken by document, line and position.
 pub fn sort_occurrences(occurrences: &mut [Occurrence], order: SortOrder) {
-    let place = |o: &Occurrence| (o.doc, o.line, o.start);
+    // By path, not ordinal: an update gives new and changed documents the next ordinals.
+    let place = |o: &Occurrence| (o.path.clone(), o.line, o.start);
     match order {
-        SortOrder::Doc => occurrences.sort_by_key(place),
+        SortOrder::Doc => occurrences.sort_by(|a, b| {
+            (a.path.as_str(), a.line, a.start).cmp(&(b.path.as_str(), b.line, b.start))
+        }),
         SortOrder::Left => {
             occurrences.sort_by_cached_key(|o| (o.left.chars().rev().collect::<String>(), place(o)))
         }

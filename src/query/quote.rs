@@ -150,11 +150,13 @@ pub fn find_quote(handle: &IndexHandle, quote: &str, opts: QuoteOptions) -> Resu
         }
     }
     let mut hits: Vec<QuoteHit> = best.into_values().collect();
+    let ranks = handle.path_ranks()?;
+    let rank = |d: u64| ranks.get(d as usize).copied();
     hits.sort_by(|a, b| {
         b.score()
             .total_cmp(&a.score())
             .then(b.quoted.cmp(&a.quoted))
-            .then(a.doc.cmp(&b.doc))
+            .then(rank(a.doc).cmp(&rank(b.doc)))
             .then(a.line.cmp(&b.line))
     });
     Ok(QuoteResults {
@@ -454,8 +456,10 @@ fn candidates(
     let words = positions.div_ceil(64);
     let use_bits = words <= 8;
     let field = handle.fields.exact;
-    let mut out: Vec<(u32, DocAddress)> = Vec::new();
+    let mut out: Vec<(u32, u64, DocAddress)> = Vec::new();
+    let ranks = handle.path_ranks()?;
     for (seg, reader) in searcher.segment_readers().iter().enumerate() {
+        let place = super::search::Place::of(reader, ranks.clone());
         let inv = reader.inverted_index(field)?;
         let max_doc = reader.max_doc() as usize;
         let mut count = vec![0u32; max_doc];
@@ -497,12 +501,13 @@ fn candidates(
         out.extend(
             passing
                 .into_iter()
-                .map(|(d, c)| (c, DocAddress::new(seg as u32, d))),
+                .map(|(d, c)| (c, place.key(d), DocAddress::new(seg as u32, d))),
         );
     }
+    // Ties by path and passage, so that the same candidates are kept on any build.
     out.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     out.truncate(opts.max_candidates);
-    let mut addrs: Vec<DocAddress> = out.into_iter().map(|(_, a)| a).collect();
+    let mut addrs: Vec<DocAddress> = out.into_iter().map(|(_, _, a)| a).collect();
     addrs.sort_unstable(); // store order: each compressed block read once
     Ok(addrs)
 }

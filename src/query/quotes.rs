@@ -74,7 +74,13 @@ pub fn list_quotes(handle: &IndexHandle, filter: &QuotesFilter) -> Result<Vec<Qu
     let want_text = filter.text.as_deref().map(matching_string);
     let mut forms: Vec<Form> = Vec::new();
     let mut by_form: HashMap<String, usize> = HashMap::new();
-    for d in 0..table.len() {
+    // Documents in path order, so that an updated index lists clusters as a rebuilt one does.
+    let ranks = handle.path_ranks()?;
+    let mut order: Vec<usize> = (0..table.len())
+        .filter(|&d| ranks.get(d).is_some_and(|&r| r != u32::MAX))
+        .collect();
+    order.sort_by_key(|&d| ranks[d]);
+    for d in order {
         if let Some(prefix) = &filter.doc {
             let path = handle.doc(d as u64)?.path;
             let dir = format!("{}/", prefix.trim_end_matches('/'));
@@ -116,7 +122,10 @@ pub fn list_quotes(handle: &IndexHandle, filter: &QuotesFilter) -> Result<Vec<Qu
     }
     let mut clusters: Vec<QuoteCluster> = groups
         .into_values()
-        .map(|members| cluster_of(&forms, &members))
+        .map(|mut members| {
+            members.sort_unstable();
+            cluster_of(&forms, &members, &ranks)
+        })
         .filter(|c| c.docs >= filter.min_docs.max(1))
         .collect();
     clusters.sort_by(|a, b| {
@@ -128,7 +137,7 @@ pub fn list_quotes(handle: &IndexHandle, filter: &QuotesFilter) -> Result<Vec<Qu
     Ok(clusters)
 }
 
-fn cluster_of(forms: &[Form], members: &[usize]) -> QuoteCluster {
+fn cluster_of(forms: &[Form], members: &[usize], ranks: &[u32]) -> QuoteCluster {
     let rep = *members
         .iter()
         .max_by_key(|&&i| (forms[i].matching.len(), forms[i].instances.len()))
@@ -147,7 +156,7 @@ fn cluster_of(forms: &[Form], members: &[usize]) -> QuoteCluster {
             });
         }
     }
-    occurrences.sort_by_key(|o| (o.doc, o.line, o.start));
+    occurrences.sort_by_key(|o| (ranks.get(o.doc as usize).copied(), o.line, o.start));
     let kind = kinds
         .into_iter()
         .max_by_key(|&(k, n)| (n, std::cmp::Reverse(k)))

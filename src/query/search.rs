@@ -1,5 +1,6 @@
 //! `search`: passages ranked by BM25 over the jieba-tokenised `words` field.
 
+use std::cmp::Reverse;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
@@ -13,6 +14,32 @@ use crate::error::{Error, Result};
 use crate::index::IndexHandle;
 use crate::index::tokenize::{normalize_words, word_tokens};
 use crate::matching::matching_string;
+
+/// Where a passage sits, as one sortable number: the document's rank in path order, then the
+/// passage's ordinal in the document.
+pub(crate) struct Place {
+    ranks: std::sync::Arc<Vec<u32>>,
+    doc: Option<tantivy::columnar::Column<u64>>,
+    passage: Option<tantivy::columnar::Column<u64>>,
+}
+
+impl Place {
+    pub(crate) fn of(seg: &SegmentReader, ranks: std::sync::Arc<Vec<u32>>) -> Place {
+        let col = |name: &str| seg.fast_fields().u64(name).ok();
+        Place {
+            ranks,
+            doc: col("doc"),
+            passage: col("passage"),
+        }
+    }
+
+    pub(crate) fn key(&self, d: DocId) -> u64 {
+        let ord = self.doc.as_ref().and_then(|c| c.first(d)).unwrap_or(0);
+        let rank = self.ranks.get(ord as usize).copied().unwrap_or(u32::MAX);
+        let passage = self.passage.as_ref().and_then(|c| c.first(d)).unwrap_or(0);
+        (u64::from(rank) << 32) | (passage & 0xffff_ffff)
+    }
+}
 
 /// One ranked passage.
 #[derive(Debug, Clone)]
@@ -137,40 +164,48 @@ pub fn search_with(
             clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
         }
         let q = BooleanQuery::new(clauses);
-        let (top, total) = match &scores {
-            None => searcher.search(&q, &(TopDocs::with_limit(limit).order_by_score(), Count))?,
-            Some(ts) => {
-                let ts = ts.clone();
-                let selected = themes.to_vec();
-                let boosted = TopDocs::with_limit(limit).tweak_score(move |seg: &SegmentReader| {
-                    let ts = ts.clone();
-                    let selected = selected.clone();
-                    let row = ts.row_of(seg);
-                    move |doc: DocId, bm25: Score| {
-                        bm25 + THEME_WEIGHT * row.map_or(0.0, |r| ts.sum_at(r, doc, &selected))
-                    }
-                });
-                searcher.search(&q, &(boosted, Count))?
+        let ts = scores.clone();
+        let selected = themes.to_vec();
+        let ranks = handle.path_ranks()?;
+        // BM25 (+ theme scores), ties broken by path and passage, not by index order.
+        let ranked = TopDocs::with_limit(limit).tweak_score(move |seg: &SegmentReader| {
+            let row = ts.as_ref().and_then(|t| t.row_of(seg));
+            let ts = ts.clone();
+            let selected = selected.clone();
+            let place = Place::of(seg, ranks.clone());
+            move |doc: DocId, bm25: Score| {
+                let theme = match (&ts, row) {
+                    (Some(ts), Some(r)) => THEME_WEIGHT * ts.sum_at(r, doc, &selected),
+                    _ => 0.0,
+                };
+                (bm25 + theme, Reverse(place.key(doc)))
             }
-        };
+        });
+        let stats = handle.bm25_statistics(&searcher);
+        let (top, total) =
+            searcher.search_with_statistics_provider(&q, &(ranked, Count), &stats)?;
+        let top: Vec<(f32, DocAddress)> = top.into_iter().map(|((s, _), a)| (s, a)).collect();
         (terms, top, total)
     } else {
         let ts = scores.as_ref().expect("themes were asked for");
-        let mut ranked: Vec<(f32, DocAddress)> = Vec::new();
+        let ranks = handle.path_ranks()?;
+        let mut ranked: Vec<(f32, u64, DocAddress)> = Vec::new();
         for (ord, seg) in searcher.segment_readers().iter().enumerate() {
             let Some(row) = ts.row_of(seg) else { continue };
             let alive = seg.alive_bitset();
+            let place = Place::of(seg, ranks.clone());
             for d in 0..seg.max_doc() {
                 let s = ts.sum_at(row, d, themes);
                 if s > 0.0 && alive.is_none_or(|a| a.is_alive(d)) {
-                    ranked.push((s, DocAddress::new(ord as u32, d)));
+                    ranked.push((s, place.key(d), DocAddress::new(ord as u32, d)));
                 }
             }
         }
         let total = ranked.len();
         ranked.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         ranked.truncate(limit);
-        (Vec::new(), ranked, total)
+        let top: Vec<(f32, DocAddress)> = ranked.into_iter().map(|(s, _, a)| (s, a)).collect();
+        (Vec::new(), top, total)
     };
     let mut hits = Vec::with_capacity(top.len());
     for (i, (score, addr)) in top.into_iter().take(limit).enumerate() {

@@ -60,11 +60,14 @@ pub fn theme_distribution(
     let ts = handle.themes()?;
     let searcher = handle.searcher();
     let n = ts.themes();
-    let mut totals = vec![0f32; n];
+    // f64 sums: the same totals whatever order the passages sit in.
+    let mut totals = vec![0f64; n];
     let mut about = vec![0usize; n];
-    let mut best: Vec<Vec<(f32, DocAddress)>> = vec![Vec::new(); n];
+    let mut best: Vec<Vec<(f32, u64, DocAddress)>> = vec![Vec::new(); n];
+    let ranks = handle.path_ranks()?;
     for (ord, seg) in searcher.segment_readers().iter().enumerate() {
         let Some(row) = ts.row_of(seg) else { continue };
+        let place = super::search::Place::of(seg, ranks.clone());
         let doc_col = seg.fast_fields().u64("doc")?.first_or_default_col(0);
         let alive = seg.alive_bitset();
         for d in 0..seg.max_doc() {
@@ -78,28 +81,33 @@ pub fn theme_distribution(
                 if s <= 0.0 {
                     continue;
                 }
-                totals[t] += s;
+                totals[t] += f64::from(s);
                 about[t] += usize::from(s >= ABOUT);
                 let b = &mut best[t];
-                if b.len() < top || b.last().is_some_and(|x| x.0 < s) {
-                    b.push((s, DocAddress::new(ord as u32, d)));
+                let key = place.key(d);
+                if b.len() < top || b.last().is_some_and(|x| x.0 < s || (x.0 == s && key < x.1)) {
+                    b.push((s, key, DocAddress::new(ord as u32, d)));
                     b.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
                     b.truncate(top);
                 }
             }
         }
     }
-    let sum: f32 = totals.iter().sum();
+    let sum: f64 = totals.iter().sum();
     let mut out = Vec::with_capacity(n);
     for t in 0..n {
         let mut passages = Vec::new();
-        for &(s, addr) in &best[t] {
+        for &(s, _, addr) in &best[t] {
             passages.push((s, stored_passage(handle, &searcher, addr)?));
         }
         out.push(ThemeShare {
             theme: ts.lexicon.themes[t].name.clone(),
-            total: totals[t],
-            share: if sum > 0.0 { totals[t] / sum } else { 0.0 },
+            total: totals[t] as f32,
+            share: if sum > 0.0 {
+                (totals[t] / sum) as f32
+            } else {
+                0.0
+            },
             passages: about[t],
             top: passages,
         });
