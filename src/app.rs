@@ -9,9 +9,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::bench::{self, QueryKind};
 use crate::cli::{
-    DocsArgs,
-    BenchArgs, BenchKind, Cli, ColorWhen, Command, IndexArgs, KeywordsArgs, KindArg, PhraseArgs,
-    QuoteArgs, QuotesArgs, SearchArgs, SharedArgs, SortArg, ThemesArgs,
+    BenchArgs, BenchKind, Cli, ColorWhen, Command, DocsArgs, IndexArgs, KeywordsArgs, KindArg,
+    PhraseArgs, QuoteArgs, QuotesArgs, SearchArgs, SharedArgs, SortArg, ThemesArgs,
 };
 use crate::error::Error;
 use crate::index::{self, BuildObserver, BuildOptions, BuildReport, IndexHandle, SkippedFile};
@@ -89,7 +88,7 @@ fn run_index(cli: &Cli, args: &IndexArgs) -> anyhow::Result<Outcome> {
         opts.threads = t.max(1);
         opts.heap_bytes = 128_000_000 * opts.threads;
     }
-    let report = build_with_progress(corpus, &cli.index, &opts, cli.quiet || args.json)?;
+    let report = build_with_progress(corpus, &cli.index, &opts, cli.quiet, !args.json)?;
     let mut out = io::stdout().lock();
     if args.json {
         let mut v = serde_json::to_value(&report.stats)?;
@@ -220,8 +219,9 @@ fn build_with_progress(
     dir: &Path,
     opts: &BuildOptions,
     quiet: bool,
+    bar: bool,
 ) -> anyhow::Result<BuildReport> {
-    let show_bar = !quiet && io::stderr().is_terminal();
+    let show_bar = bar && !quiet && io::stderr().is_terminal();
     let bar = if show_bar {
         let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
         bar.set_style(
@@ -236,8 +236,13 @@ fn build_with_progress(
         ProgressBar::hidden()
     };
     let progress = Progress { bar, quiet };
-    let report = index::build(corpus, dir, opts, &progress)
-        .with_context(|| format!("indexing {} into {}", corpus.display(), dir.display()))?;
+    let report = index::build(corpus, dir, opts, &progress).with_context(|| {
+        format!(
+            "indexing {} into {} failed; the previous index, if any, is unchanged",
+            corpus.display(),
+            dir.display()
+        )
+    })?;
     progress.bar.finish_and_clear();
     Ok(report)
 }
@@ -253,7 +258,13 @@ fn open_or_build(cli: &Cli) -> anyhow::Result<IndexHandle> {
                     cli.corpus.display()
                 );
             }
-            build_with_progress(&cli.corpus, &cli.index, &BuildOptions::default(), cli.quiet)?;
+            build_with_progress(
+                &cli.corpus,
+                &cli.index,
+                &BuildOptions::default(),
+                cli.quiet,
+                true,
+            )?;
             Ok(IndexHandle::open(&cli.index)?)
         }
         other => Ok(other?),
@@ -433,8 +444,9 @@ fn run_shared(cli: &Cli, args: &SharedArgs, style: Style) -> anyhow::Result<Outc
     let searcher = handle.searcher();
     let mut rows = Vec::with_capacity(shown);
     for p in &phrases[..shown] {
-        let first = query::occurrences(&handle, &searcher, &p.phrase, false, 0)?;
-        let documents = p
+        let mut first = query::occurrences(&handle, &searcher, &p.phrase, false, 0)?;
+        query::sort_occurrences(&mut first, SortOrder::Doc);
+        let mut documents = p
             .docs
             .iter()
             .map(|&(d, hits)| {
@@ -444,6 +456,7 @@ fn run_shared(cli: &Cli, args: &SharedArgs, style: Style) -> anyhow::Result<Outc
                 })
             })
             .collect::<crate::Result<Vec<_>>>()?;
+        documents.sort_by(|a, b| a.doc.cmp(&b.doc));
         rows.push(print::SharedRow {
             text: first
                 .first()

@@ -14,3 +14,4 @@ mod quote_eval;
 mod search_cmd;
 mod shared_cmd;
 mod themes_eval;
+mod update_cmd;

@@ -139,3 +139,24 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A minimal `.docx` archive with these paragraphs.
+pub fn docx_bytes(paragraphs: &[&str]) -> Vec<u8> {
+    use std::io::Write;
+    let mut xml = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>"#,
+    );
+    for p in paragraphs {
+        xml.push_str(&format!("<w:p><w:r><w:t>{p}</w:t></w:r></w:p>"));
+    }
+    xml.push_str("</w:body></w:document>");
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut buf);
+    let opts = zip::write::SimpleFileOptions::default();
+    zip.start_file("[Content_Types].xml", opts).unwrap();
+    zip.write_all(b"<Types/>").unwrap();
+    zip.start_file("word/document.xml", opts).unwrap();
+    zip.write_all(xml.as_bytes()).unwrap();
+    zip.finish().unwrap();
+    buf.into_inner()
+}

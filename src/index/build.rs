@@ -233,7 +233,16 @@ pub fn build(
         }
         Err(e) => {
             store::discard(&gen_dir);
-            Err(e)
+            Err(match e {
+                // tantivy reports a failed write in its indexing threads only as a dead writer.
+                Error::Tantivy(t) if t.to_string().contains("index writer was killed") => {
+                    Error::io("writing the index")(std::io::Error::other(
+                        "an indexing thread could not write (is the disk full, or a file-size \
+                         limit set?)",
+                    ))
+                }
+                other => other,
+            })
         }
     }
 }
@@ -526,9 +535,8 @@ fn write_generation(
     let speakers = SpeakerTable::from_extra(&extras.speakers)?;
     let quotes_path = gen_dir.join(meta::QUOTES_FILE);
     let quotes_err = || Error::io(format!("writing {}", quotes_path.display()));
-    let mut quotes_out = std::io::BufWriter::new(
-        std::fs::File::create(&quotes_path).map_err(quotes_err())?,
-    );
+    let mut quotes_out =
+        std::io::BufWriter::new(std::fs::File::create(&quotes_path).map_err(quotes_err())?);
     let mut writer: IndexWriter = index.writer_with_num_threads(opts.threads, opts.heap_bytes)?;
 
     let mut skipped: Vec<SkippedFile> = Vec::new();

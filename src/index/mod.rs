@@ -78,6 +78,8 @@ pub struct IndexHandle {
     themes: OnceLock<std::sync::Arc<ThemeScores>>,
     speakers: OnceLock<crate::analyze::SpeakerTable>,
     ranks: OnceLock<std::sync::Arc<Vec<u32>>>,
+    /// Share lock on the generation: a build does not delete it while this handle lives.
+    _reading: std::fs::File,
 }
 
 impl IndexHandle {
@@ -85,7 +87,7 @@ impl IndexHandle {
     pub fn open(dir: &Path) -> Result<IndexHandle> {
         // A concurrent build may swap generations between reading CURRENT and opening it.
         let mut last = None;
-        for _ in 0..3 {
+        for _ in 0..10 {
             match Self::open_once(dir) {
                 Err(Error::Corrupt { reason, .. }) if reason.contains("vanished") => {
                     last = Some(reason);
@@ -117,12 +119,14 @@ impl IndexHandle {
             });
         };
         let generation = dir.join(&name);
+        let vanished = || Error::Corrupt {
+            path: dir.to_path_buf(),
+            reason: format!("generation {name} vanished"),
+        };
         if !generation.is_dir() {
-            return Err(Error::Corrupt {
-                path: dir.to_path_buf(),
-                reason: format!("generation {name} vanished"),
-            });
+            return Err(vanished());
         }
+        let reading = store::lock_for_reading(&generation)?.ok_or_else(vanished)?;
         let version: serde_json::Value = meta::read_json(dir, &generation, meta::META_FILE)?;
         let found = version["schema_version"].as_u64().unwrap_or(0) as u32;
         if found != SCHEMA_VERSION {
@@ -159,6 +163,7 @@ impl IndexHandle {
             themes: OnceLock::new(),
             speakers: OnceLock::new(),
             ranks: OnceLock::new(),
+            _reading: reading,
         })
     }
 

@@ -3,13 +3,17 @@
 //! ```text
 //! index/
 //!   CURRENT        name of the live generation, replaced atomically (write + rename)
-//!   gen-000007/    tantivy files, jiansuo.json, docs.tsv, user-dict.txt
+//!   gen-000007/    tantivy files, jiansuo.json, docs.tsv, user-dict.txt, …
+//!     .readers     share-locked (flock) by every process reading the generation
 //!   .lock          held (flock) by the process that is building; holds its pid
 //! ```
 //!
 //! A build writes a new generation beside the live one and swaps `CURRENT` only when it is
 //! complete, so a failed or killed build leaves the previous index usable. Generations that
-//! `CURRENT` does not name are removed by the next build that holds the lock.
+//! `CURRENT` does not name are removed by the next build that holds the lock, but only when no
+//! query holds their `.readers` lock: a query that opened the old generation reads it to the
+//! end. A generation is renamed to `.trash-…` before it is deleted, so a reader that takes its
+//! lock just after can tell it is gone and opens the new one.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, Write};
@@ -20,6 +24,9 @@ use crate::error::{Error, Result};
 pub const CURRENT_FILE: &str = "CURRENT";
 pub const LOCK_FILE: &str = ".lock";
 const GEN_PREFIX: &str = "gen-";
+const TRASH_PREFIX: &str = ".trash-";
+/// File in each generation that readers share-lock.
+pub const READERS_FILE: &str = ".readers";
 
 /// The exclusive right to write an index directory; released on drop (or process death).
 #[derive(Debug)]
@@ -95,6 +102,7 @@ pub fn new_generation(dir: &Path, _lock: &WriteLock) -> Result<(String, PathBuf)
     let name = format!("{GEN_PREFIX}{next:06}");
     let path = dir.join(&name);
     std::fs::create_dir(&path).map_err(Error::io(format!("creating {}", path.display())))?;
+    crate::index::meta::write_file(&path, READERS_FILE, b"")?;
     Ok((name, path))
 }
 
@@ -113,15 +121,55 @@ pub fn publish(dir: &Path, name: &str, lock: &WriteLock) -> Result<()> {
     remove_stale(dir, lock)
 }
 
-/// Remove generations that `CURRENT` does not name (left by failed or killed builds).
+/// Remove generations that `CURRENT` does not name (left by failed or killed builds, or
+/// replaced by a newer one) unless a query still reads them.
 pub fn remove_stale(dir: &Path, _lock: &WriteLock) -> Result<()> {
     let live = current(dir)?;
     for g in generations(dir)? {
-        if Some(&g) != live.as_ref() {
-            let _ = std::fs::remove_dir_all(dir.join(&g));
+        if Some(&g) == live.as_ref() {
+            continue;
+        }
+        let path = dir.join(&g);
+        let guard = match File::open(path.join(READERS_FILE)) {
+            Ok(f) => match f.try_lock() {
+                Ok(()) => Some(f),
+                Err(_) => continue, // a query reads it; a later build removes it
+            },
+            Err(_) => None,
+        };
+        let trash = dir.join(format!("{TRASH_PREFIX}{g}"));
+        if std::fs::rename(&path, &trash).is_ok() {
+            let _ = std::fs::remove_dir_all(&trash);
+        }
+        drop(guard);
+    }
+    // Trash left by a build killed while deleting.
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.filter_map(|e| e.ok()) {
+            if e.file_name().to_string_lossy().starts_with(TRASH_PREFIX) {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
         }
     }
     Ok(())
+}
+
+/// Share-lock a generation for reading; `None` when it has been removed meanwhile (open the
+/// live one again).
+pub fn lock_for_reading(generation: &Path) -> Result<Option<File>> {
+    let path = generation.join(READERS_FILE);
+    let file = match File::open(&path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(format!("opening {}", path.display()))(e)),
+    };
+    file.lock_shared()
+        .map_err(Error::io(format!("locking {}", path.display())))?;
+    // The builder renames a generation away before deleting it, holding the lock meanwhile.
+    if !generation.join(crate::index::meta::META_FILE).is_file() {
+        return Ok(None);
+    }
+    Ok(Some(file))
 }
 
 /// Remove a generation directory (after a failed build).

@@ -140,7 +140,10 @@ pub fn markdown_text(source: &str) -> String {
             }
             Event::SoftBreak => {
                 if let Some((_, text)) = &mut block
-                    && text.chars().last().is_some_and(|c| c.is_ascii_alphanumeric())
+                    && text
+                        .chars()
+                        .last()
+                        .is_some_and(|c| c.is_ascii_alphanumeric())
                 {
                     text.push(' ');
                 }

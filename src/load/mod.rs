@@ -91,7 +91,11 @@ pub fn walk(root: &Path) -> Result<Walk> {
         if !entry.file_type().is_file() {
             continue;
         }
-        let ext = entry.path().extension().and_then(|e| e.to_str()).unwrap_or("");
+        let ext = entry
+            .path()
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("");
         let Some(format) = Format::from_extension(ext) else {
             if let Some(reason) = formats::unsupported(ext) {
                 out.skipped.push(Skipped {

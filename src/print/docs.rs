@@ -32,9 +32,8 @@ enum Json<'a> {
 }
 
 fn totals(docs: &[DocEntry]) -> (u64, u64) {
-    docs.iter().fold((0, 0), |(p, c), d| {
-        (p + u64::from(d.passages), c + d.chars)
-    })
+    docs.iter()
+        .fold((0, 0), |(p, c), d| (p + u64::from(d.passages), c + d.chars))
 }
 
 /// `docs --json`.

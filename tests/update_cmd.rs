@@ -1,0 +1,316 @@
+//! Incremental `jiansuo index`, builds killed or failing at every stage, and queries running
+//! while the index is updated.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use crate::util::{Fixture, docx_bytes};
+
+/// Stdout of a JSON command with the timings removed, line by line.
+fn answers(f: &Fixture, index: &str, args: &[&str]) -> Vec<serde_json::Value> {
+    let mut all = vec!["--index", index];
+    all.extend_from_slice(args);
+    let run = f.run(&all);
+    assert!(run.code() <= 1, "{args:?}: {}", run.stderr());
+    run.stdout()
+        .lines()
+        .map(|l| {
+            let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+            if let Some(o) = v.as_object_mut() {
+                o.remove("elapsed_us");
+            }
+            v
+        })
+        .collect()
+}
+
+fn index_json(run: crate::util::Run) -> serde_json::Value {
+    serde_json::from_str(run.stdout().trim()).unwrap()
+}
+
+fn seed_named(f: &Fixture, prefix: &str) -> String {
+    std::fs::read_dir(f.path("corpus"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .find(|n| n.starts_with(prefix))
+        .unwrap()
+}
+
+#[test]
+fn an_update_answers_exactly_as_a_full_rebuild() {
+    let f = Fixture::with_seeds();
+    let run = f.run(&["index", "--json"]).expect(0);
+    assert_eq!(index_json(run)["mode"], "full");
+
+    // New files in three formats, one changed, one removed, one touched.
+    let html = "<html><head><meta charset=\"gbk\"><title>调研报告</title></head><body>\
+        <p>习近平总书记强调，“调查研究是谋事之基、成事之道”。</p><p>信访接待下基层，现场办公解难题。</p></body></html>";
+    f.write(
+        "corpus/new/page.html",
+        &encoding_rs::GBK.encode(html).0.into_owned(),
+    );
+    f.write(
+        "corpus/new/report.docx",
+        &docx_bytes(&["工作总结", "大兴调查研究之风，没有调查就没有发言权。"]),
+    );
+    f.write(
+        "corpus/new/notes.md",
+        "# 学习笔记\n\n**四下基层**：宣传政策下基层、\n调查研究下基层。\n".as_bytes(),
+    );
+    let changed = f.path(&format!("corpus/{}", seed_named(&f, "000_")));
+    let mut text = std::fs::read_to_string(&changed).unwrap();
+    text.push_str("\n补充一段：调查研究是谋事之基、成事之道，要在全党大兴调查研究。\n");
+    std::fs::write(&changed, text).unwrap();
+    std::fs::remove_file(f.path(&format!("corpus/{}", seed_named(&f, "001_")))).unwrap();
+    let touched = std::fs::File::options()
+        .write(true)
+        .open(f.path(&format!("corpus/{}", seed_named(&f, "002_"))))
+        .unwrap();
+    touched
+        .set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(5))
+        .unwrap();
+    drop(touched);
+
+    let v = index_json(f.run(&["index", "--json"]).expect(0));
+    assert_eq!(v["mode"], "update", "{v}");
+    assert_eq!(
+        v["changes"],
+        serde_json::json!({"added": 3, "changed": 1, "removed": 1, "unchanged": 3}),
+        "{v}"
+    );
+    assert_eq!(v["documents"], 7, "{v}");
+    f.run(&["index", "--index", "full", "--full"]).expect(0);
+
+    let queries: &[&[&str]] = &[
+        &["search", "调查研究", "--json", "-n", "100"],
+        &["search", "信访接待", "群众", "--json"],
+        &["search", "--theme", "信访接待", "--json", "-n", "30"],
+        &["search", "--theme", "调查研究", "基层", "--json"],
+        &["phrase", "调查研究", "--json"],
+        &["phrase", "下基层", "--count", "--json"],
+        &["phrase", "谋事之基", "--strict", "--json"],
+        &["quote", "调查研究是谋事之基、成事之道", "--json"],
+        &["quote", "没有调查就没有发言权", "--json"],
+        &["quotes", "--json"],
+        &["themes", "--json"],
+        &["keywords", "--json"],
+        &["shared", "--json"],
+        &["docs", "--json"],
+    ];
+    for q in queries {
+        let updated = answers(&f, "index", q);
+        assert!(!updated.is_empty(), "{q:?}");
+        assert_eq!(updated, answers(&f, "full", q), "{q:?}");
+    }
+    let docs = answers(&f, "index", &["docs", "--json"]);
+    let format_of = |path: &str| {
+        docs.iter()
+            .find(|d| d["path"] == path)
+            .map(|d| (d["format"].clone(), d["encoding"].clone()))
+            .unwrap()
+    };
+    assert_eq!(
+        format_of("new/page.html"),
+        ("html".into(), "gb18030".into())
+    );
+    assert_eq!(
+        format_of("new/report.docx"),
+        ("docx".into(), "UTF-8".into())
+    );
+    assert_eq!(format_of("new/notes.md").0, "markdown");
+    let hits = answers(&f, "index", &["phrase", "没有调查就没有发言权", "--json"]);
+    assert!(
+        hits.iter().any(|h| h["doc"] == "new/report.docx"),
+        "{hits:?}"
+    );
+
+    // Nothing changed since: nothing is read.
+    let v = index_json(f.run(&["index", "--json"]).expect(0));
+    assert_eq!(v["mode"], "up-to-date", "{v}");
+    assert_eq!(v["changes"]["unchanged"], 7, "{v}");
+
+    // Another user dictionary: the whole index is rebuilt, and says why.
+    f.write("my.dict", "谋事之基 500 n\n".as_bytes());
+    let run = f
+        .run(&["index", "--user-dict", "my.dict", "--json"])
+        .expect(0);
+    assert!(
+        run.stderr()
+            .contains("rebuilding the whole index: the user dictionary changed"),
+        "{}",
+        run.stderr()
+    );
+    let v = index_json(run);
+    assert_eq!(v["mode"], "full", "{v}");
+    assert_eq!(v["rebuild_reason"], "the user dictionary changed");
+    // The dictionary sticks: the next plain `index` updates with it.
+    let v = index_json(f.run(&["index", "--json"]).expect(0));
+    assert_eq!(v["mode"], "up-to-date", "{v}");
+}
+
+/// Start `jiansuo index` stopped at `stage`, wait until it says so, and SIGKILL it.
+fn kill_at(f: &Fixture, stage: &str, args: &[&str]) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jiansuo"))
+        .args(args)
+        .current_dir(f.dir.path())
+        .env("JIANSUO_FAIL_AT", stage)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut said = String::new();
+    for line in BufReader::new(child.stderr.take().unwrap()).lines() {
+        let line = line.unwrap();
+        said.push_str(&line);
+        said.push('\n');
+        if line.contains(&format!("paused at {stage}")) {
+            break;
+        }
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert!(said.contains("paused at"), "{stage}: {said}");
+}
+
+fn count(f: &Fixture, phrase: &str) -> u64 {
+    let out = f
+        .run(&["phrase", phrase, "--count", "--json"])
+        .expect(0)
+        .stdout();
+    let summary: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    summary["hits"].as_u64().unwrap()
+}
+
+fn generations(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with("gen-") || n.starts_with(".trash"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_build_killed_or_failing_at_any_stage_leaves_the_previous_index() {
+    let f = Fixture::with_seeds();
+    f.run(&["index"]).expect(0);
+    let before = count(&f, "调查研究");
+    f.write(
+        "corpus/extra.txt",
+        "增补\n调查研究，调查研究，再调查研究。\n".as_bytes(),
+    );
+    for stage in ["start", "halfway", "commit", "merged", "written", "publish"] {
+        kill_at(&f, stage, &["index"]);
+        assert_eq!(count(&f, "调查研究"), before, "killed at {stage} (update)");
+        kill_at(&f, stage, &["index", "--full"]);
+        assert_eq!(count(&f, "调查研究"), before, "killed at {stage} (full)");
+    }
+    // The lock file still names a killed process: that lock is not held, so it is no obstacle.
+    let holder = std::fs::read_to_string(f.path("index/.lock")).unwrap();
+    assert!(holder.parse::<u32>().is_ok(), "{holder}");
+    // Injected write errors ("no space left on device"): a clear message, exit 2, old index.
+    for stage in ["start", "commit", "written", "publish"] {
+        let run = f
+            .run_env(
+                &["index"],
+                &[("JIANSUO_FAIL_AT", &format!("{stage}:error"))],
+            )
+            .expect(2);
+        assert!(
+            run.stderr().contains("no space left on device"),
+            "{stage}: {}",
+            run.stderr()
+        );
+        assert_eq!(count(&f, "调查研究"), before, "write error at {stage}");
+    }
+    // The next build succeeds and leaves one generation, no trash.
+    let out = f.run(&["index"]).expect(0).stdout();
+    assert!(out.contains("1 added"), "{out}");
+    assert_eq!(count(&f, "调查研究"), before + 3);
+    assert_eq!(generations(&f.path("index")).len(), 1);
+}
+
+#[test]
+fn a_real_write_error_keeps_the_previous_index() {
+    // A file-size limit makes writes fail with EFBIG, as a full disk fails them with ENOSPC.
+    let f = Fixture::with_seeds();
+    f.run(&["index"]).expect(0);
+    let before = count(&f, "调查研究");
+    f.write("corpus/extra.txt", "调查研究\n".repeat(20_000).as_bytes());
+    let script = format!(
+        "trap '' XFSZ; ulimit -f 64; exec {} index",
+        env!("CARGO_BIN_EXE_jiansuo")
+    );
+    let out = Command::new("sh")
+        .args(["-c", &script])
+        .current_dir(f.dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("could not write"), "{stderr}");
+    assert!(
+        stderr.contains("the previous index, if any, is unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(count(&f, "调查研究"), before);
+    f.run(&["index"]).expect(0);
+    assert_eq!(count(&f, "调查研究"), before + 20_000);
+    assert_eq!(generations(&f.path("index")).len(), 1);
+}
+
+#[test]
+fn queries_during_updates_see_the_old_or_the_new_index() {
+    let f = Fixture::with_seeds();
+    f.run(&["index"]).expect(0);
+    let before = count(&f, "调查研究");
+    let dir = f.dir.path().to_path_buf();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut seen = Vec::new();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let out = Command::new(env!("CARGO_BIN_EXE_jiansuo"))
+                    .args(["phrase", "调查研究", "--count", "--json"])
+                    .current_dir(&dir)
+                    .output()
+                    .unwrap();
+                let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+                assert_eq!(
+                    out.status.code(),
+                    Some(0),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                let last: serde_json::Value =
+                    serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+                seen.push(last["hits"].as_u64().unwrap());
+            }
+            seen
+        })
+    };
+    for i in 0..8 {
+        if i % 2 == 0 {
+            f.write(
+                "corpus/extra.txt",
+                "增补\n调查研究，调查研究。\n".as_bytes(),
+            );
+        } else {
+            std::fs::remove_file(f.path("corpus/extra.txt")).unwrap();
+        }
+        f.run(&["index", "-q"]).expect(0);
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let seen = reader.join().unwrap();
+    assert!(seen.len() >= 3, "{seen:?}");
+    assert!(
+        seen.iter().all(|&n| n == before || n == before + 2),
+        "{seen:?}"
+    );
+    // Generations still read when replaced are removed by a later build.
+    f.run(&["index", "--full", "-q"]).expect(0);
+    assert_eq!(generations(&f.path("index")).len(), 1);
+}
