@@ -105,7 +105,7 @@ pub fn extract(format: Format, bytes: &[u8]) -> Result<Decoded, DecodeError> {
 
 /// Plain text of a Markdown document, a block per line, kept on the line where it starts.
 pub fn markdown_text(source: &str) -> String {
-    use pulldown_cmark::{Event, Options, Parser, TagEnd};
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(source.match_indices('\n').map(|(i, _)| i + 1))
         .collect();
@@ -168,20 +168,17 @@ pub fn markdown_text(source: &str) -> String {
                 | TagEnd::HtmlBlock
                 | TagEnd::FootnoteDefinition,
             ) => flush(&mut block, &mut lines),
+            // Inline markup goes on; a nested block (a list inside an item) ends the text
+            // before it.
+            Event::Start(
+                Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Link { .. }
+                | Tag::Image { .. },
+            ) => {}
             Event::Start(_) if block.as_ref().is_some_and(|b| !b.1.is_empty()) => {
-                // A nested block (a list inside an item) starts: end the text before it.
-                if !matches!(
-                    event,
-                    Event::Start(
-                        pulldown_cmark::Tag::Emphasis
-                            | pulldown_cmark::Tag::Strong
-                            | pulldown_cmark::Tag::Strikethrough
-                            | pulldown_cmark::Tag::Link { .. }
-                            | pulldown_cmark::Tag::Image { .. }
-                    )
-                ) {
-                    flush(&mut block, &mut lines);
-                }
+                flush(&mut block, &mut lines);
             }
             _ => {}
         }
@@ -432,11 +429,7 @@ fn word_xml_text(xml: &str) -> Result<String, quick_xml::Error> {
     let mut in_text = false;
     loop {
         match reader.read_event()? {
-            Event::Start(e) => {
-                if e.local_name().as_ref() == "t" {
-                    in_text = true;
-                }
-            }
+            Event::Start(e) if e.local_name().as_ref() == "t" => in_text = true,
             Event::End(e) => match e.local_name().as_ref() {
                 "t" => in_text = false,
                 "p" => out.push('\n'),
