@@ -46,10 +46,7 @@ fn an_update_answers_exactly_as_a_full_rebuild() {
     // New files in three formats, one changed, one removed, one touched.
     let html = "<html><head><meta charset=\"gbk\"><title>调研报告</title></head><body>\
         <p>习近平总书记强调，“调查研究是谋事之基、成事之道”。</p><p>信访接待下基层，现场办公解难题。</p></body></html>";
-    f.write(
-        "corpus/new/page.html",
-        &encoding_rs::GBK.encode(html).0.into_owned(),
-    );
+    f.write("corpus/new/page.html", &encoding_rs::GBK.encode(html).0);
     f.write(
         "corpus/new/report.docx",
         &docx_bytes(&["工作总结", "大兴调查研究之风，没有调查就没有发言权。"]),
