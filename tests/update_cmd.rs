@@ -263,33 +263,40 @@ fn queries_during_updates_see_the_old_or_the_new_index() {
     let f = Fixture::with_seeds();
     f.run(&["index"]).expect(0);
     let before = count(&f, "调查研究");
-    let dir = f.dir.path().to_path_buf();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let reader = {
+    // Readers of three kinds: postings only (phrase), and commands that read more files of the
+    // generation after opening it (jieba's user dictionary, quotations, theme scores).
+    let readers: Vec<_> = [
+        vec!["phrase", "调查研究", "--count", "--json"],
+        vec!["search", "调查研究", "--json", "-n", "200"],
+        vec!["quote", "调查研究是谋事之基、成事之道", "--json"],
+        vec!["themes", "--json"],
+    ]
+    .into_iter()
+    .map(|args| {
         let stop = stop.clone();
+        let dir = f.dir.path().to_path_buf();
         std::thread::spawn(move || {
-            let mut seen = Vec::new();
+            let mut runs = Vec::new();
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                 let out = Command::new(env!("CARGO_BIN_EXE_jiansuo"))
-                    .args(["phrase", "调查研究", "--count", "--json"])
+                    .args(&args)
                     .current_dir(&dir)
                     .output()
                     .unwrap();
-                let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
                 assert_eq!(
                     out.status.code(),
                     Some(0),
-                    "{}",
+                    "{args:?}: {}",
                     String::from_utf8_lossy(&out.stderr)
                 );
-                let last: serde_json::Value =
-                    serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
-                seen.push(last["hits"].as_u64().unwrap());
+                runs.push(String::from_utf8_lossy(&out.stdout).into_owned());
             }
-            seen
+            runs
         })
-    };
-    for i in 0..8 {
+    })
+    .collect();
+    for i in 0..12 {
         if i % 2 == 0 {
             f.write(
                 "corpus/extra.txt",
@@ -301,12 +308,21 @@ fn queries_during_updates_see_the_old_or_the_new_index() {
         f.run(&["index", "-q"]).expect(0);
     }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    let seen = reader.join().unwrap();
-    assert!(seen.len() >= 3, "{seen:?}");
+    let mut runs: Vec<Vec<String>> = readers.into_iter().map(|r| r.join().unwrap()).collect();
     assert!(
-        seen.iter().all(|&n| n == before || n == before + 2),
-        "{seen:?}"
+        runs.iter().all(|r| r.len() >= 2),
+        "{:?}",
+        runs.iter().map(Vec::len).collect::<Vec<_>>()
     );
+    for out in runs.remove(0) {
+        let last: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+        let hits = last["hits"].as_u64().unwrap();
+        assert!(
+            hits == before || hits == before + 2,
+            "{hits} not {before} or {}",
+            before + 2
+        );
+    }
     // Generations still read when replaced are removed by a later build.
     f.run(&["index", "--full", "-q"]).expect(0);
     assert_eq!(generations(&f.path("index")).len(), 1);
