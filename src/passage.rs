@@ -48,10 +48,19 @@ pub struct PassageSpan {
     pub end: u32,
 }
 
-/// The title of a cleaned document: its first non-empty line, trimmed.
+/// The title of a cleaned document: its first non-empty line, trimmed, at most
+/// [`MAX_TITLE_CHARS`] characters.
 pub fn title(text: &str) -> &str {
-    paragraphs(text).next().map_or("", |p| p.text.trim())
+    let first = paragraphs(text).next().map_or("", |p| p.text.trim());
+    // A title is a line; a document of one huge line has its first characters as title.
+    match first.char_indices().nth(MAX_TITLE_CHARS) {
+        Some((at, _)) => &first[..at],
+        None => first,
+    }
 }
+
+/// Longest title kept (characters).
+pub const MAX_TITLE_CHARS: usize = 200;
 
 /// The paragraphs of a cleaned document: every line with a non-whitespace character.
 pub fn paragraphs(text: &str) -> impl Iterator<Item = Paragraph<'_>> {

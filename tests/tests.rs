@@ -7,6 +7,7 @@ mod attribution;
 
 mod encodings;
 mod exact_field;
+mod hostile;
 mod index_cmd;
 mod phrase_cmd;
 mod quote_cmd;

@@ -5,6 +5,8 @@
 //! mark closes the nearest open mark of its pair; marks opened inside it and not closed end there
 //! and are flagged `unbalanced`; a closing mark with no open partner is ignored (stray; ’ is often
 //! an apostrophe). A mark still open at the end of the paragraph ends there, `unbalanced`.
+//! Spans over [`MAX_QUOTATION_CHARS`] characters are not kept (an unbalanced one ends at its
+//! first sentence end instead, when that is near enough).
 //! 《…》 are titles of cited documents, recorded as kind `title`.
 //!
 //! **Speaker.** Before the opening mark, after an optional `：:，,`, a cue verb (强调, 指出, 说,
@@ -422,9 +424,10 @@ impl<'a> Extractor<'a> {
             // “……。”“……”: a quotation that opens right where a cited one closed continues it.
             let continued = (s.depth == 0)
                 .then(|| {
-                    out.iter().rev().find(|p| {
-                        p.depth == 0
-                            && p.kind == QuoteKind::Cited
+                    // Only the last outermost one can touch it (what lies between would not be
+                    // blank), so look no further back.
+                    out.iter().rev().find(|p| p.depth == 0).filter(|p| {
+                        p.kind == QuoteKind::Cited
                             && p.speaker.is_some()
                             && !p.unbalanced
                             && chars[p.end as usize + 1..s.open]
@@ -495,14 +498,18 @@ impl<'a> Extractor<'a> {
         while j > 0 && chars[j - 1].is_whitespace() {
             j -= 1;
         }
-        let before: String = chars[..j].iter().collect();
+        // Look-backs are bounded, so that a paragraph of a million characters with thousands of
+        // quotations costs linear time.
+        let before: String = chars[j.saturating_sub(LOOK_BACK_CUE)..j].iter().collect();
         // 叮嘱青年“…”, 寄语大家：“…”: a verb of advice may take a short object before the mark.
         let (cue, cue_start) = match CUES.iter().find(|c| before.ends_with(*c)) {
             Some(c) => (*c, j - c.chars().count()),
             None => (1..=4)
                 .filter(|&k| k < j)
                 .find_map(|k| {
-                    let head: String = chars[..j - k].iter().collect();
+                    let head: String = chars[(j - k).saturating_sub(LOOK_BACK_CUE)..j - k]
+                        .iter()
+                        .collect();
                     ADVICE
                         .iter()
                         .find(|c| head.ends_with(*c))
@@ -511,11 +518,11 @@ impl<'a> Extractor<'a> {
                 .filter(|_| chars[..j].iter().rev().take(4).all(|c| c.is_alphanumeric()))?,
         };
         let cue = &cue;
-        let from = chars[..cue_start]
+        let window = cue_start.saturating_sub(60);
+        let from = chars[window..cue_start]
             .iter()
             .rposition(|&c| is_sentence_end(c))
-            .map_or(0, |i| i + 1)
-            .max(cue_start.saturating_sub(60));
+            .map_or(window, |i| window + i + 1);
         let clause: String = chars[from..cue_start].iter().collect();
         if let Some(m) = self.speakers.last_in(&clause) {
             return Some(Attribution {
@@ -532,8 +539,12 @@ impl<'a> Extractor<'a> {
             matches!(c, '他' | '她') && !subject[i + c.len_utf8()..].starts_with('们')
         });
         if pronoun {
-            let named_before: String = chars[..from].iter().collect();
-            let this_sentence: String = chars[..cue_start].iter().collect();
+            let named_before: String = chars[from.saturating_sub(LOOK_BACK_NAME)..from]
+                .iter()
+                .collect();
+            let this_sentence: String = chars[cue_start.saturating_sub(LOOK_BACK_CUE)..cue_start]
+                .iter()
+                .collect();
             let speaker = self
                 .speakers
                 .last_in(&named_before)
@@ -773,8 +784,34 @@ fn quote_spans(chars: &[char]) -> Vec<Span> {
         out.push(end_span(&stack, k, chars.len(), None));
         stack.pop();
     }
+    // Bound what is kept, so that a pathological paragraph (a megabyte of text with marks that
+    // never close) costs linear, not quadratic, space: an unbalanced span longer than
+    // MAX_QUOTATION_CHARS ends at its first sentence end, if there is one near enough; any
+    // longer span is not kept as a quotation.
+    out.retain_mut(|s| {
+        if s.end - s.start <= MAX_QUOTATION_CHARS {
+            return true;
+        }
+        if s.unbalanced
+            && let Some(i) = chars[s.start..s.start + MAX_QUOTATION_CHARS]
+                .iter()
+                .position(|c| matches!(c, '。' | '！' | '？' | '!' | '?'))
+        {
+            s.end = s.start + i + 1;
+            return true;
+        }
+        false
+    });
     out
 }
+
+/// Characters looked back from a quotation for its cue and the sentence before it.
+const LOOK_BACK_CUE: usize = 300;
+/// Characters looked back in a paragraph for the last speaker named (for 他/她).
+const LOOK_BACK_NAME: usize = 3000;
+
+/// Longest quotation kept (characters between the marks); see [`quote_spans`].
+pub const MAX_QUOTATION_CHARS: usize = 2000;
 
 #[cfg(test)]
 mod tests {

@@ -141,8 +141,23 @@ pub fn prepare(cleaned: &str) -> PreparedDoc {
     for para in passage::paragraphs(cleaned) {
         out.paragraphs += 1;
         let mf = MatchingForm::new(para.text);
-        let chars: Vec<char> = para.text.chars().collect();
-        for (start, end) in passage::split_paragraph(para.text) {
+        // Byte offset of every passage boundary (character offsets come from the splitter).
+        let pieces = passage::split_paragraph(para.text);
+        let mut bounds: Vec<usize> = Vec::with_capacity(pieces.len() + 1);
+        let mut wanted = pieces.iter().map(|p| p.0).chain(pieces.last().map(|p| p.1));
+        let mut next = wanted.next();
+        for (ci, (bi, _)) in para
+            .text
+            .char_indices()
+            .chain(std::iter::once((para.text.len(), ' ')))
+            .enumerate()
+        {
+            while next == Some(ci) {
+                bounds.push(bi);
+                next = wanted.next();
+            }
+        }
+        for (k, &(start, end)) in pieces.iter().enumerate() {
             let a = mf.first_at_or_after(start);
             let b = mf.first_at_or_after(end);
             let tail_end = (b + EXACT_TAIL_CHARS).min(mf.len());
@@ -154,7 +169,7 @@ pub fn prepare(cleaned: &str) -> PreparedDoc {
                     start: start as u32,
                     end: end as u32,
                 },
-                text: chars[start..end].iter().collect(),
+                text: para.text[bounds[k]..bounds[k + 1]].to_owned(),
                 exact: mf.chars[a..tail_end].iter().collect(),
                 mlen: (b - a) as u32,
             });
@@ -584,8 +599,10 @@ fn write_generation(
             fail_point("halfway")?;
         }
         match load::read(file) {
-            Ok(loaded) => {
+            Ok(mut loaded) => {
                 let cleaned = clean::clean(&loaded.decoded.text);
+                // Keep one copy of a big document's text in memory, not two.
+                loaded.decoded.text = String::new();
                 let prepared = prepare(&cleaned);
                 if prepared.passages.is_empty() {
                     skip(file.rel.clone(), "no text after cleaning".into());

@@ -17,6 +17,9 @@ pub enum DecodeError {
     Binary(String),
     #[error("undecodable text: {0}")]
     Undecodable(String),
+    /// A container format (.docx) that cannot be opened.
+    #[error("{0}")]
+    Unreadable(String),
 }
 
 /// Decoded text and the name of the encoding it was in.

@@ -394,7 +394,7 @@ pub fn html_text(html: &str) -> String {
 /// The paragraphs of a `.docx` file's main document, a line each.
 pub fn docx_text(bytes: &[u8]) -> Result<String, DecodeError> {
     let not_docx = |why: String| {
-        DecodeError::Undecodable(format!(
+        DecodeError::Unreadable(format!(
             "not a readable .docx ({why}); open and save it again in Word or WPS"
         ))
     };
@@ -409,7 +409,7 @@ pub fn docx_text(bytes: &[u8]) -> Result<String, DecodeError> {
         .read_to_end(&mut xml)
         .map_err(|e| not_docx(format!("word/document.xml: {e}")))?;
     if xml.len() as u64 > MAX_XML_BYTES {
-        return Err(DecodeError::Undecodable(format!(
+        return Err(DecodeError::Unreadable(format!(
             "word/document.xml expands to more than {} MB (a zip bomb?); not read",
             MAX_XML_BYTES >> 20
         )));
