@@ -10,6 +10,7 @@ mod exact_field;
 mod hostile;
 mod index_cmd;
 mod phrase_cmd;
+mod props;
 mod quote_cmd;
 mod quote_eval;
 mod search_cmd;

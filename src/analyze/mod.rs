@@ -4,6 +4,6 @@ mod quote;
 mod speaker;
 mod theme;
 
-pub use quote::{Extractor, Quotation, QuoteKind, attribute_at};
+pub use quote::{Extractor, MAX_QUOTATION_CHARS, Quotation, QuoteKind, attribute_at};
 pub use speaker::{AliasMatch, SpeakerTable};
 pub use theme::{Lexicon, Theme};
