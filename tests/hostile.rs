@@ -189,6 +189,7 @@ fn hostile_queries_get_messages_not_panics() {
             "{shown}: {}",
             run.stderr()
         );
+        assert!(!run.stderr().contains("\\\n"), "{shown}: {}", run.stderr());
         if run.code() == 2 {
             assert!(
                 run.stderr().starts_with("jiansuo: error:"),

@@ -144,6 +144,21 @@ fn an_update_answers_exactly_as_a_full_rebuild() {
     // The dictionary sticks: the next plain `index` updates with it.
     let v = index_json(f.run(&["index", "--json"]).expect(0));
     assert_eq!(v["mode"], "up-to-date", "{v}");
+
+    // Damaged index files: rebuilt whole, not updated from.
+    let live = std::fs::read_to_string(f.path("index/CURRENT")).unwrap();
+    std::fs::write(f.path(&format!("index/{live}/meta.json")), "garbage").unwrap();
+    let run = f.run(&["index", "--json"]).expect(0);
+    assert!(
+        run.stderr().contains("its index files could not be read"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(index_json(run)["mode"], "full");
+    assert_eq!(
+        answers(&f, "index", &["docs", "--json"]),
+        answers(&f, "full", &["docs", "--json"])
+    );
 }
 
 /// Start `jiansuo index` stopped at `stage`, wait until it says so, and SIGKILL it.

@@ -360,6 +360,9 @@ impl Base {
         if meta.exact_tail_chars != EXACT_TAIL_CHARS {
             return Err("the exact field's tail length changed".into());
         }
+        Index::open_in_dir(generation)
+            .and_then(|index| index.searchable_segment_ids())
+            .map_err(|e| unreadable("index files", e.into()))?;
         let docs = meta::DocTable::open(dir, generation)
             .and_then(|t| t.all())
             .map_err(|e| unreadable("document table", e))?;

@@ -44,7 +44,7 @@ pub fn documents_matching(
     }
     if set.is_empty() {
         return Err(Error::Query(format!(
-            "no indexed document is {prefix:?} or lies under it; paths are relative to the corpus \\
+            "no indexed document is {prefix:?} or lies under it; paths are relative to the corpus \
              root, as `jiansuo search` prints them"
         )));
     }
