@@ -188,23 +188,43 @@ pub fn search_with(
         (terms, top, total)
     } else {
         let ts = scores.as_ref().expect("themes were asked for");
-        let ranks = handle.path_ranks()?;
-        let mut ranked: Vec<(f32, u64, DocAddress)> = Vec::new();
+        let mut ranked: Vec<(f32, DocAddress)> = Vec::new();
         for (ord, seg) in searcher.segment_readers().iter().enumerate() {
             let Some(row) = ts.row_of(seg) else { continue };
             let alive = seg.alive_bitset();
-            let place = Place::of(seg, ranks.clone());
             for d in 0..seg.max_doc() {
                 let s = ts.sum_at(row, d, themes);
                 if s > 0.0 && alive.is_none_or(|a| a.is_alive(d)) {
-                    ranked.push((s, place.key(d), DocAddress::new(ord as u32, d)));
+                    ranked.push((s, DocAddress::new(ord as u32, d)));
                 }
             }
         }
         let total = ranked.len();
-        ranked.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        ranked.truncate(limit);
-        let top: Vec<(f32, DocAddress)> = ranked.into_iter().map(|(s, _, a)| (s, a)).collect();
+        // The best `limit` in linear time (a full sort of 100,000 scores took most of the
+        // query), then ties at the cut broken by path and passage.
+        if ranked.len() > limit {
+            ranked.select_nth_unstable_by(limit - 1, |a, b| b.0.total_cmp(&a.0));
+            let cut = ranked[limit - 1].0;
+            let (head, tail) = ranked.split_at_mut(limit);
+            let tied: Vec<(f32, DocAddress)> =
+                tail.iter().filter(|x| x.0 == cut).copied().collect();
+            let mut kept = head.to_vec();
+            kept.extend(tied);
+            ranked = kept;
+        }
+        let ranks = handle.path_ranks()?;
+        let places: Vec<Place> = searcher
+            .segment_readers()
+            .iter()
+            .map(|seg| Place::of(seg, ranks.clone()))
+            .collect();
+        let mut keyed: Vec<(f32, u64, DocAddress)> = ranked
+            .into_iter()
+            .map(|(s, a)| (s, places[a.segment_ord as usize].key(a.doc_id), a))
+            .collect();
+        keyed.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        keyed.truncate(limit);
+        let top: Vec<(f32, DocAddress)> = keyed.into_iter().map(|(s, _, a)| (s, a)).collect();
         (Vec::new(), top, total)
     };
     let mut hits = Vec::with_capacity(top.len());
