@@ -97,6 +97,8 @@ pub struct PreparedPassage {
     pub exact: String,
     /// Characters of `exact` that belong to the passage itself.
     pub mlen: u32,
+    /// Characters of the passage's paragraph.
+    pub para_chars: u32,
 }
 
 impl PreparedPassage {
@@ -157,6 +159,7 @@ pub fn prepare(cleaned: &str) -> PreparedDoc {
                 next = wanted.next();
             }
         }
+        let para_chars = pieces.last().map_or(0, |p| p.1) as u32;
         for (k, &(start, end)) in pieces.iter().enumerate() {
             let a = mf.first_at_or_after(start);
             let b = mf.first_at_or_after(end);
@@ -172,6 +175,7 @@ pub fn prepare(cleaned: &str) -> PreparedDoc {
                 text: para.text[bounds[k]..bounds[k + 1]].to_owned(),
                 exact: mf.chars[a..tail_end].iter().collect(),
                 mlen: (b - a) as u32,
+                para_chars,
             });
         }
     }
@@ -759,6 +763,7 @@ fn add_passages(
             f.end => u64::from(p.span.end),
             f.mlen => u64::from(p.mlen),
             f.para_key => schema::para_key(ord, p.span.paragraph),
+            f.para_chars => u64::from(p.para_chars),
         );
         writer.add_document(d).map_err(Error::from)?;
     }

@@ -10,6 +10,7 @@
 //! | `doc`      | u64 fast + stored             | document ordinal (into `docs.tsv`)                 |
 //! | `line` `paragraph` `passage` `start` `end` | u64 fast + stored | where the passage sits    |
 //! | `mlen`     | u64 fast                      | length of the passage's own part of `exact`        |
+//! | `para_chars` | u64 stored                  | length of the passage's paragraph (characters)     |
 //! | `para_key` | u64 indexed + fast            | `doc << 32 | paragraph`, to fetch sibling passages  |
 
 use tantivy::schema::{
@@ -17,7 +18,7 @@ use tantivy::schema::{
 };
 
 /// Version of the on-disk layout; an index with another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Name under which the jieba word analyzer is registered.
 pub const WORDS_TOKENIZER: &str = "jiansuo_words";
@@ -47,6 +48,7 @@ pub struct Fields {
     pub end: Field,
     pub mlen: Field,
     pub para_key: Field,
+    pub para_chars: Field,
 }
 
 /// Build the schema and its field handles.
@@ -83,6 +85,7 @@ pub fn schema() -> (Schema, Fields) {
         end: b.add_u64_field("end", FAST | STORED),
         mlen: b.add_u64_field("mlen", FAST),
         para_key: b.add_u64_field("para_key", FAST | INDEXED),
+        para_chars: b.add_u64_field("para_chars", STORED),
     };
     (b.build(), fields)
 }
@@ -104,6 +107,7 @@ pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
         end: f("end")?,
         mlen: f("mlen")?,
         para_key: f("para_key")?,
+        para_chars: f("para_chars")?,
     })
 }
 

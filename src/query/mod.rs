@@ -67,6 +67,8 @@ pub struct StoredPassage {
     /// Character span of the passage in its line.
     pub start: u32,
     pub end: u32,
+    /// Characters of the passage's paragraph (the passage ends it when `end` equals it).
+    pub para_chars: u32,
     pub text: String,
 }
 
@@ -97,6 +99,7 @@ pub fn stored_passage(
         passage: num(f.passage) as u32,
         start: num(f.start) as u32,
         end: num(f.end) as u32,
+        para_chars: num(f.para_chars) as u32,
         text: text.to_owned(),
     })
 }

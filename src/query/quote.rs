@@ -21,7 +21,7 @@ use tantivy::{DocAddress, DocSet, TERMINATED};
 
 use super::phrase::bigram_postings;
 use super::{paragraph_text, stored_passage};
-use crate::align::{Alignment, align, best_score, min_score};
+use crate::align::{Alignment, align};
 use crate::analyze::{Quotation, attribute_at};
 use crate::error::{Error, Result};
 use crate::index::IndexHandle;
@@ -179,19 +179,9 @@ fn verify(
 ) -> Result<HashMap<(u64, u32), QuoteHit>> {
     let mut best: HashMap<(u64, u32), QuoteHit> = HashMap::new();
     let mut doc_quotes: HashMap<u64, Vec<Quotation>> = HashMap::new();
-    let covered = (opts.min_coverage * needle.len() as f64).ceil();
-    let least_score = min_score(covered, opts.min_identity.max(0.5)) - 1e-9;
     for &addr in candidates {
         let p = stored_passage(handle, searcher, addr)?;
         let mf = MatchingForm::new(&p.text);
-        // A first look in two rows: a passage whose best alignment scores too low to be a hit
-        // is skipped, unless that alignment touches its edge (a hit may cross passages).
-        let Some((score, ts, te)) = best_score(needle, &mf.chars) else {
-            continue;
-        };
-        if (score as f64) < least_score && ts > 1 && te + 1 < mf.len() {
-            continue;
-        }
         let Some(mut a) = align(needle, &mf.chars) else {
             continue;
         };
@@ -202,7 +192,10 @@ fn verify(
             let (s, e) = mf.source_span(a.target_start, a.target_end);
             (p.start as usize + s, p.start as usize + e)
         };
-        let touches_edge = a.target_start <= 1 || a.target_end + 1 >= mf.len();
+        // A hit may cross into the passage before or after, if there is one (a passage that
+        // starts or ends its paragraph has nothing to cross into on that side).
+        let touches_edge = (p.start > 0 && a.target_start <= 1)
+            || (p.end < p.para_chars && a.target_end + 1 >= mf.len());
         if a.coverage(needle.len()) < 1.0 && touches_edge {
             let line =
                 paragraph_text(handle, searcher, crate::index::para_key(p.doc, p.paragraph))?;
