@@ -34,6 +34,11 @@ fn bad_files_are_skipped_with_reasons_and_the_rest_is_indexed() {
     assert!(bomb.len() < 1 << 20, "{}", bomb.len());
     f.write("corpus/bad/bomb.docx", &bomb);
     f.write("corpus/bad/scan.pdf", b"%PDF-1.4 ...");
+    // Over the size bound (a sparse file: nothing is written, nothing is read).
+    std::fs::File::create(f.path("corpus/bad/huge.txt"))
+        .unwrap()
+        .set_len(jiansuo::load::MAX_FILE_BYTES + 1)
+        .unwrap();
     f.write(
         "corpus/bad/only-markers.txt",
         "##paidbegin##\n##paidend##\n".as_bytes(),
@@ -65,6 +70,7 @@ fn bad_files_are_skipped_with_reasons_and_the_rest_is_indexed() {
         ("bad/fake.docx", "not a zip archive"),
         ("bad/bomb.docx", "zip bomb"),
         ("bad/scan.pdf", "pdftotext"),
+        ("bad/huge.txt", "more than the 256 MB a document may have; split it"),
         ("bad/only-markers.txt", "no text after cleaning"),
         ("loop", "loop"),
         ("name.txt", "not valid UTF-8; rename the file"),
