@@ -130,6 +130,7 @@ struct Composer<F: FnMut(char, usize, usize)> {
 impl<F: FnMut(char, usize, usize)> Composer<F> {
     fn push(&mut self, c: char, start: usize, end: usize) {
         if let Some((p, p_start, _)) = self.pending
+            && !is_plain_han(c)
             && canonical_combining_class(c) != 0
             && let Some(composed) = unicode_normalization::char::compose(p, c)
         {
@@ -151,6 +152,13 @@ fn for_each_normalised_char(text: &str, mut emit: impl FnMut(char, usize, usize)
     let mut group = String::new();
     let mut group_start = 0usize;
     for (pos, c) in text.chars().enumerate() {
+        if is_plain_han(c) {
+            // Fast path, checked first (most characters are these): CJK unified ideographs are
+            // their own matching form.
+            flush_group(&mut group, group_start, pos, &mut emit);
+            emit(c, pos, pos + 1);
+            continue;
+        }
         if is_dropped(c) {
             // Dropped before NFKC too, so that an invisible character between a letter and its
             // combining mark does not keep them apart.
@@ -161,13 +169,8 @@ fn for_each_normalised_char(text: &str, mut emit: impl FnMut(char, usize, usize)
             continue;
         }
         flush_group(&mut group, group_start, pos, &mut emit);
-        if is_plain_han(c) {
-            // Fast path: CJK unified ideographs are their own matching form.
-            emit(c, pos, pos + 1);
-        } else {
-            group_start = pos;
-            group.push(c);
-        }
+        group_start = pos;
+        group.push(c);
     }
     let end = text.chars().count();
     flush_group(&mut group, group_start, end, &mut emit);

@@ -70,7 +70,10 @@ fn bad_files_are_skipped_with_reasons_and_the_rest_is_indexed() {
         ("bad/fake.docx", "not a zip archive"),
         ("bad/bomb.docx", "zip bomb"),
         ("bad/scan.pdf", "pdftotext"),
-        ("bad/huge.txt", "more than the 256 MB a document may have; split it"),
+        (
+            "bad/huge.txt",
+            "more than the 256 MB a document may have; split it",
+        ),
         ("bad/only-markers.txt", "no text after cleaning"),
         ("loop", "loop"),
         ("name.txt", "not valid UTF-8; rename the file"),

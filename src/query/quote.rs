@@ -21,7 +21,7 @@ use tantivy::{DocAddress, DocSet, TERMINATED};
 
 use super::phrase::bigram_postings;
 use super::{paragraph_text, stored_passage};
-use crate::align::{Alignment, align};
+use crate::align::{Alignment, align, align_ending_at, best_cell, min_score};
 use crate::analyze::{Quotation, attribute_at};
 use crate::error::{Error, Result};
 use crate::index::IndexHandle;
@@ -179,12 +179,22 @@ fn verify(
 ) -> Result<HashMap<(u64, u32), QuoteHit>> {
     let mut best: HashMap<(u64, u32), QuoteHit> = HashMap::new();
     let mut doc_quotes: HashMap<u64, Vec<Quotation>> = HashMap::new();
+    let covered = (opts.min_coverage * needle.len() as f64).ceil();
+    let least_score = min_score(covered, opts.min_identity.max(0.5)) - 1e-9;
     for &addr in candidates {
         let p = stored_passage(handle, searcher, addr)?;
         let mf = MatchingForm::new(&p.text);
-        let Some(mut a) = align(needle, &mf.chars) else {
+        // A score-only pass first: a whole paragraph whose best alignment scores too low cannot
+        // hold a hit (a passage with neighbours may hold the start of one). Then the alignment
+        // ending in the best cell, over the columns it can reach.
+        let Some((score, qe, te)) = best_cell(needle, &mf.chars) else {
             continue;
         };
+        let whole = p.start == 0 && p.end >= p.para_chars;
+        if whole && (score as f64) < least_score {
+            continue;
+        }
+        let mut a = align_ending_at(needle, &mf.chars, qe, te);
         // The text the hit is shown in (the passage, or its paragraph when the alignment had to
         // look past the passage), where it starts in the line, and the hit's span in the line.
         let mut context: Option<String> = None;
