@@ -56,6 +56,7 @@ pub fn best_cell(query: &[char], target: &[char]) -> Option<(i32, usize, usize)>
         // row[j] holds the previous row until it is overwritten; `diag` is its old row[j - 1].
         let mut diag = 0;
         let mut left = 0;
+        let mut row_max = 0;
         for (j, &tc) in target.iter().enumerate() {
             let up = row[j + 1];
             let v = (diag + if qc == tc { MATCH } else { MISMATCH })
@@ -65,9 +66,12 @@ pub fn best_cell(query: &[char], target: &[char]) -> Option<(i32, usize, usize)>
             diag = up;
             row[j + 1] = v;
             left = v;
-            if v > 0 && v >= best.0 {
-                best = (v, i + 1, j + 1);
-            }
+            row_max = row_max.max(v);
+        }
+        // The row's last best cell, looked for only when the row can change the best.
+        if row_max > 0 && row_max >= best.0 {
+            let j = row.iter().rposition(|&v| v == row_max).unwrap_or(0);
+            best = (row_max, i + 1, j);
         }
     }
     (best.0 > 0).then_some(best)
