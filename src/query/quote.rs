@@ -125,15 +125,31 @@ pub fn find_quote(handle: &IndexHandle, quote: &str, opts: QuoteOptions) -> Resu
     let speakers = handle.speakers()?;
     let quotes = handle.quotes()?;
 
-    // Align the candidates on every core; keep the best alignment per paragraph.
+    // Align the candidates on every core, in pieces (in store order) taken from a shared
+    // queue, so that a core that drew easy passages takes more; keep the best alignment per
+    // paragraph.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = candidates.len().div_ceil(threads).max(64);
-    let parts: Vec<Result<HashMap<(u64, u32), QuoteHit>>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = candidates
-            .chunks(chunk)
-            .map(|part| {
-                let (searcher, needle) = (&searcher, &needle);
-                scope.spawn(move || verify(handle, searcher, needle, part, opts, speakers, quotes))
+    let piece = (candidates.len() / (threads * 8)).max(64);
+    let pieces: Vec<&[DocAddress]> = candidates.chunks(piece).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    type Found = Vec<(usize, HashMap<(u64, u32), QuoteHit>)>;
+    let parts: Vec<Result<Found>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads.min(pieces.len()))
+            .map(|_| {
+                let (searcher, needle, pieces, next) = (&searcher, &needle, &pieces, &next);
+                scope.spawn(move || {
+                    let mut found = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(part) = pieces.get(i) else {
+                            return Ok(found);
+                        };
+                        found.push((
+                            i,
+                            verify(handle, searcher, needle, part, opts, speakers, quotes)?,
+                        ));
+                    }
+                })
             })
             .collect();
         workers
@@ -141,9 +157,15 @@ pub fn find_quote(handle: &IndexHandle, quote: &str, opts: QuoteOptions) -> Resu
             .map(|w| w.join().expect("alignment thread panicked"))
             .collect()
     });
-    let mut best: HashMap<(u64, u32), QuoteHit> = HashMap::new();
+    // Merged in piece order, whichever core aligned them, so that ties resolve alike.
+    let mut found: Found = Vec::with_capacity(pieces.len());
     for part in parts {
-        for (key, hit) in part? {
+        found.extend(part?);
+    }
+    found.sort_unstable_by_key(|(i, _)| *i);
+    let mut best: HashMap<(u64, u32), QuoteHit> = HashMap::new();
+    for (_, part) in found {
+        for (key, hit) in part {
             if best.get(&key).is_none_or(|h| h.score() < hit.score()) {
                 best.insert(key, hit);
             }
