@@ -99,6 +99,20 @@ fn bad_files_are_skipped_with_reasons_and_the_rest_is_indexed() {
     let expected = if root_reads_anything { 7 } else { 6 };
     assert_eq!(v["documents"], expected, "{v}");
 
+    // Indexing again reads nothing: the refused files are unchanged, and said again.
+    let again = f.run(&["index", "--json"]).expect(0);
+    let v: serde_json::Value = serde_json::from_str(again.stdout().trim()).unwrap();
+    assert_eq!(v["mode"], "up-to-date", "{v}");
+    assert!(
+        again.stderr().contains("bad/bomb.docx"),
+        "{}",
+        again.stderr()
+    );
+    assert_eq!(
+        again.stderr().matches("warning: skipped").count(),
+        warnings.matches("warning: skipped").count()
+    );
+
     // Control characters and bidi overrides are shown escaped on the terminal.
     let out = f.run(&["search", "倒序"]).expect(0).stdout();
     assert!(out.contains("\\u{202e}倒序\\u{1b}[31m红色\\u{7}"), "{out}");

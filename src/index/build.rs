@@ -230,7 +230,7 @@ pub fn build(
         && plan.index.is_empty()
         && plan.drop.is_empty()
     {
-        return up_to_date(base, &plan, walk.skipped, started);
+        return up_to_date(base, plan, walk.skipped, observer, started);
     }
     let (gen_name, gen_dir) = store::new_generation(dir, &lock)?;
     let result = write_generation(
@@ -398,6 +398,8 @@ struct Plan {
     keep: Vec<FileEntry>,
     /// Kept entries whose mtime changed while their content did not.
     refreshed: bool,
+    /// Files the base refused to index, unchanged since: refused again without reading.
+    still_skipped: Vec<SkippedFile>,
     changes: Changes,
 }
 
@@ -411,10 +413,24 @@ impl Plan {
         };
         let mut old: std::collections::HashMap<&str, &FileEntry> =
             base.files.iter().map(|f| (f.path.as_str(), f)).collect();
+        let refused: std::collections::HashMap<&str, &SkippedFile> = base
+            .meta
+            .skipped
+            .iter()
+            .filter(|s| s.stamp.is_some())
+            .map(|s| (s.path.as_str(), s))
+            .collect();
         for file in &walk.files {
             let Some(entry) = old.remove(file.rel.as_str()) else {
-                plan.index.push(file.clone());
-                plan.changes.added += 1;
+                match refused.get(file.rel.as_str()) {
+                    Some(s) if s.stamp == Some((file.size, file.mtime_ns)) => {
+                        plan.still_skipped.push((*s).clone());
+                    }
+                    _ => {
+                        plan.index.push(file.clone());
+                        plan.changes.added += 1;
+                    }
+                }
                 continue;
             };
             let same = (entry.size == file.size && entry.mtime_ns == file.mtime_ns)
@@ -445,8 +461,9 @@ impl Plan {
 /// Nothing to index: refresh the recorded mtimes if some changed, and report.
 fn up_to_date(
     base: &Base,
-    plan: &Plan,
+    plan: Plan,
     walk_skipped: Vec<load::Skipped>,
+    observer: &dyn BuildObserver,
     started: Instant,
 ) -> Result<BuildReport> {
     if plan.refreshed {
@@ -466,15 +483,22 @@ fn up_to_date(
     let mut stats = base.meta.stats.clone();
     stats.seconds = started.elapsed().as_secs_f64();
     stats.mb_per_s = 0.0;
+    let skipped: Vec<SkippedFile> = walk_skipped
+        .into_iter()
+        .map(|s| SkippedFile {
+            path: s.path,
+            reason: s.reason,
+            stamp: None,
+        })
+        .chain(plan.still_skipped)
+        .collect();
+    for s in &skipped {
+        observer.skipped(s);
+    }
+    stats.skipped = skipped.len() as u64;
     Ok(BuildReport {
         stats,
-        skipped: walk_skipped
-            .into_iter()
-            .map(|s| SkippedFile {
-                path: s.path,
-                reason: s.reason,
-            })
-            .collect(),
+        skipped,
         generation: base.generation.clone(),
         changes: Some(plan.changes),
         full_reason: None,
@@ -526,7 +550,7 @@ fn write_generation(
     gen_dir: &Path,
     extras: &Extras,
     base: Option<&Base>,
-    plan: Plan,
+    mut plan: Plan,
     walk_skipped: Vec<load::Skipped>,
     opts: &BuildOptions,
     observer: &dyn BuildObserver,
@@ -562,13 +586,20 @@ fn write_generation(
     let mut writer: IndexWriter = index.writer_with_num_threads(opts.threads, opts.heap_bytes)?;
 
     let mut skipped: Vec<SkippedFile> = Vec::new();
-    let mut skip = |path: String, reason: String| {
-        let s = SkippedFile { path, reason };
+    let mut skip = |path: String, reason: String, stamp: Option<(u64, i64)>| {
+        let s = SkippedFile {
+            path,
+            reason,
+            stamp,
+        };
         observer.skipped(&s);
         skipped.push(s);
     };
     for s in walk_skipped {
-        skip(s.path, s.reason);
+        skip(s.path, s.reason, None);
+    }
+    for s in std::mem::take(&mut plan.still_skipped) {
+        skip(s.path, s.reason, s.stamp);
     }
     let mut stats = BuildStats {
         threads: opts.threads,
@@ -612,7 +643,11 @@ fn write_generation(
                 loaded.decoded.text = String::new();
                 let prepared = prepare(&cleaned);
                 if prepared.passages.is_empty() {
-                    skip(file.rel.clone(), "no text after cleaning".into());
+                    skip(
+                        file.rel.clone(),
+                        "no text after cleaning".into(),
+                        Some((file.size, file.mtime_ns)),
+                    );
                 } else {
                     let ord = docs.len() as u64;
                     add_passages(&writer, &fields, ord, file, &prepared)?;
@@ -639,7 +674,7 @@ fn write_generation(
                     });
                 }
             }
-            Err(s) => skip(s.path, s.reason),
+            Err(s) => skip(s.path, s.reason, Some((file.size, file.mtime_ns))),
         }
         observer.file_done(file.size);
     }

@@ -76,6 +76,10 @@ pub struct BuildStats {
 pub struct SkippedFile {
     pub path: String,
     pub reason: String,
+    /// Size and mtime of a file that was read and refused, so that an update does not read it
+    /// again while it is unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stamp: Option<(u64, i64)>,
 }
 
 /// One indexed document. An entry with an empty path is a tombstone: the document was removed
