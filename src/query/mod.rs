@@ -72,8 +72,22 @@ pub struct StoredPassage {
     pub text: String,
 }
 
-/// Read a passage's stored fields.
+/// Read a passage's stored fields, with its document's path and title.
 pub fn stored_passage(
+    handle: &IndexHandle,
+    searcher: &Searcher,
+    addr: DocAddress,
+) -> Result<StoredPassage> {
+    let mut p = stored_passage_text(handle, searcher, addr)?;
+    let entry = handle.doc(p.doc)?;
+    p.path = entry.path;
+    p.title = entry.title;
+    Ok(p)
+}
+
+/// Read a passage's stored fields without its document's path and title (left empty): what
+/// `quote` reads for each of thousands of candidates before it knows which are hits.
+pub fn stored_passage_text(
     handle: &IndexHandle,
     searcher: &Searcher,
     addr: DocAddress,
@@ -82,7 +96,6 @@ pub fn stored_passage(
     let f = &handle.fields;
     let num = |field| d.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
     let doc = num(f.doc);
-    let entry = handle.doc(doc)?;
     let text = d
         .get_first(f.text)
         .and_then(|v| v.as_str())
@@ -92,8 +105,8 @@ pub fn stored_passage(
         })?;
     Ok(StoredPassage {
         doc,
-        path: entry.path,
-        title: entry.title,
+        path: String::new(),
+        title: String::new(),
         line: num(f.line) as u32,
         paragraph: num(f.paragraph) as u32,
         passage: num(f.passage) as u32,

@@ -20,7 +20,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocSet, TERMINATED};
 
 use super::phrase::bigram_postings;
-use super::{paragraph_text, stored_passage};
+use super::{paragraph_text, stored_passage_text};
 use crate::align::{Alignment, align, align_ending_at, best_cell, min_score};
 use crate::analyze::{Quotation, attribute_at};
 use crate::error::{Error, Result};
@@ -204,7 +204,7 @@ fn verify(
     let covered = (opts.min_coverage * needle.len() as f64).ceil();
     let least_score = min_score(covered, opts.min_identity.max(0.5)) - 1e-9;
     for &addr in candidates {
-        let p = stored_passage(handle, searcher, addr)?;
+        let p = stored_passage_text(handle, searcher, addr)?;
         let mf = MatchingForm::new(&p.text);
         // A score-only pass first: a whole paragraph whose best alignment scores too low cannot
         // hold a hit (a passage with neighbours may hold the start of one). Then the alignment
@@ -278,7 +278,7 @@ fn verify(
             key,
             QuoteHit {
                 doc: p.doc,
-                path: p.path.clone(),
+                path: handle.doc(p.doc)?.path,
                 line: p.line,
                 start,
                 end,
