@@ -406,15 +406,23 @@ fn in_one_band(
     n: usize,
     opts: QuoteOptions,
     candidates: Vec<(u32, u32)>,
+    own_len: impl Fn(u32) -> usize,
 ) -> Result<Vec<(u32, u32)>> {
     use tantivy::postings::Postings;
     let covered = (opts.min_coverage * n as f64).ceil().max(1.0);
     let edits = (covered * (1.0 - opts.min_identity) / opts.min_identity.max(0.01)).floor();
     let need = (covered - 3.0 - 2.0 * edits).max(1.0) as u32;
     let width = edits as usize + 2;
-    // Positions are below the longest passage plus its tail.
-    let span = crate::passage::HARD_MAX_CHARS + crate::index::EXACT_TAIL_CHARS + n + 2;
-    let mut hist = vec![0u16; candidates.len() * span];
+    // A row of diagonals per candidate: positions lie below its own length plus the tail.
+    let mut rows = Vec::with_capacity(candidates.len() + 1);
+    rows.push(0usize);
+    for &(d, _) in &candidates {
+        let span = own_len(d) + crate::index::EXACT_TAIL_CHARS + n + 2;
+        rows.push(rows.last().copied().unwrap_or(0) + span);
+    }
+    let mut hist = vec![0u16; rows.last().copied().unwrap_or(0)];
+    // The diagonals each candidate touches, lowest and highest: the windows are slid only there.
+    let mut touched = vec![(usize::MAX, 0usize); candidates.len()];
     let mut positions = Vec::new();
     for (gram, at) in grams {
         for mut postings in
@@ -431,8 +439,11 @@ fn in_one_band(
                 for &pos in &positions {
                     for &p in at {
                         let diag = pos as usize + n - p;
+                        let span = rows[row + 1] - rows[row];
                         if diag < span {
-                            hist[row * span + diag] += 1;
+                            hist[rows[row] + diag] += 1;
+                            let t = &mut touched[row];
+                            *t = (t.0.min(diag), t.1.max(diag));
                         }
                     }
                 }
@@ -443,11 +454,20 @@ fn in_one_band(
         .into_iter()
         .enumerate()
         .filter(|&(row, _)| {
-            let h = &hist[row * span..(row + 1) * span];
-            let mut inside: u32 = h[..width.min(span)].iter().map(|&x| u32::from(x)).sum();
-            let mut best = inside;
-            for i in width..span {
-                inside = inside + u32::from(h[i]) - u32::from(h[i - width]);
+            let (lo, hi) = touched[row];
+            if lo > hi {
+                return false;
+            }
+            // Windows of `width` diagonals ending at lo..=hi + width - 1 cover every count.
+            let h = &hist[rows[row]..rows[row + 1]];
+            let (from, to) = (lo, (hi + width).min(h.len()));
+            let mut inside: u32 = 0;
+            let mut best = 0;
+            for i in from..to {
+                inside += u32::from(h[i]);
+                if i >= from + width {
+                    inside -= u32::from(h[i - width]);
+                }
                 best = best.max(inside);
             }
             best >= need
@@ -521,7 +541,10 @@ fn candidates(
             passing.push((d as u32, c));
         }
         if needle.len() <= BAND_MAX_CHARS && passing.len() > 16 {
-            passing = in_one_band(&inv, field, &grams, needle.len(), opts, passing)?;
+            let mlen = reader.fast_fields().u64("mlen")?.first_or_default_col(0);
+            passing = in_one_band(&inv, field, &grams, needle.len(), opts, passing, |d| {
+                mlen.get_val(d) as usize
+            })?;
         }
         out.extend(
             passing
