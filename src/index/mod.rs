@@ -10,6 +10,7 @@ mod schema;
 pub mod store;
 mod themes;
 pub mod tokenize;
+mod update;
 
 pub use build::{
     BuildObserver, BuildOptions, BuildReport, PreparedDoc, PreparedPassage, Quiet, build,
@@ -18,6 +19,7 @@ pub use build::{
 pub use meta::{BuildStats, DocEntry, FileEntry, IndexMeta, SkippedFile};
 pub use schema::{EXACT_TAIL_CHARS, Fields, SCHEMA_VERSION, para_key};
 pub use themes::{THEMES_FILE, ThemeScores};
+pub use update::Changes;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

@@ -1,0 +1,294 @@
+//! Updating an index: what the live generation allows ([`Base`]), which files to read and
+//! which documents to drop ([`Plan`]), the tables a build uses ([`Extras`]), and the new
+//! generation's start as hard links to the live one's segment files.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use tantivy::Index;
+
+use super::build::{BuildObserver, BuildOptions, BuildReport, dict_hash};
+use super::meta::{self, DocEntry, FileEntry, IndexMeta, SkippedFile};
+use super::schema::{EXACT_TAIL_CHARS, SCHEMA_VERSION};
+use super::{THEMES_FILE, ThemeScores, tokenize};
+use crate::analyze::{Lexicon, SpeakerTable};
+use crate::error::{Error, Result};
+use crate::load::{self, SourceFile};
+
+/// What an update found, file by file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Changes {
+    pub added: u64,
+    pub changed: u64,
+    pub removed: u64,
+    pub unchanged: u64,
+}
+
+/// The user-supplied tables a build uses (file contents, copied into the generation). Tables
+/// not given are those of the live index, so that a later `jiansuo index` keeps them.
+pub(super) struct Extras {
+    pub(super) user_dict: String,
+    pub(super) speakers: String,
+    pub(super) lexicon: Lexicon,
+}
+
+impl Extras {
+    pub(super) fn resolve(opts: &BuildOptions, live: Option<&Path>) -> Result<Extras> {
+        let from_live = |name: &str| live.and_then(|g| std::fs::read_to_string(g.join(name)).ok());
+        let user_dict = match &opts.user_dict {
+            Some(path) => tokenize::read_user_dict(path)?,
+            None => from_live(meta::USER_DICT_FILE).unwrap_or_default(),
+        };
+        let speakers = match &opts.speakers {
+            Some(path) => std::fs::read_to_string(path)
+                .map_err(Error::io(format!("reading {}", path.display())))?,
+            None => from_live(meta::SPEAKERS_FILE)
+                .filter(|s| SpeakerTable::from_extra(s).is_ok())
+                .unwrap_or_default(),
+        };
+        let lexicon = match &opts.themes {
+            Some(path) => Lexicon::with_file(path)?,
+            None => live
+                .and_then(|g| ThemeScores::read(g, g).ok())
+                .map_or_else(Lexicon::builtin, |t| t.lexicon),
+        };
+        Ok(Extras {
+            user_dict,
+            speakers,
+            lexicon,
+        })
+    }
+
+    pub(super) fn speakers_hash(&self) -> String {
+        blake3::hash(self.speakers.as_bytes()).to_hex()[..16].to_owned()
+    }
+}
+
+/// The live generation an update starts from.
+pub(super) struct Base {
+    pub(super) generation: PathBuf,
+    pub(super) meta: IndexMeta,
+    pub(super) docs: Vec<DocEntry>,
+    pub(super) files: Vec<FileEntry>,
+    pub(super) quotes: meta::LineTable,
+}
+
+impl Base {
+    /// Open the live generation for an update, or say why the index must be rebuilt whole.
+    pub(super) fn open(
+        dir: &Path,
+        generation: &Path,
+        corpus: &Path,
+        extras: &Extras,
+    ) -> std::result::Result<Base, String> {
+        let unreadable = |what: &str, e: Error| format!("its {what} could not be read ({e})");
+        let version: serde_json::Value = meta::read_json(dir, generation, meta::META_FILE)
+            .map_err(|e| unreadable("metadata", e))?;
+        let found = version["schema_version"].as_u64().unwrap_or(0);
+        if found != u64::from(SCHEMA_VERSION) {
+            return Err(format!(
+                "the index has schema version {found}, this jiansuo writes version {SCHEMA_VERSION}"
+            ));
+        }
+        let meta: IndexMeta = meta::read_json(dir, generation, meta::META_FILE)
+            .map_err(|e| unreadable("metadata", e))?;
+        let root = std::fs::canonicalize(corpus).unwrap_or_else(|_| corpus.to_path_buf());
+        if meta.corpus_root != root.display().to_string() {
+            return Err(format!(
+                "it was built from {}, not {}",
+                meta.corpus_root,
+                root.display()
+            ));
+        }
+        if meta.user_dict_hash != dict_hash(&extras.user_dict) {
+            return Err("the user dictionary changed".into());
+        }
+        if meta.speakers_hash != extras.speakers_hash() {
+            return Err("the speaker table changed".into());
+        }
+        let scores = ThemeScores::read(dir, generation).map_err(|e| unreadable("themes", e))?;
+        if scores.lexicon.hash() != extras.lexicon.hash() {
+            return Err("the theme lexicon changed".into());
+        }
+        if meta.exact_tail_chars != EXACT_TAIL_CHARS {
+            return Err("the exact field's tail length changed".into());
+        }
+        Index::open_in_dir(generation)
+            .and_then(|index| index.searchable_segment_ids())
+            .map_err(|e| unreadable("index files", e.into()))?;
+        let docs = meta::DocTable::open(dir, generation)
+            .and_then(|t| t.all())
+            .map_err(|e| unreadable("document table", e))?;
+        let files: Vec<FileEntry> = meta::read_json(dir, generation, meta::FILES_FILE)
+            .map_err(|e| unreadable("file table", e))?;
+        let quotes = meta::LineTable::open(dir, generation, meta::QUOTES_FILE)
+            .map_err(|e| unreadable("quotations", e))?;
+        if quotes.len() != docs.len() || files.iter().any(|f| f.doc as usize >= docs.len()) {
+            return Err("its tables disagree on the number of documents".into());
+        }
+        Ok(Base {
+            generation: generation.to_path_buf(),
+            meta,
+            docs,
+            files,
+            quotes,
+        })
+    }
+}
+
+/// What a build reads and what it drops.
+#[derive(Debug, Default)]
+pub(super) struct Plan {
+    /// Files to read and index, in path order.
+    pub(super) index: Vec<SourceFile>,
+    /// Ordinals of documents of the base to delete (changed or removed files).
+    pub(super) drop: Vec<u64>,
+    /// File entries of the base kept as they are (mtime refreshed).
+    pub(super) keep: Vec<FileEntry>,
+    /// Kept entries whose mtime changed while their content did not.
+    pub(super) refreshed: bool,
+    /// Files the base refused to index, unchanged since: refused again without reading.
+    pub(super) still_skipped: Vec<SkippedFile>,
+    pub(super) changes: Changes,
+}
+
+impl Plan {
+    pub(super) fn make(walk: &load::Walk, base: Option<&Base>) -> Plan {
+        let mut plan = Plan::default();
+        let Some(base) = base else {
+            plan.index = walk.files.clone();
+            plan.changes.added = walk.files.len() as u64;
+            return plan;
+        };
+        let mut old: std::collections::HashMap<&str, &FileEntry> =
+            base.files.iter().map(|f| (f.path.as_str(), f)).collect();
+        let refused: std::collections::HashMap<&str, &SkippedFile> = base
+            .meta
+            .skipped
+            .iter()
+            .filter(|s| s.stamp.is_some())
+            .map(|s| (s.path.as_str(), s))
+            .collect();
+        for file in &walk.files {
+            let Some(entry) = old.remove(file.rel.as_str()) else {
+                match refused.get(file.rel.as_str()) {
+                    Some(s) if s.stamp == Some((file.size, file.mtime_ns)) => {
+                        plan.still_skipped.push((*s).clone());
+                    }
+                    _ => {
+                        plan.index.push(file.clone());
+                        plan.changes.added += 1;
+                    }
+                }
+                continue;
+            };
+            let same = (entry.size == file.size && entry.mtime_ns == file.mtime_ns)
+                || load::hash(file).is_ok_and(|h| h == entry.hash);
+            if same {
+                plan.refreshed |= entry.mtime_ns != file.mtime_ns;
+                plan.keep.push(FileEntry {
+                    size: file.size,
+                    mtime_ns: file.mtime_ns,
+                    ..entry.clone()
+                });
+                plan.changes.unchanged += 1;
+            } else {
+                plan.index.push(file.clone());
+                plan.drop.push(entry.doc);
+                plan.changes.changed += 1;
+            }
+        }
+        for entry in old.into_values() {
+            plan.drop.push(entry.doc);
+            plan.changes.removed += 1;
+        }
+        plan.drop.sort_unstable();
+        plan
+    }
+}
+
+/// Nothing to index: refresh the recorded mtimes if some changed, and report.
+pub(super) fn up_to_date(
+    base: &Base,
+    plan: Plan,
+    walk_skipped: Vec<load::Skipped>,
+    observer: &dyn BuildObserver,
+    started: Instant,
+) -> Result<BuildReport> {
+    if plan.refreshed {
+        let mut files = plan.keep.clone();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let tmp = format!("{}.tmp", meta::FILES_FILE);
+        meta::write_json(&base.generation, &tmp, &files)?;
+        std::fs::rename(
+            base.generation.join(&tmp),
+            base.generation.join(meta::FILES_FILE),
+        )
+        .map_err(Error::io(format!(
+            "replacing {}",
+            base.generation.join(meta::FILES_FILE).display()
+        )))?;
+    }
+    let mut stats = base.meta.stats.clone();
+    stats.seconds = started.elapsed().as_secs_f64();
+    stats.mb_per_s = 0.0;
+    let skipped: Vec<SkippedFile> = walk_skipped
+        .into_iter()
+        .map(|s| SkippedFile {
+            path: s.path,
+            reason: s.reason,
+            stamp: None,
+        })
+        .chain(plan.still_skipped)
+        .collect();
+    for s in &skipped {
+        observer.skipped(s);
+    }
+    stats.skipped = skipped.len() as u64;
+    Ok(BuildReport {
+        stats,
+        skipped,
+        generation: base.generation.clone(),
+        changes: Some(plan.changes),
+        full_reason: None,
+        up_to_date: true,
+    })
+}
+
+/// Give the new generation the tantivy files of the base: hard links to the immutable segment
+/// files (copies where links cannot be made), copies of tantivy's own metadata.
+pub(super) fn link_base(base: &Path, gen_dir: &Path) -> Result<()> {
+    let ours = [
+        meta::META_FILE,
+        meta::DOCS_FILE,
+        meta::FILES_FILE,
+        meta::USER_DICT_FILE,
+        meta::QUOTES_FILE,
+        meta::SPEAKERS_FILE,
+        THEMES_FILE,
+    ];
+    let entries =
+        std::fs::read_dir(base).map_err(Error::io(format!("listing {}", base.display())))?;
+    for entry in entries {
+        let entry = entry.map_err(Error::io(format!("listing {}", base.display())))?;
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if ours.contains(&name)
+            || name.ends_with(".tmp")
+            || name.ends_with(".lock")
+            || !entry.file_type().is_ok_and(|t| t.is_file())
+        {
+            continue;
+        }
+        let (from, to) = (entry.path(), gen_dir.join(name));
+        let mutable = name == "meta.json" || name == ".managed.json";
+        if mutable || std::fs::hard_link(&from, &to).is_err() {
+            std::fs::copy(&from, &to).map_err(Error::io(format!(
+                "copying {} to {}",
+                from.display(),
+                to.display()
+            )))?;
+        }
+    }
+    Ok(())
+}
