@@ -258,13 +258,23 @@ fn open_or_build(cli: &Cli) -> anyhow::Result<IndexHandle> {
                     cli.corpus.display()
                 );
             }
-            build_with_progress(
+            let built = build_with_progress(
                 &cli.corpus,
                 &cli.index,
                 &BuildOptions::default(),
                 cli.quiet,
                 true,
-            )?;
+            );
+            if let Err(e) = built {
+                // Another process started the same first build: wait for it, then use its index.
+                if !matches!(e.downcast_ref::<Error>(), Some(Error::Locked { .. })) {
+                    return Err(e);
+                }
+                if !cli.quiet {
+                    eprintln!("jiansuo: another process is building the index; waiting for it …");
+                }
+                index::store::wait_unlocked(&cli.index)?;
+            }
             Ok(IndexHandle::open(&cli.index)?)
         }
         other => Ok(other?),

@@ -194,3 +194,25 @@ fn write_big_corpus(f: &Fixture) {
         }
     }
 }
+
+#[test]
+fn two_first_searches_at_once_both_answer() {
+    // Both find no index; one builds it, the other waits for that build and uses it.
+    let f = Fixture::with_seeds();
+    let spawn = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_jiansuo"))
+            .args(["search", "信访"])
+            .current_dir(f.dir.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    for child in [a, b] {
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("信访"));
+    }
+}

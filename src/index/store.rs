@@ -73,6 +73,15 @@ pub fn lock(dir: &Path) -> Result<WriteLock> {
     Ok(WriteLock { _file: file })
 }
 
+/// Wait until no process holds the write lock of the index in `dir` (a build in progress ends,
+/// or dies).
+pub fn wait_unlocked(dir: &Path) -> Result<()> {
+    let path = dir.join(LOCK_FILE);
+    let file = File::open(&path).map_err(Error::io(format!("opening {}", path.display())))?;
+    file.lock_shared()
+        .map_err(Error::io(format!("waiting for {}", path.display())))
+}
+
 /// Name of the live generation, if the directory has one.
 pub fn current(dir: &Path) -> Result<Option<String>> {
     let path = dir.join(CURRENT_FILE);
