@@ -93,6 +93,15 @@ pub fn stored_passage_text(
     addr: DocAddress,
 ) -> Result<StoredPassage> {
     let d: TantivyDocument = searcher.doc(addr)?;
+    passage_of(handle, &d, addr)
+}
+
+/// The passage held in a stored document (path and title left empty).
+pub fn passage_of(
+    handle: &IndexHandle,
+    d: &TantivyDocument,
+    addr: DocAddress,
+) -> Result<StoredPassage> {
     let f = &handle.fields;
     let num = |field| d.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
     let doc = num(f.doc);

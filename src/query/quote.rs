@@ -20,7 +20,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocSet, TERMINATED};
 
 use super::phrase::bigram_postings;
-use super::{paragraph_text, stored_passage_text};
+use super::{paragraph_text, passage_of};
 use crate::align::{Alignment, align, align_ending_at, best_cell, min_score};
 use crate::analyze::{Quotation, attribute_at};
 use crate::error::{Error, Result};
@@ -203,8 +203,23 @@ fn verify(
     let mut doc_quotes: HashMap<u64, Vec<Quotation>> = HashMap::new();
     let covered = (opts.min_coverage * needle.len() as f64).ceil();
     let least_score = min_score(covered, opts.min_identity.max(0.5)) - 1e-9;
+    let mut stores: Vec<Option<tantivy::store::StoreReader>> = std::iter::repeat_with(|| None)
+        .take(searcher.segment_readers().len())
+        .collect();
     for &addr in candidates {
-        let p = stored_passage_text(handle, searcher, addr)?;
+        // A store reader of this thread's own (its block cache is not shared, so the cores do
+        // not queue for its lock).
+        let store = match &mut stores[addr.segment_ord as usize] {
+            Some(store) => store,
+            slot => slot.insert(
+                searcher
+                    .segment_reader(addr.segment_ord)
+                    .get_store_reader(16)
+                    .map_err(|e| Error::io("opening the stored passages")(e))?,
+            ),
+        };
+        let d: tantivy::TantivyDocument = store.get(addr.doc_id)?;
+        let p = passage_of(handle, &d, addr)?;
         let mf = MatchingForm::new(&p.text);
         // A score-only pass first: a whole paragraph whose best alignment scores too low cannot
         // hold a hit (a passage with neighbours may hold the start of one). Then the alignment
