@@ -77,7 +77,21 @@ fn an_update_answers_exactly_as_a_full_rebuild() {
         "{v}"
     );
     assert_eq!(v["documents"], 7, "{v}");
-    f.run(&["index", "--index", "full", "--full"]).expect(0);
+    let full = index_json(
+        f.run(&["index", "--index", "full", "--full", "--json"])
+            .expect(0),
+    );
+    for figure in [
+        "documents",
+        "paragraphs",
+        "passages",
+        "chars",
+        "bytes",
+        "quotations",
+        "word_tokens",
+    ] {
+        assert_eq!(v[figure], full[figure], "{figure}");
+    }
 
     let queries: &[&[&str]] = &[
         &["search", "调查研究", "--json", "-n", "100"],

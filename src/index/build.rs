@@ -213,17 +213,27 @@ pub fn build(
         .flatten()
         .map(|name| dir.join(name))
         .filter(|g| g.is_dir());
-    let extras = Extras::resolve(opts, live.as_deref())?;
+    // The live generation's theme lexicon, read once: the default lexicon, and an update's check.
+    let live_lexicon = live
+        .as_deref()
+        .map(|g| ThemeScores::read(dir, g).map(|t| t.lexicon));
+    let extras = Extras::resolve(
+        opts,
+        live.as_deref(),
+        live_lexicon.as_ref().and_then(|r| r.as_ref().ok()),
+    )?;
     let mut full_reason = None;
-    let base = match (&live, opts.update) {
-        (Some(generation), true) => match Base::open(dir, generation, corpus, &extras) {
-            Ok(base) => Some(base),
-            Err(reason) => {
-                observer.rebuilding(&reason);
-                full_reason = Some(reason);
-                None
+    let base = match (&live, &live_lexicon, opts.update) {
+        (Some(generation), Some(lexicon), true) => {
+            match Base::open(dir, generation, corpus, &extras, lexicon) {
+                Ok(base) => Some(base),
+                Err(reason) => {
+                    observer.rebuilding(&reason);
+                    full_reason = Some(reason);
+                    None
+                }
             }
-        },
+        }
         _ => None,
     };
     let plan = Plan::make(&walk, base.as_ref());
@@ -333,17 +343,20 @@ fn write_generation(
     let mut files: Vec<FileEntry> = plan.keep;
     if let Some(base) = base {
         docs = base.docs.clone();
+        // The base's count, less the quotations of the documents dropped.
+        stats.quotations = base.meta.stats.quotations;
         for &d in &plan.drop {
             writer.delete_term(tantivy::Term::from_field_u64(fields.doc, d));
             docs[d as usize] = DocEntry::default();
+            stats.quotations = stats
+                .quotations
+                .saturating_sub(count_quotations(base.quotes.line(d as usize)?));
         }
         for (d, entry) in docs.iter().enumerate() {
             let line = if entry.is_tombstone() {
                 "[]"
             } else {
-                let line = base.quotes.line(d)?;
-                stats.quotations += count_quotations(line);
-                line
+                base.quotes.line(d)?
             };
             quotes_out
                 .write_all(line.as_bytes())

@@ -120,11 +120,19 @@ pub struct FileEntry {
 
 /// Write `value` as JSON to `dir/name`, durably.
 pub fn write_json<T: Serialize>(dir: &Path, name: &str, value: &T) -> Result<()> {
-    let bytes = serde_json::to_vec(value).map_err(|e| Error::Io {
+    write_file(dir, name, &to_json(name, value)?)
+}
+
+/// Replace `dir/name` atomically with `value` as JSON (see [`replace_file`]).
+pub fn replace_json<T: Serialize>(dir: &Path, name: &str, value: &T) -> Result<()> {
+    replace_file(dir, name, &to_json(name, value)?)
+}
+
+fn to_json<T: Serialize>(name: &str, value: &T) -> Result<Vec<u8>> {
+    serde_json::to_vec(value).map_err(|e| Error::Io {
         context: format!("serialising {name}"),
         source: e.into(),
-    })?;
-    write_file(dir, name, &bytes)
+    })
 }
 
 /// Write bytes to `dir/name` and sync them.
@@ -136,6 +144,15 @@ pub fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     f.write_all(bytes)
         .and_then(|()| f.sync_all())
         .map_err(Error::io(format!("writing {}", path.display())))
+}
+
+/// Replace `dir/name` atomically: write `name.tmp`, sync it, rename it over `name` (readers
+/// see the old file or the new one, never a half-written one).
+pub fn replace_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    let tmp = format!("{name}.tmp");
+    write_file(dir, &tmp, bytes)?;
+    std::fs::rename(dir.join(&tmp), dir.join(name))
+        .map_err(Error::io(format!("replacing {}", dir.join(name).display())))
 }
 
 /// Read JSON from `dir/name`; a missing or unreadable file is reported as a damaged index.
@@ -284,6 +301,22 @@ impl DocTable {
     /// Every entry, in order, tombstones included (the position is the ordinal).
     pub fn all(&self) -> Result<Vec<DocEntry>> {
         (0..self.len()).map(|i| self.get(i)).collect()
+    }
+
+    /// The path of every document by ordinal (empty for a tombstone), read without parsing
+    /// the rest of the entries.
+    pub fn paths(&self) -> Result<Vec<std::borrow::Cow<'_, str>>> {
+        (0..self.len())
+            .map(|i| {
+                let line = self.0.line(i)?;
+                let path = line.split('\t').next().unwrap_or("");
+                Ok(if path.contains('\\') {
+                    unescape(path).into()
+                } else {
+                    path.into()
+                })
+            })
+            .collect()
     }
 
     /// The ordinals and entries of the documents in the index (tombstones left out).

@@ -180,12 +180,7 @@ impl ThemeScores {
         for s in &self.scores {
             out.extend_from_slice(&s.to_le_bytes());
         }
-        let tmp = format!("{THEMES_FILE}.tmp");
-        meta::write_file(dir, &tmp, &out)?;
-        std::fs::rename(dir.join(&tmp), dir.join(THEMES_FILE)).map_err(Error::io(format!(
-            "replacing {}",
-            dir.join(THEMES_FILE).display()
-        )))
+        meta::replace_file(dir, THEMES_FILE, &out)
     }
 
     /// Read `themes.bin` from `dir`.

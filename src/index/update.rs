@@ -10,7 +10,7 @@ use tantivy::Index;
 use super::build::{BuildObserver, BuildOptions, BuildReport, dict_hash};
 use super::meta::{self, DocEntry, FileEntry, IndexMeta, SkippedFile};
 use super::schema::{EXACT_TAIL_CHARS, SCHEMA_VERSION};
-use super::{THEMES_FILE, ThemeScores, tokenize};
+use super::{THEMES_FILE, tokenize};
 use crate::analyze::{Lexicon, SpeakerTable};
 use crate::error::{Error, Result};
 use crate::load::{self, SourceFile};
@@ -33,7 +33,12 @@ pub(super) struct Extras {
 }
 
 impl Extras {
-    pub(super) fn resolve(opts: &BuildOptions, live: Option<&Path>) -> Result<Extras> {
+    /// `live_lexicon`: the lexicon of the live generation's theme scores, when it has one.
+    pub(super) fn resolve(
+        opts: &BuildOptions,
+        live: Option<&Path>,
+        live_lexicon: Option<&Lexicon>,
+    ) -> Result<Extras> {
         let from_live = |name: &str| live.and_then(|g| std::fs::read_to_string(g.join(name)).ok());
         let user_dict = match &opts.user_dict {
             Some(path) => tokenize::read_user_dict(path)?,
@@ -48,9 +53,7 @@ impl Extras {
         };
         let lexicon = match &opts.themes {
             Some(path) => Lexicon::with_file(path)?,
-            None => live
-                .and_then(|g| ThemeScores::read(g, g).ok())
-                .map_or_else(Lexicon::builtin, |t| t.lexicon),
+            None => live_lexicon.cloned().unwrap_or_else(Lexicon::builtin),
         };
         Ok(Extras {
             user_dict,
@@ -80,6 +83,7 @@ impl Base {
         generation: &Path,
         corpus: &Path,
         extras: &Extras,
+        live_lexicon: &Result<Lexicon>,
     ) -> std::result::Result<Base, String> {
         let unreadable = |what: &str, e: Error| format!("its {what} could not be read ({e})");
         let version: serde_json::Value = meta::read_json(dir, generation, meta::META_FILE)
@@ -106,8 +110,10 @@ impl Base {
         if meta.speakers_hash != extras.speakers_hash() {
             return Err("the speaker table changed".into());
         }
-        let scores = ThemeScores::read(dir, generation).map_err(|e| unreadable("themes", e))?;
-        if scores.lexicon.hash() != extras.lexicon.hash() {
+        let lexicon = live_lexicon
+            .as_ref()
+            .map_err(|e| format!("its themes could not be read ({e})"))?;
+        if lexicon.hash() != extras.lexicon.hash() {
             return Err("the theme lexicon changed".into());
         }
         if meta.exact_tail_chars != EXACT_TAIL_CHARS {
@@ -218,16 +224,7 @@ pub(super) fn up_to_date(
     if plan.refreshed {
         let mut files = plan.keep.clone();
         files.sort_by(|a, b| a.path.cmp(&b.path));
-        let tmp = format!("{}.tmp", meta::FILES_FILE);
-        meta::write_json(&base.generation, &tmp, &files)?;
-        std::fs::rename(
-            base.generation.join(&tmp),
-            base.generation.join(meta::FILES_FILE),
-        )
-        .map_err(Error::io(format!(
-            "replacing {}",
-            base.generation.join(meta::FILES_FILE).display()
-        )))?;
+        meta::replace_json(&base.generation, meta::FILES_FILE, &files)?;
     }
     let mut stats = base.meta.stats.clone();
     stats.seconds = started.elapsed().as_secs_f64();

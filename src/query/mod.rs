@@ -78,25 +78,16 @@ pub fn stored_passage(
     searcher: &Searcher,
     addr: DocAddress,
 ) -> Result<StoredPassage> {
-    let mut p = stored_passage_text(handle, searcher, addr)?;
+    let d: TantivyDocument = searcher.doc(addr)?;
+    let mut p = passage_of(handle, &d, addr)?;
     let entry = handle.doc(p.doc)?;
     p.path = entry.path;
     p.title = entry.title;
     Ok(p)
 }
 
-/// Read a passage's stored fields without its document's path and title (left empty): what
-/// `quote` reads for each of thousands of candidates before it knows which are hits.
-pub fn stored_passage_text(
-    handle: &IndexHandle,
-    searcher: &Searcher,
-    addr: DocAddress,
-) -> Result<StoredPassage> {
-    let d: TantivyDocument = searcher.doc(addr)?;
-    passage_of(handle, &d, addr)
-}
-
-/// The passage held in a stored document (path and title left empty).
+/// The passage held in a stored document, path and title left empty (`quote` reads thousands
+/// of candidates this way, through store readers of its own, before it knows the hits).
 pub fn passage_of(
     handle: &IndexHandle,
     d: &TantivyDocument,

@@ -132,24 +132,15 @@ pub fn find_quote(handle: &IndexHandle, quote: &str, opts: QuoteOptions) -> Resu
     let piece = (candidates.len() / (threads * 8)).max(64);
     let pieces: Vec<&[DocAddress]> = candidates.chunks(piece).collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
-    type Found = Vec<(usize, HashMap<(u64, u32), QuoteHit>)>;
     let parts: Vec<Result<Found>> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads.min(pieces.len()))
             .map(|_| {
                 let (searcher, needle, pieces, next) = (&searcher, &needle, &pieces, &next);
-                scope.spawn(move || {
-                    let mut found = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(part) = pieces.get(i) else {
-                            return Ok(found);
-                        };
-                        found.push((
-                            i,
-                            verify(handle, searcher, needle, part, opts, speakers, quotes)?,
-                        ));
-                    }
-                })
+                let take = move || {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    pieces.get(i).map(|&part| (i, part))
+                };
+                scope.spawn(move || verify(handle, searcher, needle, opts, speakers, quotes, take))
             })
             .collect();
         workers
@@ -189,125 +180,135 @@ pub fn find_quote(handle: &IndexHandle, quote: &str, opts: QuoteOptions) -> Resu
     })
 }
 
-/// Align `needle` against each candidate passage; the best hit per paragraph.
-fn verify(
+/// The best hit per paragraph of each piece of candidates, with the piece's number.
+type Found = Vec<(usize, HashMap<(u64, u32), QuoteHit>)>;
+
+/// Align `needle` against the candidate passages of each piece `take` hands out; the best hit
+/// per paragraph, per piece. One worker's store readers and quotation tables serve all its pieces.
+fn verify<'c>(
     handle: &IndexHandle,
     searcher: &tantivy::Searcher,
     needle: &[char],
-    candidates: &[DocAddress],
     opts: QuoteOptions,
     speakers: &crate::analyze::SpeakerTable,
     quotes: &crate::index::meta::QuoteTable,
-) -> Result<HashMap<(u64, u32), QuoteHit>> {
-    let mut best: HashMap<(u64, u32), QuoteHit> = HashMap::new();
+    mut take: impl FnMut() -> Option<(usize, &'c [DocAddress])>,
+) -> Result<Found> {
+    let mut found = Vec::new();
     let mut doc_quotes: HashMap<u64, Vec<Quotation>> = HashMap::new();
     let covered = (opts.min_coverage * needle.len() as f64).ceil();
     let least_score = min_score(covered, opts.min_identity.max(0.5)) - 1e-9;
     let mut stores: Vec<Option<tantivy::store::StoreReader>> = std::iter::repeat_with(|| None)
         .take(searcher.segment_readers().len())
         .collect();
-    for &addr in candidates {
-        // A store reader of this thread's own (its block cache is not shared, so the cores do
-        // not queue for its lock).
-        let store = match &mut stores[addr.segment_ord as usize] {
-            Some(store) => store,
-            slot => slot.insert(
-                searcher
-                    .segment_reader(addr.segment_ord)
-                    .get_store_reader(16)
-                    .map_err(|e| Error::io("opening the stored passages")(e))?,
-            ),
-        };
-        let d: tantivy::TantivyDocument = store.get(addr.doc_id)?;
-        let p = passage_of(handle, &d, addr)?;
-        let mf = MatchingForm::new(&p.text);
-        // A score-only pass first: a whole paragraph whose best alignment scores too low cannot
-        // hold a hit (a passage with neighbours may hold the start of one). Then the alignment
-        // ending in the best cell, over the columns it can reach.
-        let Some((score, qe, te)) = best_cell(needle, &mf.chars) else {
-            continue;
-        };
-        let whole = p.start == 0 && p.end >= p.para_chars;
-        if whole && (score as f64) < least_score {
-            continue;
-        }
-        let mut a = align_ending_at(needle, &mf.chars, qe, te);
-        // The text the hit is shown in (the passage, or its paragraph when the alignment had to
-        // look past the passage), where it starts in the line, and the hit's span in the line.
-        let mut context: Option<String> = None;
-        let mut span = {
-            let (s, e) = mf.source_span(a.target_start, a.target_end);
-            (p.start as usize + s, p.start as usize + e)
-        };
-        // A hit may cross into the passage before or after, if there is one (a passage that
-        // starts or ends its paragraph has nothing to cross into on that side).
-        let touches_edge = (p.start > 0 && a.target_start <= 1)
-            || (p.end < p.para_chars && a.target_end + 1 >= mf.len());
-        if a.coverage(needle.len()) < 1.0 && touches_edge {
-            let line =
-                paragraph_text(handle, searcher, crate::index::para_key(p.doc, p.paragraph))?;
-            if let Some((wa, wspan)) =
-                align_in_window(needle, &line, p.start as usize, p.end as usize)
-                && wa.score > a.score
-            {
-                a = wa;
-                span = wspan;
+    while let Some((piece, candidates)) = take() {
+        let mut best: HashMap<(u64, u32), QuoteHit> = HashMap::new();
+        for &addr in candidates {
+            // A store reader of this thread's own (its block cache is not shared, so the cores do
+            // not queue for its lock).
+            let store = match &mut stores[addr.segment_ord as usize] {
+                Some(store) => store,
+                slot => slot.insert(
+                    searcher
+                        .segment_reader(addr.segment_ord)
+                        .get_store_reader(16)
+                        .map_err(|e| Error::io("opening the stored passages")(e))?,
+                ),
+            };
+            let d: tantivy::TantivyDocument = store.get(addr.doc_id)?;
+            let p = passage_of(handle, &d, addr)?;
+            let mf = MatchingForm::new(&p.text);
+            // A score-only pass first: a whole paragraph whose best alignment scores too low cannot
+            // hold a hit (a passage with neighbours may hold the start of one). Then the alignment
+            // ending in the best cell, over the columns it can reach.
+            let Some((score, qe, te)) = best_cell(needle, &mf.chars) else {
+                continue;
+            };
+            let whole = p.start == 0 && p.end >= p.para_chars;
+            if whole && (score as f64) < least_score {
+                continue;
             }
-            context = Some(line);
-        }
-        let (coverage, identity) = (a.coverage(needle.len()), a.identity());
-        if coverage + 1e-9 < opts.min_coverage || identity + 1e-9 < opts.min_identity {
-            continue;
-        }
-        let key = (p.doc, p.line);
-        if best
-            .get(&key)
-            .is_some_and(|h| h.score() >= coverage * identity)
-        {
-            continue;
-        }
-        let (context, context_start) = match context {
-            Some(line) => (line, 0),
-            None => (p.text.clone(), p.start as usize),
-        };
-        let chars: Vec<char> = context.chars().collect();
-        let (start, end) = span;
-        let local = (
-            start - context_start,
-            (end - context_start).min(chars.len()),
-        );
-        let quotes_here = match doc_quotes.entry(p.doc) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => e.insert(quotes.get(p.doc as usize)?),
-        };
-        let (quoted, speaker) = attribution(
-            speakers,
-            quotes_here,
-            p.line,
-            &chars,
-            context_start,
-            start,
-            end,
-        );
-        best.insert(
-            key,
-            QuoteHit {
-                doc: p.doc,
-                path: handle.doc(p.doc)?.path,
-                line: p.line,
+            let mut a = align_ending_at(needle, &mf.chars, qe, te);
+            // The text the hit is shown in (the passage, or its paragraph when the alignment had to
+            // look past the passage), where it starts in the line, and the hit's span in the line.
+            let mut context: Option<String> = None;
+            let mut span = {
+                let (s, e) = mf.source_span(a.target_start, a.target_end);
+                (p.start as usize + s, p.start as usize + e)
+            };
+            // A hit may cross into the passage before or after, if there is one (a passage that
+            // starts or ends its paragraph has nothing to cross into on that side).
+            let touches_edge = (p.start > 0 && a.target_start <= 1)
+                || (p.end < p.para_chars && a.target_end + 1 >= mf.len());
+            if a.coverage(needle.len()) < 1.0 && touches_edge {
+                let line =
+                    paragraph_text(handle, searcher, crate::index::para_key(p.doc, p.paragraph))?;
+                if let Some((wa, wspan)) =
+                    align_in_window(needle, &line, p.start as usize, p.end as usize)
+                    && wa.score > a.score
+                {
+                    a = wa;
+                    span = wspan;
+                }
+                context = Some(line);
+            }
+            let (coverage, identity) = (a.coverage(needle.len()), a.identity());
+            if coverage + 1e-9 < opts.min_coverage || identity + 1e-9 < opts.min_identity {
+                continue;
+            }
+            let key = (p.doc, p.line);
+            if best
+                .get(&key)
+                .is_some_and(|h| h.score() >= coverage * identity)
+            {
+                continue;
+            }
+            let (context, context_start) = match context {
+                Some(line) => (line, 0),
+                None => (p.text.clone(), p.start as usize),
+            };
+            let chars: Vec<char> = context.chars().collect();
+            let (start, end) = span;
+            let local = (
+                start - context_start,
+                (end - context_start).min(chars.len()),
+            );
+            let quotes_here = match doc_quotes.entry(p.doc) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(quotes.get(p.doc as usize)?)
+                }
+            };
+            let (quoted, speaker) = attribution(
+                speakers,
+                quotes_here,
+                p.line,
+                &chars,
+                context_start,
                 start,
                 end,
-                text: chars[local.0..local.1].iter().collect(),
-                context,
-                context_start,
-                coverage,
-                identity,
-                quoted,
-                speaker,
-            },
-        );
+            );
+            best.insert(
+                key,
+                QuoteHit {
+                    doc: p.doc,
+                    path: handle.doc(p.doc)?.path,
+                    line: p.line,
+                    start,
+                    end,
+                    text: chars[local.0..local.1].iter().collect(),
+                    context,
+                    context_start,
+                    coverage,
+                    identity,
+                    quoted,
+                    speaker,
+                },
+            );
+        }
+        found.push((piece, best));
     }
-    Ok(best)
+    Ok(found)
 }
 
 /// Align within the paragraph, in a window around the passage `[start, end)` (line offsets).
