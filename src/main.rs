@@ -11,7 +11,7 @@ fn main() -> ExitCode {
         Ok(Outcome::NoHits) => ExitCode::from(1),
         Err(e) if app::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("jiansuo: error: {e:#}");
+            eprintln!("jiansuo: error: {}", app::error_message(&e));
             ExitCode::from(2)
         }
     }

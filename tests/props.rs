@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use tantivy::tokenizer::{TextAnalyzer, TokenStream, Tokenizer};
 
 use jiansuo::analyze::{Extractor, SpeakerTable};
-use jiansuo::index::tokenize::{self, GramTokenizer, TAIL_MARK};
+use jiansuo::index::tokenize::{self, BigramTokenizer, LAST_MARK, TAIL_MARK};
 use jiansuo::matching::{MatchingForm, is_dropped, matching_string};
 use jiansuo::{clean, passage};
 
@@ -206,25 +206,39 @@ proptest! {
             .chain(chars[cut..].iter())
             .collect();
         for (input, own) in [(m.clone(), chars.len()), (with_mark, cut)] {
-            for n in [1usize, 2] {
-                let mut tok = GramTokenizer { n };
-                let mut stream = tok.token_stream(&input);
-                let mut got = Vec::new();
-                while stream.advance() {
-                    let t = stream.token();
-                    prop_assert!(input.is_char_boundary(t.offset_from) && input.is_char_boundary(t.offset_to));
-                    prop_assert_eq!(t.position, got.len());
-                    let grams: String = input[t.offset_from..t.offset_to].chars().filter(|&c| c != TAIL_MARK).collect();
-                    let marked = t.position + n > own;
-                    let expected = if marked { format!("{TAIL_MARK}{grams}") } else { grams };
-                    prop_assert_eq!(&t.text, &expected);
-                    got.push(t.text.clone());
+            let mut tok = BigramTokenizer;
+            let mut stream = tok.token_stream(&input);
+            let mut got = Vec::new();
+            let mut last = Vec::new();
+            while stream.advance() {
+                let t = stream.token();
+                prop_assert!(input.is_char_boundary(t.offset_from) && input.is_char_boundary(t.offset_to));
+                let gram: String = input[t.offset_from..t.offset_to].chars().filter(|&c| c != TAIL_MARK).collect();
+                if t.text.starts_with(LAST_MARK) {
+                    last.push((t.text.clone(), t.position));
+                    prop_assert_eq!(&t.text, &format!("{LAST_MARK}{gram}"));
+                    continue;
                 }
-                // One gram per start position: they cover the text exactly.
-                prop_assert_eq!(got.len(), (chars.len() + 1).saturating_sub(n));
-                let firsts: String = got.iter().map(|g| g.trim_start_matches(TAIL_MARK).chars().next().unwrap()).collect();
-                let expect: String = chars[..got.len()].iter().collect();
-                prop_assert_eq!(firsts, expect);
+                prop_assert!(last.is_empty(), "the last character's term comes last");
+                prop_assert_eq!(t.position, got.len());
+                let marked = t.position + 2 > own;
+                let expected = if marked { format!("{TAIL_MARK}{gram}") } else { gram };
+                prop_assert_eq!(&t.text, &expected);
+                got.push(t.text.clone());
+            }
+            // One bigram per start position: they cover the text exactly.
+            prop_assert_eq!(got.len(), chars.len().saturating_sub(1));
+            let firsts: String = got.iter().map(|g| g.trim_start_matches(TAIL_MARK).chars().next().unwrap()).collect();
+            let expect: String = chars[..got.len()].iter().collect();
+            prop_assert_eq!(firsts, expect);
+            // The passage's last character once, at its position; so every character of the
+            // passage starts exactly one unmarked term.
+            if own == 0 {
+                prop_assert!(last.is_empty());
+            } else {
+                prop_assert_eq!(last, vec![(format!("{LAST_MARK}{}", chars[own - 1]), own - 1)]);
+                let unmarked = got.iter().filter(|g| !g.starts_with(TAIL_MARK)).count();
+                prop_assert_eq!(unmarked + 1, own);
             }
         }
     }

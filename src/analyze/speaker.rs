@@ -11,6 +11,7 @@
 
 use std::path::Path;
 
+use aho_corasick::AhoCorasick;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
@@ -41,6 +42,9 @@ struct Entry {
 pub struct SpeakerTable {
     /// (alias, canonical name, is a bare title), longest alias first.
     aliases: Vec<(String, String, bool)>,
+    /// Every alias at once (pattern `i` is `aliases[i]`), so that a text is scanned once and
+    /// not once per alias.
+    matcher: AhoCorasick,
 }
 
 /// An alias found in a text.
@@ -60,6 +64,8 @@ impl SpeakerTable {
     pub fn builtin() -> SpeakerTable {
         let mut t = SpeakerTable {
             aliases: Vec::new(),
+            matcher: AhoCorasick::new(std::iter::empty::<&str>())
+                .expect("an empty automaton builds"),
         };
         t.add_toml(BUILTIN)
             .expect("built-in speaker table is valid");
@@ -111,6 +117,8 @@ impl SpeakerTable {
                 .cmp(&a.0.chars().count())
                 .then(a.0.cmp(&b.0))
         });
+        self.matcher = AhoCorasick::new(self.aliases.iter().map(|a| a.0.as_str()))
+            .map_err(|e| format!("the speaker aliases cannot be searched: {e}"))?;
         Ok(())
     }
 
@@ -134,38 +142,35 @@ impl SpeakerTable {
     }
 
     fn best_in(&self, text: &str, last: bool) -> Option<AliasMatch<'_>> {
-        let mut best: Option<AliasMatch<'_>> = None;
-        for (alias, name, title) in &self.aliases {
-            let usable = |b: &usize| !title || bare_title_stands_alone(&text[..*b]);
-            let found = if last {
-                text.rmatch_indices(alias.as_str())
-                    .map(|(b, _)| b)
-                    .find(usable)
-            } else {
-                text.match_indices(alias.as_str())
-                    .map(|(b, _)| b)
-                    .find(usable)
-            };
-            let Some(byte) = found else { continue };
-            let start = text[..byte].chars().count();
-            let end = start + alias.chars().count();
-            let better = best.is_none_or(|b| {
+        // Every occurrence of every alias (overlapping ones too); the best by byte offsets,
+        // which order as character offsets do. Aliases are distinct, so no two occurrences
+        // share both ends.
+        let mut best: Option<(usize, usize, usize)> = None;
+        for m in self.matcher.find_overlapping_iter(text) {
+            let (b, e, i) = (m.start(), m.end(), m.pattern().as_usize());
+            if self.aliases[i].2 && !bare_title_stands_alone(&text[..b]) {
+                continue;
+            }
+            let better = best.is_none_or(|(bb, be, _)| {
                 if last {
-                    end > b.end || (end == b.end && start < b.start)
+                    e > be || (e == be && b < bb)
                 } else {
-                    start < b.start || (start == b.start && end > b.end)
+                    b < bb || (b == bb && e > be)
                 }
             });
             if better {
-                best = Some(AliasMatch {
-                    name,
-                    alias,
-                    start,
-                    end,
-                });
+                best = Some((b, e, i));
             }
         }
-        best
+        let (b, e, i) = best?;
+        let (alias, name, _) = &self.aliases[i];
+        let start = text[..b].chars().count();
+        Some(AliasMatch {
+            name,
+            alias,
+            start,
+            end: start + text[b..e].chars().count(),
+        })
     }
 }
 

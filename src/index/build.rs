@@ -271,6 +271,17 @@ pub fn build(
                          limit set?)",
                     ))
                 }
+                // A write error met while committing or merging comes back as an internal error
+                // holding the system's message.
+                Error::Tantivy(t) if t.to_string().contains("(os error") => {
+                    let reason = t.to_string();
+                    let reason = reason.rsplit("Internal error: ").next().unwrap_or(&reason);
+                    Error::io("writing the index")(std::io::Error::other(format!(
+                        "could not write the index files: {} (is the disk full, or a \
+                         file-size limit set?)",
+                        reason.trim_matches('\'')
+                    )))
+                }
                 other => other,
             })
         }
@@ -523,7 +534,6 @@ fn add_passages(
         let d: TantivyDocument = doc!(
             f.text => p.text.as_str(),
             f.words => tokenize::normalize_words(&p.text),
-            f.chars => p.own_exact(),
             f.exact => p.exact_field_text(),
             f.path => file.rel.as_str(),
             f.doc => ord,

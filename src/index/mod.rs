@@ -22,7 +22,9 @@ pub use themes::{THEMES_FILE, ThemeScores};
 pub use update::Changes;
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
+
+use tantivy::columnar::ColumnValues;
 
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
@@ -33,8 +35,7 @@ use crate::error::{Error, Result};
 /// Register jiansuo's tokenizers on an index; the word analyzer only when jieba is given.
 pub fn register_tokenizers(index: &Index, jieba: Option<Jieba>) {
     let tokenizers = index.tokenizers();
-    tokenizers.register(schema::UNIGRAMS_TOKENIZER, tokenize::GramTokenizer { n: 1 });
-    tokenizers.register(schema::BIGRAMS_TOKENIZER, tokenize::GramTokenizer { n: 2 });
+    tokenizers.register(schema::BIGRAMS_TOKENIZER, tokenize::BigramTokenizer);
     if let Some(jieba) = jieba {
         tokenizers.register(schema::WORDS_TOKENIZER, tokenize::words_analyzer(jieba));
     }
@@ -64,6 +65,40 @@ impl tantivy::query::Bm25StatisticsProvider for Bm25Stats<'_> {
     }
 }
 
+/// The fast-field columns of one segment that place its passages (indexed by `DocId`).
+pub struct PassageColumns {
+    pub doc: Arc<dyn ColumnValues<u64>>,
+    pub line: Arc<dyn ColumnValues<u64>>,
+    pub paragraph: Arc<dyn ColumnValues<u64>>,
+    pub passage: Arc<dyn ColumnValues<u64>>,
+    pub start: Arc<dyn ColumnValues<u64>>,
+    pub end: Arc<dyn ColumnValues<u64>>,
+    pub mlen: Arc<dyn ColumnValues<u64>>,
+    pub para_key: Arc<dyn ColumnValues<u64>>,
+    pub para_chars: Arc<dyn ColumnValues<u64>>,
+}
+
+impl PassageColumns {
+    /// Open the columns of a segment.
+    pub fn of(reader: &tantivy::SegmentReader) -> Result<PassageColumns> {
+        let ff = reader.fast_fields();
+        let col = |name: &str| -> Result<Arc<dyn ColumnValues<u64>>> {
+            Ok(ff.u64(name)?.first_or_default_col(0))
+        };
+        Ok(PassageColumns {
+            doc: col("doc")?,
+            line: col("line")?,
+            paragraph: col("paragraph")?,
+            passage: col("passage")?,
+            start: col("start")?,
+            end: col("end")?,
+            mlen: col("mlen")?,
+            para_key: col("para_key")?,
+            para_chars: col("para_chars")?,
+        })
+    }
+}
+
 /// An opened index generation.
 pub struct IndexHandle {
     /// The index directory.
@@ -80,6 +115,7 @@ pub struct IndexHandle {
     themes: OnceLock<std::sync::Arc<ThemeScores>>,
     speakers: OnceLock<crate::analyze::SpeakerTable>,
     ranks: OnceLock<std::sync::Arc<Vec<u32>>>,
+    columns: OnceLock<Vec<PassageColumns>>,
     /// Share lock on the generation: a build does not delete it while this handle lives.
     _reading: std::fs::File,
 }
@@ -165,13 +201,35 @@ impl IndexHandle {
             themes: OnceLock::new(),
             speakers: OnceLock::new(),
             ranks: OnceLock::new(),
+            columns: OnceLock::new(),
             _reading: reading,
         })
     }
 
-    /// A searcher over the generation.
+    /// A searcher over the generation (always the same segments: the reader is never
+    /// reloaded).
     pub fn searcher(&self) -> Searcher {
         self.reader.searcher()
+    }
+
+    /// The columns placing the passages of segment `ord` of [`IndexHandle::searcher`].
+    pub fn columns(&self, ord: u32) -> Result<&PassageColumns> {
+        if self.columns.get().is_none() {
+            let columns = self
+                .searcher()
+                .segment_readers()
+                .iter()
+                .map(PassageColumns::of)
+                .collect::<Result<Vec<_>>>()?;
+            let _ = self.columns.set(columns);
+        }
+        self.columns
+            .get()
+            .and_then(|c| c.get(ord as usize))
+            .ok_or_else(|| Error::Corrupt {
+                path: self.dir.clone(),
+                reason: format!("no segment {ord}"),
+            })
     }
 
     /// The document with ordinal `ord` (the `doc` field).

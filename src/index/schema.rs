@@ -4,26 +4,26 @@
 //! |------------|-------------------------------|---------------------------------------------------|
 //! | `text`     | stored                        | the passage's cleaned text, as shown              |
 //! | `words`    | indexed, jieba, freqs         | NFKC-lowercased text, for BM25 ranking             |
-//! | `chars`    | indexed, unigrams, freqs      | matching form of the passage                       |
 //! | `exact`    | indexed, bigrams, positions   | matching form of the passage + a marked tail       |
 //! | `path`     | raw string, indexed           | document path relative to the corpus root          |
-//! | `doc`      | u64 fast + stored             | document ordinal (into `docs.tsv`)                 |
-//! | `line` `paragraph` `passage` `start` `end` | u64 fast + stored | where the passage sits    |
+//! | `doc`      | u64 fast + indexed            | document ordinal (into `docs.tsv`)                 |
+//! | `line` `paragraph` `passage` `start` `end` | u64 fast | where the passage sits             |
 //! | `mlen`     | u64 fast                      | length of the passage's own part of `exact`        |
-//! | `para_chars` | u64 stored                  | length of the passage's paragraph (characters)     |
+//! | `para_chars` | u64 fast                    | length of the passage's paragraph (characters)     |
 //! | `para_key` | u64 indexed + fast            | `doc << 32 | paragraph`, to fetch sibling passages  |
+//!
+//! Only the text is stored: the numbers are read from the fast fields (column files), which
+//! hold them anyway; stored as well they cost 7 MB of the store on `../shared/corpora`.
 
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
 /// Version of the on-disk layout; an index with another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Name under which the jieba word analyzer is registered.
 pub const WORDS_TOKENIZER: &str = "jiansuo_words";
-/// Name under which the unigram tokenizer of the `chars` field is registered.
-pub const UNIGRAMS_TOKENIZER: &str = "jiansuo_unigrams";
 /// Name under which the bigram tokenizer of the `exact` field is registered.
 pub const BIGRAMS_TOKENIZER: &str = "jiansuo_bigrams";
 
@@ -37,7 +37,6 @@ pub const EXACT_TAIL_CHARS: usize = 31;
 pub struct Fields {
     pub text: Field,
     pub words: Field,
-    pub chars: Field,
     pub exact: Field,
     pub path: Field,
     pub doc: Field,
@@ -59,12 +58,6 @@ pub fn schema() -> (Schema, Fields) {
             .set_tokenizer(WORDS_TOKENIZER)
             .set_index_option(IndexRecordOption::WithFreqs),
     );
-    let chars = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(UNIGRAMS_TOKENIZER)
-            .set_index_option(IndexRecordOption::WithFreqs)
-            .set_fieldnorms(false),
-    );
     let exact = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(BIGRAMS_TOKENIZER)
@@ -74,18 +67,17 @@ pub fn schema() -> (Schema, Fields) {
     let fields = Fields {
         text: b.add_text_field("text", STORED),
         words: b.add_text_field("words", words),
-        chars: b.add_text_field("chars", chars),
         exact: b.add_text_field("exact", exact),
         path: b.add_text_field("path", STRING),
-        doc: b.add_u64_field("doc", FAST | STORED | INDEXED),
-        line: b.add_u64_field("line", FAST | STORED),
-        paragraph: b.add_u64_field("paragraph", FAST | STORED),
-        passage: b.add_u64_field("passage", FAST | STORED),
-        start: b.add_u64_field("start", FAST | STORED),
-        end: b.add_u64_field("end", FAST | STORED),
+        doc: b.add_u64_field("doc", FAST | INDEXED),
+        line: b.add_u64_field("line", FAST),
+        paragraph: b.add_u64_field("paragraph", FAST),
+        passage: b.add_u64_field("passage", FAST),
+        start: b.add_u64_field("start", FAST),
+        end: b.add_u64_field("end", FAST),
         mlen: b.add_u64_field("mlen", FAST),
         para_key: b.add_u64_field("para_key", FAST | INDEXED),
-        para_chars: b.add_u64_field("para_chars", STORED),
+        para_chars: b.add_u64_field("para_chars", FAST),
     };
     (b.build(), fields)
 }
@@ -96,7 +88,6 @@ pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
     Ok(Fields {
         text: f("text")?,
         words: f("words")?,
-        chars: f("chars")?,
         exact: f("exact")?,
         path: f("path")?,
         doc: f("doc")?,

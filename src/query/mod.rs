@@ -26,15 +26,17 @@ pub use search::{SearchHit, SearchResults, THEME_WEIGHT, ThemeExplain, search, s
 pub use shared::{SharedOptions, SharedPhrase, shared_phrases};
 pub use themes::{ABOUT, Keyword, ThemeShare, documents_matching, keywords, theme_distribution};
 
-use tantivy::query::{PhraseQuery, Query, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::error::{Error, Result};
+use crate::index::tokenize::LAST_MARK;
 use crate::index::{Fields, IndexHandle};
 
 /// A query matching the passages whose own matching form contains `needle` (a non-empty
-/// matching form): a `chars` term for one character, else a phrase of unmarked `exact` bigrams.
+/// matching form): for one character `c`, any unmarked `exact` term it starts (the bigrams
+/// `c…` and [`LAST_MARK`]`c`), else a phrase of unmarked `exact` bigrams.
 pub fn contains_query(fields: &Fields, needle: &[char]) -> Box<dyn Query> {
     let bigram = |i: usize| -> Term {
         let gram: String = needle[i..i + 2].iter().collect();
@@ -42,9 +44,20 @@ pub fn contains_query(fields: &Fields, needle: &[char]) -> Box<dyn Query> {
     };
     match needle.len() {
         0 | 1 => {
-            let c: String = needle.iter().collect();
-            let term = Term::from_field_text(fields.chars, &c);
-            Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+            let c = needle.first().copied().unwrap_or(' ');
+            let last = Term::from_field_text(fields.exact, &format!("{LAST_MARK}{c}"));
+            // The character as a regex escape: letters, digits and Han are all it can be, but
+            // an escape needs no case analysis.
+            let bigrams =
+                RegexQuery::from_pattern(&format!("\\x{{{:x}}}.", c as u32), fields.exact)
+                    .expect("an escaped character followed by `.` is a valid pattern");
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Should, Box::new(bigrams) as Box<dyn Query>),
+                (
+                    Occur::Should,
+                    Box::new(TermQuery::new(last, IndexRecordOption::Basic)),
+                ),
+            ]))
         }
         2 => Box::new(TermQuery::new(bigram(0), IndexRecordOption::Basic)),
         n => Box::new(PhraseQuery::new_with_offset(
@@ -94,8 +107,10 @@ pub fn passage_of(
     addr: DocAddress,
 ) -> Result<StoredPassage> {
     let f = &handle.fields;
-    let num = |field| d.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
-    let doc = num(f.doc);
+    let cols = handle.columns(addr.segment_ord)?;
+    let num =
+        |col: &std::sync::Arc<dyn tantivy::columnar::ColumnValues<u64>>| col.get_val(addr.doc_id);
+    let doc = num(&cols.doc);
     let text = d
         .get_first(f.text)
         .and_then(|v| v.as_str())
@@ -107,12 +122,12 @@ pub fn passage_of(
         doc,
         path: String::new(),
         title: String::new(),
-        line: num(f.line) as u32,
-        paragraph: num(f.paragraph) as u32,
-        passage: num(f.passage) as u32,
-        start: num(f.start) as u32,
-        end: num(f.end) as u32,
-        para_chars: num(f.para_chars) as u32,
+        line: num(&cols.line) as u32,
+        paragraph: num(&cols.paragraph) as u32,
+        passage: num(&cols.passage) as u32,
+        start: num(&cols.start) as u32,
+        end: num(&cols.end) as u32,
+        para_chars: num(&cols.para_chars) as u32,
         text: text.to_owned(),
     })
 }

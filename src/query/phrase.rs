@@ -15,7 +15,6 @@
 //!   paragraphs, whose text is then scanned for the whole needle.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use tantivy::collector::DocSetCollector;
 use tantivy::columnar::ColumnValues;
@@ -26,8 +25,8 @@ use tantivy::{DocId, DocSet, Searcher, SegmentReader, TERMINATED, Term};
 
 use super::stored_passage;
 use crate::error::{Error, Result};
-use crate::index::tokenize::TAIL_MARK;
-use crate::index::{EXACT_TAIL_CHARS, IndexHandle};
+use crate::index::tokenize::{LAST_MARK, TAIL_MARK};
+use crate::index::{EXACT_TAIL_CHARS, IndexHandle, PassageColumns};
 use crate::matching::MatchingForm;
 
 /// Occurrences counted in one paragraph.
@@ -55,29 +54,6 @@ impl PhraseCounts {
     /// Documents with at least one occurrence.
     pub fn docs(&self) -> usize {
         self.per_doc.len()
-    }
-}
-
-/// Fast-field columns of one segment.
-struct Columns {
-    doc: Arc<dyn ColumnValues<u64>>,
-    line: Arc<dyn ColumnValues<u64>>,
-    para_key: Arc<dyn ColumnValues<u64>>,
-    mlen: Arc<dyn ColumnValues<u64>>,
-}
-
-impl Columns {
-    fn of(reader: &SegmentReader) -> Result<Columns> {
-        let ff = reader.fast_fields();
-        let col = |name: &str| -> Result<Arc<dyn ColumnValues<u64>>> {
-            Ok(ff.u64(name)?.first_or_default_col(0))
-        };
-        Ok(Columns {
-            doc: col("doc")?,
-            line: col("line")?,
-            para_key: col("para_key")?,
-            mlen: col("mlen")?,
-        })
     }
 }
 
@@ -178,7 +154,7 @@ fn for_each_match(
     handle: &IndexHandle,
     searcher: &Searcher,
     needle: &[char],
-    mut sink: impl FnMut(&Columns, DocId, u32),
+    mut sink: impl FnMut(&PassageColumns, DocId, u32),
 ) -> Result<()> {
     if needle.is_empty() {
         return Err(Error::Query("the phrase has no characters to match".into()));
@@ -186,7 +162,7 @@ fn for_each_match(
     let long = needle.len() > EXACT_TAIL_CHARS + 1;
     let prefix = &needle[..needle.len().min(EXACT_TAIL_CHARS + 1)];
     for reader in searcher.segment_readers() {
-        let cols = Columns::of(reader)?;
+        let cols = PassageColumns::of(reader)?;
         let alive = reader.alive_bitset();
         let is_alive = |d: DocId| alive.is_none_or(|a| a.is_alive(d));
         if !long {
@@ -213,6 +189,55 @@ fn for_each_match(
         }
     }
     Ok(())
+}
+
+/// How often the character `c` occurs in each passage's own text, in passage order: every
+/// occurrence starts one unmarked `exact` term, a bigram `cX` wholly inside the passage or, for
+/// the passage's last character, [`LAST_MARK`]`c`; their frequencies add up.
+fn char_counts(
+    inv: &tantivy::InvertedIndexReader,
+    field: tantivy::schema::Field,
+    max_doc: DocId,
+    c: char,
+) -> Result<Vec<(DocId, u32)>> {
+    let mut buf = [0u8; 4];
+    let prefix = c.encode_utf8(&mut buf).as_bytes().to_vec();
+    // UTF-8 never holds 0xFF, so the prefix's last byte can be raised by one.
+    let mut upper = prefix.clone();
+    *upper.last_mut().expect("a character has a byte") += 1;
+    let mut infos = Vec::new();
+    let mut stream = inv
+        .terms()
+        .range()
+        .ge(&prefix)
+        .lt(&upper)
+        .into_stream()
+        .map_err(read_error)?;
+    while stream.advance() {
+        infos.push(stream.value().clone());
+    }
+    let last = Term::from_field_text(field, &format!("{LAST_MARK}{c}"));
+    if let Some(info) = inv.get_term_info(&last).map_err(read_error)? {
+        infos.push(info);
+    }
+    let mut counts = vec![0u32; max_doc as usize];
+    for info in &infos {
+        let mut block = inv
+            .read_block_postings_from_terminfo(info, IndexRecordOption::WithFreqs)
+            .map_err(read_error)?;
+        while !block.docs().is_empty() {
+            for (&d, &tf) in block.docs().iter().zip(block.freqs()) {
+                counts[d as usize] += tf;
+            }
+            block.advance();
+        }
+    }
+    Ok(counts
+        .into_iter()
+        .enumerate()
+        .filter(|&(_, n)| n > 0)
+        .map(|(d, n)| (d as DocId, n))
+        .collect())
 }
 
 /// The postings of a bigram in the `exact` field: of its plain term and of its tail-marked
@@ -296,26 +321,18 @@ impl Gram {
 fn match_segment(
     handle: &IndexHandle,
     reader: &SegmentReader,
-    cols: &Columns,
+    cols: &PassageColumns,
     needle: &[char],
     mut sink: impl FnMut(DocId, u32),
 ) -> Result<()> {
     let f = &handle.fields;
+    let inv = reader.inverted_index(f.exact)?;
     if needle.len() == 1 {
-        let term = Term::from_field_text(f.chars, &needle[0].to_string());
-        let inv = reader.inverted_index(f.chars)?;
-        if let Some(mut postings) = inv
-            .read_postings(&term, IndexRecordOption::WithFreqs)
-            .map_err(read_error)?
-        {
-            while postings.doc() != TERMINATED {
-                sink(postings.doc(), postings.term_freq());
-                postings.advance();
-            }
+        for (doc, count) in char_counts(&inv, f.exact, reader.max_doc(), needle[0])? {
+            sink(doc, count);
         }
         return Ok(());
     }
-    let inv = reader.inverted_index(f.exact)?;
     // Bigram offsets covering the needle: 0, 2, 4, … and n − 2.
     let n = needle.len();
     let mut offsets: Vec<usize> = (0..n - 1).step_by(2).collect();
