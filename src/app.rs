@@ -720,8 +720,13 @@ fn rescore_themes(cli: &Cli, args: &IndexArgs) -> anyhow::Result<Outcome> {
     let handle = IndexHandle::open(&cli.index)?;
     let started = std::time::Instant::now();
     let analyzer = handle.word_analyzer()?;
-    let scores =
-        index::ThemeScores::compute(&handle.searcher(), &handle.fields, &lexicon, &analyzer)?;
+    let scores = index::ThemeScores::compute(
+        &handle.searcher(),
+        &handle.fields,
+        &lexicon,
+        &analyzer,
+        &Default::default(),
+    )?;
     scores.write(&handle.generation)?;
     let mut out = io::stdout().lock();
     writeln!(

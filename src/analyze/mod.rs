@@ -6,4 +6,4 @@ mod theme;
 
 pub use quote::{Extractor, MAX_QUOTATION_CHARS, Quotation, QuoteKind, attribute_at};
 pub use speaker::{AliasMatch, SpeakerTable};
-pub use theme::{Lexicon, Theme};
+pub use theme::{Lexicon, TermCounts, Theme};

@@ -12,15 +12,15 @@
 //! with `len` the passage's matching-form length: BM25's saturation (the tenth mention adds
 //! little) and length normalisation (a long passage must mention a theme more often).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use aho_corasick::AhoCorasick;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
 use crate::index::tokenize::normalize_words;
 use crate::matching::matching_string;
-use crate::query::find_all;
 
 const BUILTIN: &str = include_str!("../themes.toml");
 const K1: f32 = 1.2;
@@ -57,11 +57,21 @@ pub struct Theme {
     pub name: String,
     pub aliases: Vec<String>,
     pub description: String,
-    /// (normalised word, weight)
-    words: Vec<(String, f32)>,
-    /// (matching form, weight, as written)
-    phrases: Vec<(Vec<char>, f32, String)>,
-    negative: Vec<(Vec<char>, f32, String)>,
+    /// Normalised words.
+    words: Vec<Term>,
+    /// Phrases (matched on matching forms) and negative phrases.
+    phrases: Vec<Term>,
+    negative: Vec<Term>,
+}
+
+/// A word or phrase of a theme.
+#[derive(Debug, Clone)]
+struct Term {
+    /// As written in the lexicon (a word normalised).
+    written: String,
+    weight: f32,
+    /// Index into [`TermCounts`]: words first, then the distinct phrases.
+    id: u32,
 }
 
 /// The themes an index is scored with.
@@ -70,6 +80,31 @@ pub struct Lexicon {
     pub themes: Vec<Theme>,
     /// The user file's text (empty for the built-in lexicon alone), kept with the index.
     pub extra: String,
+    /// Distinct words of all themes → term id.
+    word_ids: HashMap<String, u32>,
+    /// Distinct non-empty phrase matching forms of all themes (pattern `i` has term id
+    /// `word_ids.len() + i`), found in one scan of a passage.
+    phrase_matcher: AhoCorasick,
+}
+
+/// How often each lexicon term occurs in one passage, and the passage's length: all a theme
+/// score needs besides the corpus's average length.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TermCounts {
+    /// Characters of the passage's matching form.
+    pub len: u32,
+    /// Word tokens of the passage.
+    pub words: u32,
+    /// (term id, occurrences), by term id.
+    pub tf: Vec<(u32, u32)>,
+}
+
+impl TermCounts {
+    fn get(&self, id: u32) -> usize {
+        self.tf
+            .binary_search_by_key(&id, |&(i, _)| i)
+            .map_or(0, |k| self.tf[k].1 as usize)
+    }
 }
 
 impl Lexicon {
@@ -113,27 +148,62 @@ impl Lexicon {
         if entries.is_empty() {
             return Err(bad("no theme defined".into()));
         }
+        // Term ids: words first, then phrases (an empty matching form never occurs: u32::MAX).
+        let mut word_ids: HashMap<String, u32> = HashMap::new();
+        for e in &entries {
+            for w in e.words.keys() {
+                let n = word_ids.len() as u32;
+                word_ids.entry(normalize_words(w)).or_insert(n);
+            }
+        }
+        let mut phrase_ids: HashMap<String, u32> = HashMap::new();
+        let mut patterns: Vec<String> = Vec::new();
+        for e in &entries {
+            for p in e.phrases.keys().chain(e.negative.keys()) {
+                let form = matching_string(p);
+                if !form.is_empty() && !phrase_ids.contains_key(&form) {
+                    phrase_ids.insert(form.clone(), (word_ids.len() + patterns.len()) as u32);
+                    patterns.push(form);
+                }
+            }
+        }
+        let phrase_term = |(p, weight): (String, f32)| Term {
+            id: phrase_ids
+                .get(&matching_string(&p))
+                .copied()
+                .unwrap_or(u32::MAX),
+            written: p,
+            weight,
+        };
         let themes = entries
             .into_iter()
-            .map(|e| {
-                let phrase = |(p, w): (String, f32)| (matching_string(&p).chars().collect(), w, p);
-                Theme {
-                    name: e.name,
-                    aliases: e.aliases,
-                    description: e.description,
-                    words: e
-                        .words
-                        .into_iter()
-                        .map(|(w, x)| (normalize_words(&w), x))
-                        .collect(),
-                    phrases: e.phrases.into_iter().map(phrase).collect(),
-                    negative: e.negative.into_iter().map(phrase).collect(),
-                }
+            .map(|e| Theme {
+                name: e.name,
+                aliases: e.aliases,
+                description: e.description,
+                words: e
+                    .words
+                    .into_iter()
+                    .map(|(w, weight)| {
+                        let written = normalize_words(&w);
+                        Term {
+                            id: word_ids[&written],
+                            written,
+                            weight,
+                        }
+                    })
+                    .collect(),
+                phrases: e.phrases.into_iter().map(phrase_term).collect(),
+                negative: e.negative.into_iter().map(phrase_term).collect(),
             })
             .collect();
+        let phrase_matcher = AhoCorasick::new(&patterns)
+            .map_err(|e| bad(format!("the phrases cannot be searched: {e}")))?;
         Ok(Lexicon {
             themes,
             extra: extra.to_owned(),
+            word_ids,
+            phrase_matcher,
         })
     }
 
@@ -153,11 +223,33 @@ impl Lexicon {
         h.finalize().to_hex()[..16].to_owned()
     }
 
-    /// Score of every theme for a passage: its word tokens (normalised) and matching form.
-    pub fn score(&self, words: &[String], matching: &[char], avg_len: f32) -> Vec<f32> {
-        let seen = Seen::new(words, matching);
+    /// How often each lexicon term occurs in a passage: its word tokens (normalised) and its
+    /// matching form. Phrases are counted at every position, overlapping ones too.
+    pub fn counts(&self, words: &[String], matching: &[char]) -> TermCounts {
+        let mut tf: HashMap<u32, u32> = HashMap::new();
+        for w in words {
+            if let Some(&id) = self.word_ids.get(w.as_str()) {
+                *tf.entry(id).or_default() += 1;
+            }
+        }
+        let text: String = matching.iter().collect();
+        let first = self.word_ids.len() as u32;
+        for m in self.phrase_matcher.find_overlapping_iter(&text) {
+            *tf.entry(first + m.pattern().as_u32()).or_default() += 1;
+        }
+        let mut tf: Vec<(u32, u32)> = tf.into_iter().collect();
+        tf.sort_unstable();
+        TermCounts {
+            len: matching.len() as u32,
+            words: words.len() as u32,
+            tf,
+        }
+    }
+
+    /// Score of every theme for a passage of these counts.
+    pub fn score(&self, counts: &TermCounts, avg_len: f32) -> Vec<f32> {
         (0..self.themes.len())
-            .map(|t| self.contributions(t, &seen, avg_len).0)
+            .map(|t| self.contributions(t, counts, avg_len, |_| String::new()).0)
             .collect()
     }
 
@@ -169,68 +261,40 @@ impl Lexicon {
         matching: &[char],
         avg_len: f32,
     ) -> (f32, Vec<(String, f32)>) {
-        self.contributions(theme, &Seen::new(words, matching), avg_len)
+        self.contributions(theme, &self.counts(words, matching), avg_len, str::to_owned)
     }
 
-    fn contributions(&self, theme: usize, seen: &Seen, avg_len: f32) -> (f32, Vec<(String, f32)>) {
+    /// BM25-like: each term's weight times its saturated, length-normalised frequency;
+    /// negative phrases subtract; the total is at least 0. `name` labels each part.
+    fn contributions(
+        &self,
+        theme: usize,
+        counts: &TermCounts,
+        avg_len: f32,
+        name: impl Fn(&str) -> String,
+    ) -> (f32, Vec<(String, f32)>) {
         let t = &self.themes[theme];
-        let norm = K1 * (1.0 - B + B * seen.matching.len() as f32 / avg_len.max(1.0));
+        let norm = K1 * (1.0 - B + B * counts.len as f32 / avg_len.max(1.0));
         let sat = |tf: usize| {
             let tf = tf as f32;
             tf * (K1 + 1.0) / (tf + norm)
         };
         let mut parts = Vec::new();
-        for (w, weight) in &t.words {
-            let tf = seen.words.get(w.as_str()).copied().unwrap_or(0);
+        for term in t.words.iter().chain(&t.phrases) {
+            let tf = counts.get(term.id);
             if tf > 0 {
-                parts.push((w.clone(), weight * sat(tf)));
+                parts.push((name(&term.written), term.weight * sat(tf)));
             }
         }
-        for (p, weight, written) in &t.phrases {
-            let tf = seen.count(p);
+        for term in &t.negative {
+            let tf = counts.get(term.id);
             if tf > 0 {
-                parts.push((written.clone(), weight * sat(tf)));
-            }
-        }
-        for (p, weight, written) in &t.negative {
-            let tf = seen.count(p);
-            if tf > 0 {
-                parts.push((format!("-{written}"), -weight * sat(tf)));
+                parts.push((name(&format!("-{}", term.written)), -term.weight * sat(tf)));
             }
         }
         let total: f32 = parts.iter().map(|p| p.1).sum();
         parts.sort_by(|a, b| b.1.total_cmp(&a.1));
         (total.max(0.0), parts)
-    }
-}
-
-/// A passage as the scorer looks at it: token counts and the bigrams of its matching form (a
-/// phrase whose first bigram is missing is not scanned for).
-struct Seen<'a> {
-    words: HashMap<&'a str, usize>,
-    bigrams: HashSet<(char, char)>,
-    matching: &'a [char],
-}
-
-impl<'a> Seen<'a> {
-    fn new(words: &'a [String], matching: &'a [char]) -> Seen<'a> {
-        let mut counts: HashMap<&str, usize> = HashMap::new();
-        for w in words {
-            *counts.entry(w.as_str()).or_default() += 1;
-        }
-        Seen {
-            words: counts,
-            bigrams: matching.windows(2).map(|w| (w[0], w[1])).collect(),
-            matching,
-        }
-    }
-
-    /// Occurrences of a phrase (matching form) in the passage.
-    fn count(&self, phrase: &[char]) -> usize {
-        if phrase.len() >= 2 && !self.bigrams.contains(&(phrase[0], phrase[1])) {
-            return 0;
-        }
-        find_all(self.matching, phrase).len()
     }
 }
 

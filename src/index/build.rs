@@ -3,14 +3,19 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+
 use tantivy::store::Compressor;
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument, doc};
 
 use super::meta::{self, BuildStats, DocEntry, FileEntry, IndexMeta, SkippedFile};
 use super::schema::{self, EXACT_TAIL_CHARS, Fields, SCHEMA_VERSION};
 use super::update::{Base, Changes, Extras, Plan, link_base, up_to_date};
 use super::{store, tokenize};
-use crate::analyze::{Extractor, Lexicon, SpeakerTable};
+use crate::analyze::{Extractor, Lexicon, SpeakerTable, TermCounts};
 use crate::error::{Error, Result};
 use crate::index::ThemeScores;
 use crate::load::{self, SourceFile};
@@ -376,80 +381,102 @@ fn write_generation(
         }
     }
 
+    let mut stage_started = Instant::now();
+    let mut stage = |stats: &mut BuildStats, name: &str| {
+        stats
+            .stages
+            .push((name.to_owned(), stage_started.elapsed().as_secs_f64()));
+        stage_started = Instant::now();
+    };
     let read_bytes: u64 = plan.index.iter().map(|f| f.size).sum();
     observer.start(plan.index.len() as u64, read_bytes);
     let halfway = plan.index.len() / 2;
-    for (i, file) in plan.index.iter().enumerate() {
+    // Term counts of the passages read, by document ordinal: themes are scored from them, not
+    // from a second analysis.
+    let mut known: HashMap<u64, Vec<TermCounts>> = HashMap::new();
+    let analyzer = index
+        .tokenizers()
+        .get(schema::WORDS_TOKENIZER)
+        .expect("the words analyzer is registered");
+    let context = ReadContext {
+        fields: &fields,
+        speakers: &speakers,
+        lexicon: &extras.lexicon,
+    };
+    // Files are read and analysed on `threads` workers, and added in plan order (document
+    // ordinals follow the plan, whatever the workers' timing), while tantivy's own threads
+    // index what was added.
+    read_in_parallel(&plan.index, opts.threads, &context, &analyzer, |i, read| {
+        let file = &plan.index[i];
         if i == halfway {
             fail_point("halfway")?;
         }
-        match load::read(file) {
-            Ok(mut loaded) => {
-                let cleaned = clean::clean(&loaded.decoded.text);
-                // Keep one copy of a big document's text in memory, not two.
-                loaded.decoded.text = String::new();
-                let prepared = prepare(&cleaned);
-                if prepared.passages.is_empty() {
-                    skip(
-                        file.rel.clone(),
-                        "no text after cleaning".into(),
-                        Some((file.size, file.mtime_ns)),
-                    );
-                } else {
-                    let ord = docs.len() as u64;
-                    add_passages(&writer, &fields, ord, file, &prepared)?;
-                    let quotes = Extractor::document(&speakers, &cleaned);
-                    stats.quotations += quotes.len() as u64;
-                    serde_json::to_writer(&mut quotes_out, &quotes)
-                        .map_err(|e| quotes_err()(e.into()))?;
-                    quotes_out.write_all(b"\n").map_err(quotes_err())?;
-                    docs.push(DocEntry {
-                        path: file.rel.clone(),
-                        title: prepared.title.clone(),
-                        paragraphs: prepared.paragraphs,
-                        passages: prepared.passages.len() as u32,
-                        chars: prepared.chars,
-                        format: file.format.name().to_owned(),
-                        encoding: loaded.decoded.encoding.to_owned(),
-                    });
-                    files.push(FileEntry {
-                        path: file.rel.clone(),
-                        doc: ord,
-                        size: file.size,
-                        mtime_ns: file.mtime_ns,
-                        hash: loaded.hash,
-                    });
+        match read {
+            Ok(read) if read.docs.is_empty() => skip(
+                file.rel.clone(),
+                "no text after cleaning".into(),
+                Some((file.size, file.mtime_ns)),
+            ),
+            Ok(read) => {
+                let ord = docs.len() as u64;
+                for (mut d, paragraph) in read.docs {
+                    d.add_u64(fields.doc, ord);
+                    d.add_u64(fields.para_key, schema::para_key(ord, paragraph));
+                    writer.add_document(d).map_err(Error::from)?;
                 }
+                known.insert(ord, read.counts);
+                stats.quotations += read.quotations;
+                quotes_out
+                    .write_all(read.quotes_json.as_bytes())
+                    .and_then(|()| quotes_out.write_all(b"\n"))
+                    .map_err(quotes_err())?;
+                docs.push(DocEntry {
+                    path: file.rel.clone(),
+                    title: read.title,
+                    paragraphs: read.paragraphs,
+                    passages: read.passages,
+                    chars: read.chars,
+                    format: file.format.name().to_owned(),
+                    encoding: read.encoding,
+                });
+                files.push(FileEntry {
+                    path: file.rel.clone(),
+                    doc: ord,
+                    size: file.size,
+                    mtime_ns: file.mtime_ns,
+                    hash: read.hash,
+                });
             }
             Err(s) => skip(s.path, s.reason, Some((file.size, file.mtime_ns))),
         }
         observer.file_done(file.size);
-    }
+        Ok(())
+    })?;
     quotes_out
         .into_inner()
         .map_err(|e| e.into_error())
         .and_then(|f| f.sync_all())
         .map_err(quotes_err())?;
     observer.finishing();
+    stage(&mut stats, "read+index");
     fail_point("commit")?;
     writer.commit()?;
+    stage(&mut stats, "commit");
     let segments = index.searchable_segment_ids()?;
     if segments.len() > 1 {
         writer.merge(&segments).wait()?;
     }
     writer.wait_merging_threads()?;
+    stage(&mut stats, "merge");
     fail_point("merged")?;
     stats.segments = index.searchable_segment_ids()?.len();
     observer.scoring_themes();
     let reader: tantivy::IndexReader = index.reader()?;
-    let analyzer = index
-        .tokenizers()
-        .get(schema::WORDS_TOKENIZER)
-        .expect("the words analyzer is registered");
     let searcher = reader.searcher();
-    let scores = ThemeScores::compute(&searcher, &fields, &extras.lexicon, &analyzer)?;
+    let scores = ThemeScores::compute(&searcher, &fields, &extras.lexicon, &analyzer, &known)?;
     scores.write(gen_dir)?;
     stats.word_tokens = scores.word_tokens;
+    stage(&mut stats, "themes");
 
     files.sort_by(|a, b| a.path.cmp(&b.path));
     for d in docs.iter().filter(|d| !d.is_tombstone()) {
@@ -467,6 +494,7 @@ fn write_generation(
     meta::write_json(gen_dir, meta::FILES_FILE, &files)?;
     meta::write_file(gen_dir, meta::USER_DICT_FILE, extras.user_dict.as_bytes())?;
     meta::write_file(gen_dir, meta::SPEAKERS_FILE, extras.speakers.as_bytes())?;
+    stage(&mut stats, "tables");
     stats.index_bytes = store::dir_size(gen_dir);
     let corpus_root = std::fs::canonicalize(corpus).unwrap_or_else(|_| corpus.to_path_buf());
     let meta = IndexMeta {
@@ -523,32 +551,133 @@ pub(crate) fn fail_point(stage: &str) -> Result<()> {
     }
 }
 
-fn add_passages(
-    writer: &IndexWriter,
-    f: &Fields,
-    ord: u64,
+/// What a worker needs to read a file.
+struct ReadContext<'a> {
+    fields: &'a Fields,
+    speakers: &'a SpeakerTable,
+    lexicon: &'a Lexicon,
+}
+
+/// A file read and analysed, ready to be added under its document ordinal.
+struct ReadDoc {
+    hash: String,
+    encoding: String,
+    title: String,
+    paragraphs: u32,
+    passages: u32,
+    chars: u64,
+    /// The passages' tantivy documents (without `doc` and `para_key`, which need the ordinal)
+    /// with their paragraph ordinals.
+    docs: Vec<(TantivyDocument, u32)>,
+    /// Theme term counts of each passage.
+    counts: Vec<TermCounts>,
+    /// The document's quotations, as a line of `quotes.jsonl`.
+    quotes_json: String,
+    quotations: u64,
+}
+
+/// Read, clean, cut and analyse one file: its passages' documents (words tokenised here, by
+/// the index's own analyzer, so that themes are counted from the same tokens), theme counts,
+/// quotations.
+fn read_file(
     file: &SourceFile,
-    prepared: &PreparedDoc,
-) -> Result<()> {
+    cx: &ReadContext,
+    analyzer: &mut TextAnalyzer,
+) -> std::result::Result<ReadDoc, load::Skipped> {
+    let mut loaded = load::read(file)?;
+    let cleaned = clean::clean(&loaded.decoded.text);
+    // Keep one copy of a big document's text in memory, not two.
+    loaded.decoded.text = String::new();
+    let prepared = prepare(&cleaned);
+    let f = cx.fields;
+    let mut docs = Vec::with_capacity(prepared.passages.len());
+    let mut counts = Vec::with_capacity(prepared.passages.len());
     for p in &prepared.passages {
+        let words = tokenize::word_tokens(analyzer, &tokenize::normalize_words(&p.text));
+        counts.push(cx.lexicon.counts(&words, &MatchingForm::new(&p.text).chars));
         let d: TantivyDocument = doc!(
             f.text => p.text.as_str(),
-            f.words => tokenize::normalize_words(&p.text),
+            f.words => tokenize::word_list(words.iter().map(String::as_str)),
             f.exact => p.exact_field_text(),
             f.path => file.rel.as_str(),
-            f.doc => ord,
             f.line => u64::from(p.span.line),
             f.paragraph => u64::from(p.span.paragraph),
             f.passage => u64::from(p.span.passage),
             f.start => u64::from(p.span.start),
             f.end => u64::from(p.span.end),
             f.mlen => u64::from(p.mlen),
-            f.para_key => schema::para_key(ord, p.span.paragraph),
             f.para_chars => u64::from(p.para_chars),
         );
-        writer.add_document(d).map_err(Error::from)?;
+        docs.push((d, p.span.paragraph));
     }
-    Ok(())
+    let (quotes_json, quotations) = if docs.is_empty() {
+        (String::new(), 0)
+    } else {
+        let quotes = Extractor::document(cx.speakers, &cleaned);
+        let json = serde_json::to_string(&quotes).expect("quotations serialise");
+        (json, quotes.len() as u64)
+    };
+    Ok(ReadDoc {
+        hash: loaded.hash,
+        encoding: loaded.decoded.encoding.to_owned(),
+        title: prepared.title,
+        paragraphs: prepared.paragraphs,
+        passages: prepared.passages.len() as u32,
+        chars: prepared.chars,
+        docs,
+        counts,
+        quotes_json,
+        quotations,
+    })
+}
+
+/// Read `files` on `threads` workers and hand each result to `add`, in order. Stops at the
+/// first error `add` returns.
+fn read_in_parallel(
+    files: &[SourceFile],
+    threads: usize,
+    cx: &ReadContext,
+    analyzer: &TextAnalyzer,
+    mut add: impl FnMut(usize, std::result::Result<ReadDoc, load::Skipped>) -> Result<()>,
+) -> Result<()> {
+    type Read = (usize, std::result::Result<ReadDoc, load::Skipped>);
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        // Bounded, so that fast workers do not pile up read documents ahead of a slow one.
+        let (tx, rx) = mpsc::sync_channel::<Read>(64);
+        for _ in 0..threads.max(1) {
+            let tx = tx.clone();
+            let next = &next;
+            let mut analyzer = analyzer.clone();
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= files.len() {
+                        break;
+                    }
+                    // The receiver gone means the build stopped: so do the workers.
+                    if tx
+                        .send((i, read_file(&files[i], cx, &mut analyzer)))
+                        .is_err()
+                    {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut waiting: BTreeMap<usize, std::result::Result<ReadDoc, load::Skipped>> =
+            BTreeMap::new();
+        let mut want = 0;
+        for (i, read) in rx.iter() {
+            waiting.insert(i, read);
+            while let Some(read) = waiting.remove(&want) {
+                add(want, read)?;
+                want += 1;
+            }
+        }
+        Ok(())
+    })
 }
 
 /// Hash identifying the dictionaries an index was built with.

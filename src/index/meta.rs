@@ -69,6 +69,10 @@ pub struct BuildStats {
     /// Tokens of the `words` field over all passages (BM25's average length).
     #[serde(default)]
     pub word_tokens: u64,
+    /// Seconds spent in each stage of the build, in order (`read+index`, `commit`, `merge`,
+    /// `themes`, `tables`).
+    #[serde(default)]
+    pub stages: Vec<(String, f64)>,
 }
 
 /// A file left out of the index, and why.

@@ -36,6 +36,7 @@ use crate::error::{Error, Result};
 pub fn register_tokenizers(index: &Index, jieba: Option<Jieba>) {
     let tokenizers = index.tokenizers();
     tokenizers.register(schema::BIGRAMS_TOKENIZER, tokenize::BigramTokenizer);
+    tokenizers.register(schema::WORD_LIST_TOKENIZER, tokenize::WordListTokenizer);
     if let Some(jieba) = jieba {
         tokenizers.register(schema::WORDS_TOKENIZER, tokenize::words_analyzer(jieba));
     }

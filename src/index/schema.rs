@@ -3,7 +3,7 @@
 //! | field      | kind                          | holds                                             |
 //! |------------|-------------------------------|---------------------------------------------------|
 //! | `text`     | stored                        | the passage's cleaned text, as shown              |
-//! | `words`    | indexed, jieba, freqs         | NFKC-lowercased text, for BM25 ranking             |
+//! | `words`    | indexed, jieba, freqs         | NFKC-lowercased text cut by jieba, for BM25        |
 //! | `exact`    | indexed, bigrams, positions   | matching form of the passage + a marked tail       |
 //! | `path`     | raw string, indexed           | document path relative to the corpus root          |
 //! | `doc`      | u64 fast + indexed            | document ordinal (into `docs.tsv`)                 |
@@ -22,8 +22,11 @@ use tantivy::schema::{
 /// Version of the on-disk layout; an index with another version must be rebuilt.
 pub const SCHEMA_VERSION: u32 = 6;
 
-/// Name under which the jieba word analyzer is registered.
+/// Name under which the jieba word analyzer is registered (queries, theme scoring).
 pub const WORDS_TOKENIZER: &str = "jiansuo_words";
+/// Tokenizer of the `words` field: the build cuts each passage with the word analyzer itself
+/// (the same tokens then count for themes) and gives the field the tokens as a list.
+pub const WORD_LIST_TOKENIZER: &str = "jiansuo_word_list";
 /// Name under which the bigram tokenizer of the `exact` field is registered.
 pub const BIGRAMS_TOKENIZER: &str = "jiansuo_bigrams";
 
@@ -55,7 +58,7 @@ pub fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let words = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
-            .set_tokenizer(WORDS_TOKENIZER)
+            .set_tokenizer(WORD_LIST_TOKENIZER)
             .set_index_option(IndexRecordOption::WithFreqs),
     );
     let exact = TextOptions::default().set_indexing_options(

@@ -19,12 +19,24 @@ use tantivy::{DocAddress, Searcher, SegmentReader};
 
 use super::tokenize::{normalize_words, word_tokens};
 use super::{Fields, meta};
-use crate::analyze::Lexicon;
+use crate::analyze::{Lexicon, TermCounts};
 use crate::error::{Error, Result};
 use crate::matching::MatchingForm;
 
 pub const THEMES_FILE: &str = "themes.bin";
 const MAGIC: &[u8] = b"JSTH1\n";
+
+/// The stored text of a passage.
+fn stored_text(searcher: &Searcher, fields: &Fields, addr: DocAddress) -> Result<String> {
+    let doc: tantivy::TantivyDocument = searcher.doc(addr)?;
+    doc.get_first(fields.text)
+        .and_then(|v| tantivy::schema::Value::as_str(&v))
+        .map(str::to_owned)
+        .ok_or_else(|| Error::Corrupt {
+            path: "index".into(),
+            reason: format!("passage {addr:?} has no text"),
+        })
+}
 
 /// The theme scores of an index.
 #[derive(Debug, Clone)]
@@ -85,6 +97,7 @@ impl ThemeScores {
         fields: &Fields,
         lexicon: &Lexicon,
         analyzer: &TextAnalyzer,
+        known: &HashMap<u64, Vec<TermCounts>>,
     ) -> Result<ThemeScores> {
         let mut total_len = 0u64;
         let mut count = 0u64;
@@ -108,30 +121,38 @@ impl ThemeScores {
             segments.insert(id.clone(), (scores.len() / t.max(1), max));
             segment_order.push((id, max));
             let chunk = (max as usize).div_ceil(threads).max(1);
+            let ff = seg.fast_fields();
+            let doc_col = ff.u64("doc")?.first_or_default_col(0);
+            let passage_col = ff.u64("passage")?.first_or_default_col(0);
             let parts: Vec<Result<(Vec<f32>, u64)>> = std::thread::scope(|scope| {
                 let workers: Vec<_> = (0..max as usize)
                     .step_by(chunk)
                     .map(|from| {
                         let to = (from + chunk).min(max as usize);
-                        let mut analyzer = analyzer.clone();
+                        let (doc_col, passage_col) = (doc_col.clone(), passage_col.clone());
                         scope.spawn(move || -> Result<(Vec<f32>, u64)> {
                             let mut out = Vec::with_capacity((to - from) * t);
                             let mut tokens = 0u64;
+                            // Cloned (jieba's dictionary with it) only if a passage needs it.
+                            let mut own_analyzer: Option<TextAnalyzer> = None;
                             for d in from..to {
-                                let addr = DocAddress::new(ord as u32, d as u32);
-                                let doc: tantivy::TantivyDocument = searcher.doc(addr)?;
-                                let text = tantivy::schema::Value::as_str(
-                                    &doc.get_first(fields.text).ok_or_else(|| Error::Corrupt {
-                                        path: "index".into(),
-                                        reason: format!("passage {addr:?} has no text"),
-                                    })?,
-                                )
-                                .unwrap_or_default()
-                                .to_owned();
-                                let words = word_tokens(&mut analyzer, &normalize_words(&text));
-                                tokens += words.len() as u64;
-                                let mf = MatchingForm::new(&text);
-                                out.extend(lexicon.score(&words, &mf.chars, avg_len));
+                                let counted = known
+                                    .get(&doc_col.get_val(d as u32))
+                                    .and_then(|c| c.get(passage_col.get_val(d as u32) as usize));
+                                let counts = match counted {
+                                    Some(c) => std::borrow::Cow::Borrowed(c),
+                                    None => {
+                                        let addr = DocAddress::new(ord as u32, d as u32);
+                                        let text = stored_text(searcher, fields, addr)?;
+                                        let analyzer =
+                                            own_analyzer.get_or_insert_with(|| analyzer.clone());
+                                        let words = word_tokens(analyzer, &normalize_words(&text));
+                                        let mf = MatchingForm::new(&text);
+                                        std::borrow::Cow::Owned(lexicon.counts(&words, &mf.chars))
+                                    }
+                                };
+                                tokens += u64::from(counts.words);
+                                out.extend(lexicon.score(&counts, avg_len));
                             }
                             Ok((out, tokens))
                         })
