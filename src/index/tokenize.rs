@@ -161,8 +161,10 @@ impl Tokenizer for WordListTokenizer {
     type TokenStream<'a> = WordListStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> WordListStream<'a> {
-        let mut token = Token::default();
-        token.position = usize::MAX;
+        let token = Token {
+            position: usize::MAX,
+            ..Token::default()
+        };
         WordListStream { text, at: 0, token }
     }
 }
