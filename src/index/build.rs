@@ -462,8 +462,11 @@ fn write_generation(
     fail_point("commit")?;
     writer.commit()?;
     stage(&mut stats, "commit");
+    // A full build keeps the segments its threads wrote (one each): merging them cost 1.9 s of
+    // 9.2 on ../shared/corpora, for an index 5 % smaller and phrase/search medians 20-30 %
+    // faster (tens of µs). An update merges everything into one segment.
     let segments = index.searchable_segment_ids()?;
-    if segments.len() > 1 {
+    if base.is_some() && segments.len() > 1 {
         writer.merge(&segments).wait()?;
     }
     writer.wait_merging_threads()?;

@@ -2,11 +2,13 @@
 //! that ranking and filtering by theme costs no analysis at query time.
 //!
 //! ```text
-//! "JSTH1\n"
+//! "JSTH2\n"
 //! u32 length + user lexicon text (TOML, empty for the built-in lexicon alone)
+//! f32 mean matching-form length of a passage
 //! u32 themes, then per theme: u32 length + name
-//! u32 segments, then per segment: 32 bytes segment id + u32 max_doc
-//! f32 × (Σ max_doc × themes): the scores, segment by segment, document by document
+//! u32 segments, then per segment: u32 length + segment id (32 hex digits) + u32 max_doc
+//! u32 cells not 0, then per such cell, in order: u32 cell + f32 score, where the cells are
+//! the scores segment by segment, document by document, theme by theme (the others are 0)
 //! ```
 //! (little-endian). `jiansuo index --themes-only` rewrites the file (write, then rename) with
 //! another lexicon without touching the rest of the index.
@@ -24,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::matching::MatchingForm;
 
 pub const THEMES_FILE: &str = "themes.bin";
-const MAGIC: &[u8] = b"JSTH1\n";
+const MAGIC: &[u8] = b"JSTH2\n";
 
 /// The stored text of a passage.
 fn stored_text(searcher: &Searcher, fields: &Fields, addr: DocAddress) -> Result<String> {
@@ -198,7 +200,11 @@ impl ThemeScores {
             put(&mut out, id.as_bytes());
             out.extend_from_slice(&max.to_le_bytes());
         }
-        for s in &self.scores {
+        // Sparse: 7 % of the cells are not 0 on ../shared/corpora (7.7 MB dense, 1.1 MB so).
+        let nonzero = self.scores.iter().filter(|&&s| s != 0.0).count();
+        out.extend_from_slice(&(nonzero as u32).to_le_bytes());
+        for (cell, s) in self.scores.iter().enumerate().filter(|(_, s)| **s != 0.0) {
+            out.extend_from_slice(&(cell as u32).to_le_bytes());
             out.extend_from_slice(&s.to_le_bytes());
         }
         meta::replace_file(dir, THEMES_FILE, &out)
@@ -237,14 +243,22 @@ impl ThemeScores {
             segment_order.push((id, max));
             rows += max as usize;
         }
+        let nonzero = r.u32().ok_or_else(|| corrupt("truncated"))? as usize;
         let data = &bytes[r.at..];
-        if data.len() != rows * themes * 4 {
+        if data.len() != nonzero * 8 {
             return Err(corrupt("score table of the wrong size"));
         }
-        let scores = data
-            .chunks_exact(4)
-            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect();
+        let cells = rows * themes;
+        let mut scores = vec![0f32; cells];
+        let mut next = 0usize;
+        for c in data.chunks_exact(8) {
+            let cell = u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize;
+            if cell < next || cell >= cells {
+                return Err(corrupt("score cells out of order"));
+            }
+            scores[cell] = f32::from_le_bytes([c[4], c[5], c[6], c[7]]);
+            next = cell + 1;
+        }
         let lexicon = Lexicon::from_extra(&extra)?;
         if lexicon.themes.iter().map(|t| &t.name).ne(names.iter()) {
             return Err(corrupt("theme names differ from the lexicon's"));

@@ -161,31 +161,38 @@ fn for_each_match(
     }
     let long = needle.len() > EXACT_TAIL_CHARS + 1;
     let prefix = &needle[..needle.len().min(EXACT_TAIL_CHARS + 1)];
-    for reader in searcher.segment_readers() {
-        let cols = PassageColumns::of(reader)?;
+    let readers = searcher.segment_readers();
+    let cols = readers
+        .iter()
+        .map(PassageColumns::of)
+        .collect::<Result<Vec<_>>>()?;
+    // Long needle: candidate paragraphs from the prefix, then a scan of their text. A
+    // paragraph's passages may lie in several segments: each paragraph is counted once, at its
+    // first candidate passage.
+    let mut candidates: BTreeMap<u64, (u64, usize, DocId)> = BTreeMap::new();
+    for (s, reader) in readers.iter().enumerate() {
+        let cols = &cols[s];
         let alive = reader.alive_bitset();
         let is_alive = |d: DocId| alive.is_none_or(|a| a.is_alive(d));
-        if !long {
-            match_segment(handle, reader, &cols, prefix, |d, c| {
-                if is_alive(d) {
-                    sink(&cols, d, c)
-                }
-            })?;
-            continue;
-        }
-        // Long needle: candidate paragraphs from the prefix, then a scan of their text.
-        let mut candidates: BTreeMap<u64, DocId> = BTreeMap::new();
-        match_segment(handle, reader, &cols, prefix, |d, _| {
-            if is_alive(d) {
-                candidates.entry(cols.para_key.get_val(d)).or_insert(d);
+        match_segment(handle, reader, cols, prefix, |d, c| {
+            if !is_alive(d) {
+                return;
             }
+            if !long {
+                return sink(cols, d, c);
+            }
+            let here = (cols.passage.get_val(d), s, d);
+            candidates
+                .entry(cols.para_key.get_val(d))
+                .and_modify(|first| *first = (*first).min(here))
+                .or_insert(here);
         })?;
-        for (para_key, doc_id) in candidates {
-            let text = paragraph_text(handle, searcher, para_key)?;
-            let count = find_all(&MatchingForm::new(&text).chars, needle).len() as u32;
-            if count > 0 {
-                sink(&cols, doc_id, count);
-            }
+    }
+    for (para_key, (_, s, doc_id)) in candidates {
+        let text = paragraph_text(handle, searcher, para_key)?;
+        let count = find_all(&MatchingForm::new(&text).chars, needle).len() as u32;
+        if count > 0 {
+            sink(&cols[s], doc_id, count);
         }
     }
     Ok(())

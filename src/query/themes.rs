@@ -228,6 +228,9 @@ pub fn keywords(
             }
         }
         None => {
+            // Document frequencies summed over the segments (a word is in each segment's
+            // dictionary).
+            let mut dfs: HashMap<String, u64> = HashMap::new();
             for seg in searcher.segment_readers() {
                 let inv = seg.inverted_index(field)?;
                 let mut stream = inv.terms().stream().map_err(|e| Error::Io {
@@ -238,18 +241,20 @@ pub fn keywords(
                     let Ok(word) = std::str::from_utf8(stream.key()) else {
                         continue;
                     };
-                    if !is_keyword_shaped(word) {
-                        continue;
+                    if is_keyword_shaped(word) {
+                        *dfs.entry(word.to_owned()).or_default() +=
+                            u64::from(stream.value().doc_freq);
                     }
-                    let df = u64::from(stream.value().doc_freq);
-                    let score = df as f64 * (total / df.max(1) as f64).ln();
-                    out.push(Keyword {
-                        word: word.to_owned(),
-                        score,
-                        tf: df,
-                        df,
-                    });
                 }
+            }
+            for (word, df) in dfs {
+                let score = df as f64 * (total / df.max(1) as f64).ln();
+                out.push(Keyword {
+                    word,
+                    score,
+                    tf: df,
+                    df,
+                });
             }
         }
     }
