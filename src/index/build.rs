@@ -599,7 +599,7 @@ fn read_file(
         let words = tokenize::word_tokens(analyzer, &tokenize::normalize_words(&p.text));
         counts.push(cx.lexicon.counts(&words, &MatchingForm::new(&p.text).chars));
         let d: TantivyDocument = doc!(
-            f.text => p.text.as_str(),
+            f.text => schema::stored_text_bytes(&p.text),
             f.words => tokenize::word_list(words.iter().map(String::as_str)),
             f.exact => p.exact_field_text(),
             f.path => file.rel.as_str(),

@@ -356,7 +356,12 @@ impl QuoteTable {
     /// The quotations of document `ord`.
     pub fn get(&self, ord: usize) -> Result<Vec<crate::analyze::Quotation>> {
         let line = self.0.line(ord)?;
-        serde_json::from_str(line).map_err(|e| self.0.corrupt(format!("line {}: {e}", ord + 1)))
+        let mut quotes: Vec<crate::analyze::Quotation> = serde_json::from_str(line)
+            .map_err(|e| self.0.corrupt(format!("line {}: {e}", ord + 1)))?;
+        for q in &mut quotes {
+            q.matching = crate::matching::matching_string(&q.text);
+        }
+        Ok(quotes)
     }
 }
 

@@ -17,7 +17,7 @@ pub use build::{
     dict_hash, prepare,
 };
 pub use meta::{BuildStats, DocEntry, FileEntry, IndexMeta, SkippedFile};
-pub use schema::{EXACT_TAIL_CHARS, Fields, SCHEMA_VERSION, para_key};
+pub use schema::{EXACT_TAIL_CHARS, Fields, SCHEMA_VERSION, para_key, text_from_stored};
 pub use themes::{THEMES_FILE, ThemeScores};
 pub use update::Changes;
 

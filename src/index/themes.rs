@@ -32,8 +32,8 @@ const MAGIC: &[u8] = b"JSTH2\n";
 fn stored_text(searcher: &Searcher, fields: &Fields, addr: DocAddress) -> Result<String> {
     let doc: tantivy::TantivyDocument = searcher.doc(addr)?;
     doc.get_first(fields.text)
-        .and_then(|v| tantivy::schema::Value::as_str(&v))
-        .map(str::to_owned)
+        .and_then(|v| tantivy::schema::Value::as_bytes(&v))
+        .and_then(super::schema::text_from_stored)
         .ok_or_else(|| Error::Corrupt {
             path: "index".into(),
             reason: format!("passage {addr:?} has no text"),

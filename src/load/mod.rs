@@ -54,7 +54,7 @@ pub struct Walk {
 pub struct Loaded {
     pub file: SourceFile,
     pub decoded: Decoded,
-    /// BLAKE3 hash of the file's bytes, hex.
+    /// BLAKE3 hash of the file's bytes (its first 128 bits), hex.
     pub hash: String,
 }
 
@@ -158,16 +158,22 @@ pub fn read(file: &SourceFile) -> std::result::Result<Loaded, Skipped> {
     Ok(Loaded {
         file: file.clone(),
         decoded,
-        hash: blake3::hash(&bytes).to_hex().to_string(),
+        hash: hex128(blake3::hash(&bytes)),
     })
 }
 
-/// BLAKE3 hash of a file's bytes, hex (what [`Loaded::hash`] holds), without decoding it.
+/// BLAKE3 hash of a file's bytes (what [`Loaded::hash`] holds), without decoding it.
 pub fn hash(file: &SourceFile) -> std::io::Result<String> {
     let mut hasher = blake3::Hasher::new();
     let mut f = std::fs::File::open(&file.path)?;
     std::io::copy(&mut f, &mut hasher)?;
-    Ok(hasher.finalize().to_hex().to_string())
+    Ok(hex128(hasher.finalize()))
+}
+
+/// The first 128 bits of a hash, in hex: plenty to tell a changed file, half the bytes of
+/// `files.json`'s hashes.
+fn hex128(hash: blake3::Hash) -> String {
+    hash.to_hex()[..32].to_owned()
 }
 
 fn rel_string(rel: &Path) -> Option<String> {

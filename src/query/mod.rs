@@ -113,7 +113,8 @@ pub fn passage_of(
     let doc = num(&cols.doc);
     let text = d
         .get_first(f.text)
-        .and_then(|v| v.as_str())
+        .and_then(|v| v.as_bytes())
+        .and_then(crate::index::text_from_stored)
         .ok_or_else(|| Error::Corrupt {
             path: handle.dir.clone(),
             reason: format!("passage {addr:?} has no stored text"),
@@ -128,6 +129,6 @@ pub fn passage_of(
         start: num(&cols.start) as u32,
         end: num(&cols.end) as u32,
         para_chars: num(&cols.para_chars) as u32,
-        text: text.to_owned(),
+        text,
     })
 }
