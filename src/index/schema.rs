@@ -114,7 +114,7 @@ pub fn stored_text_bytes(text: &str) -> Vec<u8> {
 
 /// A passage's text from its stored form (`None` when it is not UTF-16).
 pub fn text_from_stored(bytes: &[u8]) -> Option<String> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return None;
     }
     char::decode_utf16(
