@@ -59,37 +59,65 @@ impl PhraseCounts {
 
 /// Count the occurrences of `needle` (a non-empty matching form) per document.
 pub fn count_phrase(handle: &IndexHandle, needle: &[char]) -> Result<PhraseCounts> {
-    let mut matches: Vec<(u64, u64)> = Vec::new();
     let searcher = handle.searcher();
-    for_each_match(handle, &searcher, needle, |cols, doc_id, count| {
-        matches.push((cols.doc.get_val(doc_id), u64::from(count)));
+    let mut found: Vec<Vec<(DocId, u32)>> = vec![Vec::new(); searcher.segment_readers().len()];
+    for_each_match(handle, &searcher, needle, |seg, _, doc_id, count| {
+        found[seg].push((doc_id, count));
     })?;
-    let hits = matches.iter().map(|m| m.1).sum();
+    // Each passage's document: from the column, or, when many of a segment's passages hold the
+    // phrase (a common character), from the column decoded whole (once per index handle), the
+    // counts then added up in a table with a slot per document.
     let ndocs = handle.docs.len();
-    let per_doc = if matches.len() > ndocs / 4 {
-        // Many passages: add up in a table with a slot per document.
-        let mut table = vec![0u64; ndocs];
-        for (d, c) in matches {
-            if let Some(slot) = table.get_mut(d as usize) {
-                *slot += c;
+    let mut table: Option<Vec<u64>> = None;
+    let mut sparse: Vec<(u64, u64)> = Vec::new();
+    let mut hits = 0u64;
+    for (seg, found) in found.into_iter().enumerate() {
+        hits += found.iter().map(|&(_, c)| u64::from(c)).sum::<u64>();
+        let cols = handle.columns(seg as u32)?;
+        if found.len() as u32 > cols.doc.num_vals() / 16 {
+            let docs = cols.doc_ordinals();
+            let table = table.get_or_insert_with(|| vec![0u64; ndocs]);
+            for (d, c) in found {
+                if let Some(slot) = table.get_mut(docs[d as usize] as usize) {
+                    *slot += u64::from(c);
+                }
             }
+        } else {
+            sparse.extend(
+                found
+                    .iter()
+                    .map(|&(d, c)| (cols.doc.get_val(d), u64::from(c))),
+            );
         }
-        table
-            .into_iter()
-            .enumerate()
-            .filter(|&(_, c)| c > 0)
-            .map(|(d, c)| (d as u64, c))
-            .collect()
-    } else {
-        matches.sort_unstable();
-        let mut merged: Vec<(u64, u64)> = Vec::with_capacity(matches.len());
-        for (d, c) in matches {
-            match merged.last_mut() {
-                Some(last) if last.0 == d => last.1 += c,
-                _ => merged.push((d, c)),
+    }
+    if table.is_none() && sparse.len() > ndocs / 4 {
+        table = Some(vec![0u64; ndocs]);
+    }
+    let per_doc = match table {
+        Some(mut table) => {
+            for (d, c) in sparse {
+                if let Some(slot) = table.get_mut(d as usize) {
+                    *slot += c;
+                }
             }
+            table
+                .into_iter()
+                .enumerate()
+                .filter(|&(_, c)| c > 0)
+                .map(|(d, c)| (d as u64, c))
+                .collect()
         }
-        merged
+        None => {
+            sparse.sort_unstable();
+            let mut merged: Vec<(u64, u64)> = Vec::with_capacity(sparse.len());
+            for (d, c) in sparse {
+                match merged.last_mut() {
+                    Some(last) if last.0 == d => last.1 += c,
+                    _ => merged.push((d, c)),
+                }
+            }
+            merged
+        }
     };
     Ok(PhraseCounts { per_doc, hits })
 }
@@ -101,7 +129,7 @@ pub fn locate_phrase(
     needle: &[char],
 ) -> Result<Vec<ParagraphCount>> {
     let mut found: Vec<ParagraphCount> = Vec::new();
-    for_each_match(handle, searcher, needle, |cols, doc_id, count| {
+    for_each_match(handle, searcher, needle, |_, cols, doc_id, count| {
         found.push(ParagraphCount {
             doc: cols.doc.get_val(doc_id),
             line: cols.line.get_val(doc_id) as u32,
@@ -148,13 +176,14 @@ pub fn find_all(hay: &[char], needle: &[char]) -> Vec<usize> {
         .collect()
 }
 
-/// Call `sink(columns, doc_id, count)` for each passage (or, for needles longer than the indexed
-/// tail, each paragraph) with occurrences of `needle`, across all segments.
+/// Call `sink(segment, columns, doc_id, count)` for each passage (or, for needles longer than the
+/// indexed tail, each paragraph) with occurrences of `needle`, across all segments of
+/// `searcher` (a searcher of `handle`).
 fn for_each_match(
     handle: &IndexHandle,
     searcher: &Searcher,
     needle: &[char],
-    mut sink: impl FnMut(&PassageColumns, DocId, u32),
+    mut sink: impl FnMut(usize, &PassageColumns, DocId, u32),
 ) -> Result<()> {
     if needle.is_empty() {
         return Err(Error::Query("the phrase has no characters to match".into()));
@@ -162,16 +191,15 @@ fn for_each_match(
     let long = needle.len() > EXACT_TAIL_CHARS + 1;
     let prefix = &needle[..needle.len().min(EXACT_TAIL_CHARS + 1)];
     let readers = searcher.segment_readers();
-    let cols = readers
-        .iter()
-        .map(PassageColumns::of)
+    let cols = (0..readers.len() as u32)
+        .map(|s| handle.columns(s))
         .collect::<Result<Vec<_>>>()?;
     // Long needle: candidate paragraphs from the prefix, then a scan of their text. A
     // paragraph's passages may lie in several segments: each paragraph is counted once, at its
     // first candidate passage.
     let mut candidates: BTreeMap<u64, (u64, usize, DocId)> = BTreeMap::new();
     for (s, reader) in readers.iter().enumerate() {
-        let cols = &cols[s];
+        let cols = cols[s];
         let alive = reader.alive_bitset();
         let is_alive = |d: DocId| alive.is_none_or(|a| a.is_alive(d));
         match_segment(handle, reader, cols, prefix, |d, c| {
@@ -179,7 +207,7 @@ fn for_each_match(
                 return;
             }
             if !long {
-                return sink(cols, d, c);
+                return sink(s, cols, d, c);
             }
             let here = (cols.passage.get_val(d), s, d);
             candidates
@@ -192,7 +220,7 @@ fn for_each_match(
         let text = paragraph_text(handle, searcher, para_key)?;
         let count = find_all(&MatchingForm::new(&text).chars, needle).len() as u32;
         if count > 0 {
-            sink(&cols[s], doc_id, count);
+            sink(s, cols[s], doc_id, count);
         }
     }
     Ok(())
@@ -206,7 +234,8 @@ fn char_counts(
     field: tantivy::schema::Field,
     max_doc: DocId,
     c: char,
-) -> Result<Vec<(DocId, u32)>> {
+    mut sink: impl FnMut(DocId, u32),
+) -> Result<()> {
     let mut buf = [0u8; 4];
     let prefix = c.encode_utf8(&mut buf).as_bytes().to_vec();
     // UTF-8 never holds 0xFF, so the prefix's last byte can be raised by one.
@@ -239,12 +268,12 @@ fn char_counts(
             block.advance();
         }
     }
-    Ok(counts
-        .into_iter()
-        .enumerate()
-        .filter(|&(_, n)| n > 0)
-        .map(|(d, n)| (d as DocId, n))
-        .collect())
+    for (d, &n) in counts.iter().enumerate() {
+        if n > 0 {
+            sink(d as DocId, n);
+        }
+    }
+    Ok(())
 }
 
 /// The postings of a bigram in the `exact` field: of its plain term and of its tail-marked
@@ -335,10 +364,7 @@ fn match_segment(
     let f = &handle.fields;
     let inv = reader.inverted_index(f.exact)?;
     if needle.len() == 1 {
-        for (doc, count) in char_counts(&inv, f.exact, reader.max_doc(), needle[0])? {
-            sink(doc, count);
-        }
-        return Ok(());
+        return char_counts(&inv, f.exact, reader.max_doc(), needle[0], sink);
     }
     // Bigram offsets covering the needle: 0, 2, 4, … and n − 2.
     let n = needle.len();
