@@ -562,6 +562,11 @@ fn run_bench(cli: &Cli, args: &BenchArgs) -> anyhow::Result<Outcome> {
             v["type"] = "bench".into();
             writeln!(out, "{v}")?;
         }
+        let process = serde_json::json!({
+            "type": "process",
+            "peak_rss_bytes": bench::peak_rss_bytes(),
+        });
+        writeln!(out, "{process}")?;
     } else {
         writeln!(
             out,
@@ -595,6 +600,17 @@ fn run_bench(cli: &Cli, args: &BenchArgs) -> anyhow::Result<Outcome> {
                 r.hits
             )?;
         }
+        let mb = |b: Option<u64>| {
+            b.map_or("unknown".to_owned(), |b| {
+                format!("{:.0} MB", b as f64 / 1e6)
+            })
+        };
+        writeln!(
+            out,
+            "peak RSS: this process {}, the build {}",
+            mb(bench::peak_rss_bytes()),
+            mb(stats.peak_rss_bytes)
+        )?;
     }
     Ok(Outcome::Hits)
 }

@@ -4,6 +4,7 @@ mod oracle;
 mod util;
 
 mod attribution;
+mod bench_cmd;
 
 mod encodings;
 mod exact_field;

@@ -498,6 +498,7 @@ fn write_generation(
     meta::write_file(gen_dir, meta::USER_DICT_FILE, extras.user_dict.as_bytes())?;
     meta::write_file(gen_dir, meta::SPEAKERS_FILE, extras.speakers.as_bytes())?;
     stage(&mut stats, "tables");
+    stats.peak_rss_bytes = crate::bench::peak_rss_bytes();
     stats.index_bytes = store::dir_size(gen_dir);
     let corpus_root = std::fs::canonicalize(corpus).unwrap_or_else(|_| corpus.to_path_buf());
     let meta = IndexMeta {

@@ -73,6 +73,9 @@ pub struct BuildStats {
     /// `themes`, `tables`).
     #[serde(default)]
     pub stages: Vec<(String, f64)>,
+    /// Peak resident set size of the building process, in bytes (where the system tells).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_rss_bytes: Option<u64>,
 }
 
 /// A file left out of the index, and why.

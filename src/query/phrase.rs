@@ -25,7 +25,7 @@ use tantivy::{DocId, DocSet, Searcher, SegmentReader, TERMINATED, Term};
 
 use super::stored_passage;
 use crate::error::{Error, Result};
-use crate::index::tokenize::{LAST_MARK, TAIL_MARK};
+use crate::index::tokenize::TAIL_MARK;
 use crate::index::{EXACT_TAIL_CHARS, IndexHandle, PassageColumns};
 use crate::matching::MatchingForm;
 
@@ -236,26 +236,7 @@ fn char_counts(
     c: char,
     mut sink: impl FnMut(DocId, u32),
 ) -> Result<()> {
-    let mut buf = [0u8; 4];
-    let prefix = c.encode_utf8(&mut buf).as_bytes().to_vec();
-    // UTF-8 never holds 0xFF, so the prefix's last byte can be raised by one.
-    let mut upper = prefix.clone();
-    *upper.last_mut().expect("a character has a byte") += 1;
-    let mut infos = Vec::new();
-    let mut stream = inv
-        .terms()
-        .range()
-        .ge(&prefix)
-        .lt(&upper)
-        .into_stream()
-        .map_err(read_error)?;
-    while stream.advance() {
-        infos.push(stream.value().clone());
-    }
-    let last = Term::from_field_text(field, &format!("{LAST_MARK}{c}"));
-    if let Some(info) = inv.get_term_info(&last).map_err(read_error)? {
-        infos.push(info);
-    }
+    let infos = super::char_terms(inv, field, c).map_err(read_error)?;
     let mut counts = vec![0u32; max_doc as usize];
     for info in &infos {
         let mut block = inv
