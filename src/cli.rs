@@ -101,7 +101,8 @@ pub struct IndexArgs {
     #[arg(long, conflicts_with = "themes_only")]
     pub full: bool,
 
-    /// Indexing threads (default: the number of cores).
+    /// Threads that read and analyse files, and as many that build the postings; a full build
+    /// keeps the segments they write, usually one each (default: the number of cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 

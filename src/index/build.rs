@@ -33,7 +33,7 @@ pub struct BuildOptions {
     pub speakers: Option<PathBuf>,
     /// A user theme lexicon (TOML), added to (or replacing) the built-in one.
     pub themes: Option<PathBuf>,
-    /// Indexing threads (tokenising runs on these).
+    /// Reading workers, and tantivy writer threads (a full build keeps their segments).
     pub threads: usize,
     /// Memory budget of the tantivy writer, in bytes, shared by its threads.
     pub heap_bytes: usize,
