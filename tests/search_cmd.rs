@@ -379,3 +379,62 @@ fn themes_and_keywords_commands() {
         run.stderr()
     );
 }
+
+/// The passages of the seed corpus, as the index cuts them: each one's own matching form.
+fn seed_passages(f: &Fixture) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(f.path("corpus")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let doc = jiansuo::index::prepare(&jiansuo::clean::clean(&text));
+        out.extend(doc.passages.iter().map(|p| p.own_exact().to_owned()));
+    }
+    out
+}
+
+#[test]
+fn every_query_word_is_required_single_characters_too() {
+    // A passage matches when its own text holds every query word (the words no longer word
+    // contains), single characters included: the total equals a brute-force count.
+    let f = Fixture::with_seeds();
+    let passages = seed_passages(&f);
+    for query in [
+        "的 调查研究",
+        "国 发展",
+        "在基层",
+        "信访 了",
+        "调查研究",
+        "党 民 的",
+    ] {
+        let out = f
+            .run(&["search", query, "--json", "-n", "1000"])
+            .expect(0)
+            .stdout();
+        let lines = parse(&out);
+        let Some(Line::Summary { terms, total, .. }) = lines.last() else {
+            panic!("{out}")
+        };
+        let forms: Vec<String> = terms
+            .iter()
+            .map(|t| jiansuo::matching::matching_string(t))
+            .filter(|t| !t.is_empty())
+            .collect();
+        let required: Vec<&String> = forms
+            .iter()
+            .filter(|w| {
+                !forms
+                    .iter()
+                    .any(|g| g.len() > w.len() && g.contains(w.as_str()))
+            })
+            .collect();
+        assert!(
+            required.iter().any(|w| w.chars().count() == 1) || query == "调查研究",
+            "{query}: {required:?}"
+        );
+        let want = passages
+            .iter()
+            .filter(|p| required.iter().all(|w| p.contains(w.as_str())))
+            .count();
+        assert_eq!(*total, want, "{query}: required {required:?}");
+        assert!(want > 0, "{query}");
+    }
+}
