@@ -249,7 +249,10 @@ impl Lexicon {
     /// Score of every theme for a passage of these counts.
     pub fn score(&self, counts: &TermCounts, avg_len: f32) -> Vec<f32> {
         (0..self.themes.len())
-            .map(|t| self.contributions(t, counts, avg_len, |_| String::new()).0)
+            .map(|t| {
+                self.contributions(t, counts, avg_len, |_, _| String::new())
+                    .0
+            })
             .collect()
     }
 
@@ -261,17 +264,25 @@ impl Lexicon {
         matching: &[char],
         avg_len: f32,
     ) -> (f32, Vec<(String, f32)>) {
-        self.contributions(theme, &self.counts(words, matching), avg_len, str::to_owned)
+        let name = |written: &str, negative: bool| {
+            if negative {
+                format!("-{written}")
+            } else {
+                written.to_owned()
+            }
+        };
+        self.contributions(theme, &self.counts(words, matching), avg_len, name)
     }
 
     /// BM25-like: each term's weight times its saturated, length-normalised frequency;
-    /// negative phrases subtract; the total is at least 0. `name` labels each part.
+    /// negative phrases subtract; the total is at least 0. `name(written, negative)` labels each
+    /// part (scoring alone gives no labels).
     fn contributions(
         &self,
         theme: usize,
         counts: &TermCounts,
         avg_len: f32,
-        name: impl Fn(&str) -> String,
+        name: impl Fn(&str, bool) -> String,
     ) -> (f32, Vec<(String, f32)>) {
         let t = &self.themes[theme];
         let norm = K1 * (1.0 - B + B * counts.len as f32 / avg_len.max(1.0));
@@ -283,13 +294,13 @@ impl Lexicon {
         for term in t.words.iter().chain(&t.phrases) {
             let tf = counts.get(term.id);
             if tf > 0 {
-                parts.push((name(&term.written), term.weight * sat(tf)));
+                parts.push((name(&term.written, false), term.weight * sat(tf)));
             }
         }
         for term in &t.negative {
             let tf = counts.get(term.id);
             if tf > 0 {
-                parts.push((name(&format!("-{}", term.written)), -term.weight * sat(tf)));
+                parts.push((name(&term.written, true), -term.weight * sat(tf)));
             }
         }
         let total: f32 = parts.iter().map(|p| p.1).sum();
