@@ -592,11 +592,19 @@ fn read_file(
     let cleaned = clean::clean(&loaded.decoded.text);
     // Keep one copy of a big document's text in memory, not two.
     loaded.decoded.text = String::new();
-    let prepared = prepare(&cleaned);
+    let PreparedDoc {
+        title,
+        paragraphs,
+        chars,
+        passages,
+    } = prepare(&cleaned);
     let f = cx.fields;
-    let mut docs = Vec::with_capacity(prepared.passages.len());
-    let mut counts = Vec::with_capacity(prepared.passages.len());
-    for p in &prepared.passages {
+    let n = passages.len();
+    let mut docs = Vec::with_capacity(n);
+    let mut counts = Vec::with_capacity(n);
+    // Each passage is dropped as soon as its document is made: for a file of one 96 MB line the
+    // passages and the documents are each hundreds of MB.
+    for p in passages {
         let words = tokenize::word_tokens(analyzer, &tokenize::normalize_words(&p.text));
         counts.push(cx.lexicon.counts(&words, &MatchingForm::new(&p.text).chars));
         let d: TantivyDocument = doc!(
@@ -624,10 +632,10 @@ fn read_file(
     Ok(ReadDoc {
         hash: loaded.hash,
         encoding: loaded.decoded.encoding.to_owned(),
-        title: prepared.title,
-        paragraphs: prepared.paragraphs,
-        passages: prepared.passages.len() as u32,
-        chars: prepared.chars,
+        title,
+        paragraphs,
+        passages: n as u32,
+        chars,
         docs,
         counts,
         quotes_json,
