@@ -1,11 +1,12 @@
-//! `phrase`: every occurrence of a phrase, counted from the postings of the exact fields.
+//! `phrase`: every occurrence of a phrase, counted from the postings of the `exact` field.
 //!
 //! An **occurrence** of a phrase in a document is a start position in the matching form of one
 //! of its paragraphs where the phrase's matching form begins; overlapping occurrences count
 //! separately; occurrences never span paragraphs.
 //!
 //! How they are found, for a needle (the phrase's matching form) of `n` characters:
-//! * `n = 1`: the `chars` unigram's frequency in each passage;
+//! * `n = 1`: in each passage, the summed frequencies of the unmarked terms the character starts
+//!   (the bigrams `c…` and the last-character term: see [`super::char_terms`]);
 //! * `2 ≤ n ≤ EXACT_TAIL_CHARS + 1`: the bigrams at offsets 0, 2, 4, … and `n − 2` of the
 //!   needle, each read from its unmarked and its tail-marked term, intersected by document and
 //!   then by position; a start position counts when it lies in the passage's own part
