@@ -83,7 +83,7 @@ pub struct IndexArgs {
     #[arg(long, value_name = "FILE")]
     pub user_dict: Option<PathBuf>,
 
-    /// Extra speakers (TOML: [[speaker]] name = "…", aliases = ["…"]), added to the built-in
+    /// Extra speakers (TOML: `[[speaker]] name = "…", aliases = ["…"]`), added to the built-in
     /// table used to attribute quotations.
     #[arg(long, value_name = "FILE")]
     pub speakers: Option<PathBuf>,

@@ -1,7 +1,7 @@
 //! jiansuo (检索): full-text search for Chinese policy and political documents.
 //!
 //! The library follows the data: [`load`] → [`clean`] → [`passage`] → [`analyze`] → [`index`]
-//! → [`query`] → [`print`]. Every exact lookup compares [`matching`] forms. The binary (`src/main.rs`) only
+//! → [`query`] → [`print`](mod@print). Every exact lookup compares [`matching`] forms. The binary (`src/main.rs`) only
 //! parses arguments and calls [`app::run`].
 #![doc(test(attr(deny(warnings))))]
 

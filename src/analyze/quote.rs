@@ -811,7 +811,7 @@ const LOOK_BACK_CUE: usize = 300;
 /// Characters looked back in a paragraph for the last speaker named (for 他/她).
 const LOOK_BACK_NAME: usize = 3000;
 
-/// Longest quotation kept (characters between the marks); see [`quote_spans`].
+/// Longest quotation kept (characters between the marks); see `quote_spans`.
 pub const MAX_QUOTATION_CHARS: usize = 2000;
 
 #[cfg(test)]
