@@ -61,10 +61,38 @@ pub fn contains_query(fields: &Fields, needle: &[char]) -> Box<dyn Query> {
     }
 }
 
-/// The `exact` terms a character `c` starts in a passage's own text: the bigrams `c…` wholly
-/// inside the passage and [`LAST_MARK`]`c` (the passage's last character). Every occurrence of
-/// `c` starts exactly one of them.
-pub(crate) fn char_terms(
+/// Call `f(doc, term frequency)` for every posting of the `exact` terms the character `c`
+/// starts in a passage's own text: the bigrams `c…` wholly inside the passage and
+/// [`LAST_MARK`]`c` (the passage's last character). Every occurrence of `c` starts exactly one
+/// of them, so the frequencies of a passage add up to its occurrences of `c` (with
+/// [`IndexRecordOption::Basic`], the frequency given is 1).
+pub(crate) fn for_each_char_posting(
+    inv: &tantivy::InvertedIndexReader,
+    field: Field,
+    c: char,
+    option: IndexRecordOption,
+    mut f: impl FnMut(DocId, u32),
+) -> std::io::Result<()> {
+    for info in char_terms(inv, field, c)? {
+        let mut block = inv.read_block_postings_from_terminfo(&info, option)?;
+        while !block.docs().is_empty() {
+            if option.has_freq() {
+                for (&d, &tf) in block.docs().iter().zip(block.freqs()) {
+                    f(d, tf);
+                }
+            } else {
+                for &d in block.docs() {
+                    f(d, 1);
+                }
+            }
+            block.advance();
+        }
+    }
+    Ok(())
+}
+
+/// The term infos behind [`for_each_char_posting`].
+fn char_terms(
     inv: &tantivy::InvertedIndexReader,
     field: Field,
     c: char,
@@ -86,8 +114,8 @@ pub(crate) fn char_terms(
     Ok(infos)
 }
 
-/// The passages whose own text holds the character `c`: the postings of its [`char_terms`],
-/// read block by block into a bitset (a common character starts thousands of bigrams; a
+/// The passages whose own text holds the character `c`: its postings
+/// ([`for_each_char_posting`]) read block by block into a bitset (a common character starts thousands of bigrams; a
 /// regex query over the dictionary took twice as long).
 #[derive(Debug, Clone)]
 struct CharQuery {
@@ -105,16 +133,15 @@ impl Weight for CharQuery {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         let inv = reader.inverted_index(self.field)?;
         let mut set = BitSet::with_max_value(reader.max_doc());
-        for info in char_terms(&inv, self.field, self.c)? {
-            let mut block =
-                inv.read_block_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
-            while !block.docs().is_empty() {
-                for &d in block.docs() {
-                    set.insert(d);
-                }
-                block.advance();
-            }
-        }
+        for_each_char_posting(
+            &inv,
+            self.field,
+            self.c,
+            IndexRecordOption::Basic,
+            |d, _| {
+                set.insert(d);
+            },
+        )?;
         Ok(Box::new(ConstScorer::new(BitSetDocSet::from(set), boost)))
     }
 

@@ -66,59 +66,47 @@ pub fn count_phrase(handle: &IndexHandle, needle: &[char]) -> Result<PhraseCount
         found[seg].push((doc_id, count));
     })?;
     // Each passage's document: from the column, or, when many of a segment's passages hold the
-    // phrase (a common character), from the column decoded whole (once per index handle), the
-    // counts then added up in a table with a slot per document.
-    let ndocs = handle.docs.len();
-    let mut table: Option<Vec<u64>> = None;
-    let mut sparse: Vec<(u64, u64)> = Vec::new();
-    let mut hits = 0u64;
+    // phrase (a common character), from the column decoded whole (once per index handle).
+    let mut matches: Vec<(u64, u64)> = Vec::with_capacity(found.iter().map(Vec::len).sum());
     for (seg, found) in found.into_iter().enumerate() {
-        hits += found.iter().map(|&(_, c)| u64::from(c)).sum::<u64>();
         let cols = handle.columns(seg as u32)?;
         if found.len() as u32 > cols.doc.num_vals() / 16 {
             let docs = cols.doc_ordinals();
-            let table = table.get_or_insert_with(|| vec![0u64; ndocs]);
-            for (d, c) in found {
-                if let Some(slot) = table.get_mut(docs[d as usize] as usize) {
-                    *slot += u64::from(c);
-                }
-            }
+            matches.extend(found.iter().map(|&(d, c)| (docs[d as usize], u64::from(c))));
         } else {
-            sparse.extend(
+            matches.extend(
                 found
                     .iter()
                     .map(|&(d, c)| (cols.doc.get_val(d), u64::from(c))),
             );
         }
     }
-    if table.is_none() && sparse.len() > ndocs / 4 {
-        table = Some(vec![0u64; ndocs]);
-    }
-    let per_doc = match table {
-        Some(mut table) => {
-            for (d, c) in sparse {
-                if let Some(slot) = table.get_mut(d as usize) {
-                    *slot += c;
-                }
+    let hits = matches.iter().map(|m| m.1).sum();
+    let ndocs = handle.docs.len();
+    let per_doc = if matches.len() > ndocs / 4 {
+        // Many passages: add up in a table with a slot per document.
+        let mut table = vec![0u64; ndocs];
+        for (d, c) in matches {
+            if let Some(slot) = table.get_mut(d as usize) {
+                *slot += c;
             }
-            table
-                .into_iter()
-                .enumerate()
-                .filter(|&(_, c)| c > 0)
-                .map(|(d, c)| (d as u64, c))
-                .collect()
         }
-        None => {
-            sparse.sort_unstable();
-            let mut merged: Vec<(u64, u64)> = Vec::with_capacity(sparse.len());
-            for (d, c) in sparse {
-                match merged.last_mut() {
-                    Some(last) if last.0 == d => last.1 += c,
-                    _ => merged.push((d, c)),
-                }
+        table
+            .into_iter()
+            .enumerate()
+            .filter(|&(_, c)| c > 0)
+            .map(|(d, c)| (d as u64, c))
+            .collect()
+    } else {
+        matches.sort_unstable();
+        let mut merged: Vec<(u64, u64)> = Vec::with_capacity(matches.len());
+        for (d, c) in matches {
+            match merged.last_mut() {
+                Some(last) if last.0 == d => last.1 += c,
+                _ => merged.push((d, c)),
             }
-            merged
         }
+        merged
     };
     Ok(PhraseCounts { per_doc, hits })
 }
@@ -237,19 +225,11 @@ fn char_counts(
     c: char,
     mut sink: impl FnMut(DocId, u32),
 ) -> Result<()> {
-    let infos = super::char_terms(inv, field, c).map_err(read_error)?;
     let mut counts = vec![0u32; max_doc as usize];
-    for info in &infos {
-        let mut block = inv
-            .read_block_postings_from_terminfo(info, IndexRecordOption::WithFreqs)
-            .map_err(read_error)?;
-        while !block.docs().is_empty() {
-            for (&d, &tf) in block.docs().iter().zip(block.freqs()) {
-                counts[d as usize] += tf;
-            }
-            block.advance();
-        }
-    }
+    super::for_each_char_posting(inv, field, c, IndexRecordOption::WithFreqs, |d, tf| {
+        counts[d as usize] += tf
+    })
+    .map_err(read_error)?;
     for (d, &n) in counts.iter().enumerate() {
         if n > 0 {
             sink(d as DocId, n);

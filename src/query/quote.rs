@@ -557,7 +557,7 @@ fn candidates(
             passing.push((d as u32, c));
         }
         if needle.len() <= BAND_MAX_CHARS && passing.len() > 16 {
-            let mlen = reader.fast_fields().u64("mlen")?.first_or_default_col(0);
+            let mlen = &handle.columns(seg as u32)?.mlen;
             passing = in_one_band(&inv, field, &grams, needle.len(), opts, passing, |d| {
                 mlen.get_val(d) as usize
             })?;

@@ -68,7 +68,7 @@ pub fn theme_distribution(
     for (ord, seg) in searcher.segment_readers().iter().enumerate() {
         let Some(row) = ts.row_of(seg) else { continue };
         let place = super::search::Place::of(seg, ranks.clone());
-        let doc_col = seg.fast_fields().u64("doc")?.first_or_default_col(0);
+        let doc_col = &handle.columns(ord as u32)?.doc;
         let alive = seg.alive_bitset();
         for d in 0..seg.max_doc() {
             if docs.is_some_and(|s| !s.contains(&doc_col.get_val(d)))
@@ -200,7 +200,7 @@ pub fn keywords(
             let mut analyzer = handle.word_analyzer()?;
             let mut tf: HashMap<String, u64> = HashMap::new();
             for (ord, seg) in searcher.segment_readers().iter().enumerate() {
-                let doc_col = seg.fast_fields().u64("doc")?.first_or_default_col(0);
+                let doc_col = &handle.columns(ord as u32)?.doc;
                 for d in 0..seg.max_doc() {
                     if !set.contains(&doc_col.get_val(d)) {
                         continue;
