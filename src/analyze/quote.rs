@@ -66,7 +66,7 @@ pub struct Quotation {
     pub start: u32,
     pub end: u32,
     pub text: String,
-    /// Matching form of `text` (not written to `quotes.jsonl`: read back, it is derived again).
+    /// Matching form of `text` (not written to `quotes.jsonl.zst`: read back, it is derived again).
     #[serde(skip)]
     pub matching: String,
     pub kind: QuoteKind,

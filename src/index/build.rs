@@ -22,7 +22,6 @@ use crate::load::{self, SourceFile};
 use crate::matching::MatchingForm;
 use crate::passage::{self, PassageSpan};
 use crate::{clean, index};
-use std::io::Write;
 
 /// How to build.
 #[derive(Debug, Clone)]
@@ -328,10 +327,7 @@ fn write_generation(
     };
     index::register_tokenizers(&index, Some(tokenize::load_jieba(&extras.user_dict)?));
     let speakers = SpeakerTable::from_extra(&extras.speakers)?;
-    let quotes_path = gen_dir.join(meta::QUOTES_FILE);
-    let quotes_err = || Error::io(format!("writing {}", quotes_path.display()));
-    let mut quotes_out =
-        std::io::BufWriter::new(std::fs::File::create(&quotes_path).map_err(quotes_err())?);
+    let mut quotes_out = meta::TableWriter::create(gen_dir, meta::QUOTES_FILE)?;
     let mut writer: IndexWriter = index.writer_with_num_threads(opts.threads, opts.heap_bytes)?;
 
     let mut skipped: Vec<SkippedFile> = Vec::new();
@@ -374,10 +370,8 @@ fn write_generation(
             } else {
                 base.quotes.line(d)?
             };
-            quotes_out
-                .write_all(line.as_bytes())
-                .and_then(|()| quotes_out.write_all(b"\n"))
-                .map_err(quotes_err())?;
+            quotes_out.write_all(line.as_bytes())?;
+            quotes_out.write_all(b"\n")?;
         }
     }
 
@@ -426,10 +420,8 @@ fn write_generation(
                 }
                 known.insert(ord, read.counts);
                 stats.quotations += read.quotations;
-                quotes_out
-                    .write_all(read.quotes_json.as_bytes())
-                    .and_then(|()| quotes_out.write_all(b"\n"))
-                    .map_err(quotes_err())?;
+                quotes_out.write_all(read.quotes_json.as_bytes())?;
+                quotes_out.write_all(b"\n")?;
                 docs.push(DocEntry {
                     path: file.rel.clone(),
                     title: read.title,
@@ -452,11 +444,7 @@ fn write_generation(
         observer.file_done(file.size);
         Ok(())
     })?;
-    quotes_out
-        .into_inner()
-        .map_err(|e| e.into_error())
-        .and_then(|f| f.sync_all())
-        .map_err(quotes_err())?;
+    quotes_out.finish()?;
     observer.finishing();
     stage(&mut stats, "read+index");
     fail_point("commit")?;
@@ -524,7 +512,7 @@ fn write_generation(
     })
 }
 
-/// Number of quotations in one line of `quotes.jsonl`.
+/// Number of quotations in one line of `quotes.jsonl.zst`.
 fn count_quotations(line: &str) -> u64 {
     serde_json::from_str::<Vec<serde::de::IgnoredAny>>(line).map_or(0, |v| v.len() as u64)
 }
@@ -575,7 +563,7 @@ struct ReadDoc {
     docs: Vec<(TantivyDocument, u32)>,
     /// Theme term counts of each passage.
     counts: Vec<TermCounts>,
-    /// The document's quotations, as a line of `quotes.jsonl`.
+    /// The document's quotations, as a line of `quotes.jsonl.zst`.
     quotes_json: String,
     quotations: u64,
 }

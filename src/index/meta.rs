@@ -5,12 +5,18 @@
 //! * `docs.tsv` (`Vec<DocEntry>`): one line per document, indexed by the `doc` field: path,
 //!   title and counts (what queries need; tab-separated so that opening an index of 20,000
 //!   documents costs a millisecond, not the ten that JSON takes);
-//! * `files.json` (`Vec<FileEntry>`): the same documents' encoding, size, mtime and content
-//!   hash (what an update needs);
+//! * `files.json.zst` (`Vec<FileEntry>`): the same documents' encoding, size, mtime and
+//!   content hash (what an update needs);
 //! * `user-dict.txt`: the user dictionary the index was built with (queries load the same one);
-//! * `quotes.jsonl`: one line per document (same order as `docs.tsv`): a JSON array of its
-//!   quotations ([`crate::analyze::Quotation`]);
+//! * `quotes.jsonl.zst`: one line per document (same order as `docs.tsv`): a JSON array of
+//!   its quotations ([`crate::analyze::Quotation`]);
 //! * `speakers.toml`: the user speaker table the index was built with (added to the built-in one).
+//!
+//! A table whose name ends in `.zst` is zstd-compressed ([`write_file`] and [`read_file`] do
+//! it by the name): on `../shared/corpora` the quotations are 6.0 → 1.0 MB, the file table
+//! 3.0 → 0.7 MB, the theme scores 1.1 → 0.7 MB, for 4 ms of decompression when quote reads
+//! its table. `docs.tsv` stays plain: every query process reads it (2 ms more per process
+//! to save 2 MB), and `jiansuo.json` is small and meant to be read by people.
 
 use std::path::Path;
 
@@ -20,9 +26,9 @@ use crate::error::{Error, Result};
 
 pub const META_FILE: &str = "jiansuo.json";
 pub const DOCS_FILE: &str = "docs.tsv";
-pub const FILES_FILE: &str = "files.json";
+pub const FILES_FILE: &str = "files.json.zst";
 pub const USER_DICT_FILE: &str = "user-dict.txt";
-pub const QUOTES_FILE: &str = "quotes.jsonl";
+pub const QUOTES_FILE: &str = "quotes.jsonl.zst";
 pub const SPEAKERS_FILE: &str = "speakers.toml";
 
 /// What an index records about itself.
@@ -36,7 +42,7 @@ pub struct IndexMeta {
     pub user_dict_hash: String,
     /// BLAKE3 of the built-in plus user speaker table, hex.
     pub speakers_hash: String,
-    /// Hash of the theme lexicon the index was first scored with (`themes.bin` holds the
+    /// Hash of the theme lexicon the index was first scored with (`themes.bin.zst` holds the
     /// lexicon of the current scores).
     pub themes_hash: String,
     /// Characters of following text indexed after each passage in the exact field.
@@ -142,15 +148,83 @@ fn to_json<T: Serialize>(name: &str, value: &T) -> Result<Vec<u8>> {
     })
 }
 
-/// Write bytes to `dir/name` and sync them.
+/// zstd level of the compressed tables: level 6 is 10 % smaller than 3 and still compresses
+/// the 12 MB of tables of `../shared/corpora` in about 0.1 s.
+pub const TABLE_ZSTD_LEVEL: i32 = 6;
+
+/// True when the table `name` is kept zstd-compressed.
+pub fn is_compressed(name: &str) -> bool {
+    name.trim_end_matches(".tmp").ends_with(".zst")
+}
+
+/// Write bytes to `dir/name` (compressed when the name ends in `.zst`) and sync them.
 pub fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     let path = dir.join(name);
-    let mut f =
-        std::fs::File::create(&path).map_err(Error::io(format!("writing {}", path.display())))?;
+    let err = || Error::io(format!("writing {}", path.display()));
+    let packed;
+    let bytes = if is_compressed(name) {
+        packed = zstd::bulk::compress(bytes, TABLE_ZSTD_LEVEL).map_err(err())?;
+        &packed[..]
+    } else {
+        bytes
+    };
+    let mut f = std::fs::File::create(&path).map_err(err())?;
     f.write_all(bytes)
         .and_then(|()| f.sync_all())
-        .map_err(Error::io(format!("writing {}", path.display())))
+        .map_err(err())
+}
+
+/// Read `dir/name` (decompressed when the name ends in `.zst`); a missing, unreadable or
+/// undecodable file is reported as a damaged index.
+pub fn read_file(index: &Path, dir: &Path, name: &str) -> Result<Vec<u8>> {
+    let path = dir.join(name);
+    let corrupt = |e: std::io::Error| Error::Corrupt {
+        path: index.to_path_buf(),
+        reason: format!("{}: {e}", path.display()),
+    };
+    let bytes = std::fs::read(&path).map_err(corrupt)?;
+    if is_compressed(name) {
+        zstd::stream::decode_all(&bytes[..]).map_err(corrupt)
+    } else {
+        Ok(bytes)
+    }
+}
+
+/// A writer of a compressed table that is written line by line (`quotes.jsonl.zst`); call
+/// [`TableWriter::finish`] to flush and sync it.
+pub struct TableWriter {
+    path: std::path::PathBuf,
+    out: zstd::stream::Encoder<'static, std::io::BufWriter<std::fs::File>>,
+}
+
+impl TableWriter {
+    pub fn create(dir: &Path, name: &str) -> Result<TableWriter> {
+        debug_assert!(is_compressed(name));
+        let path = dir.join(name);
+        let err = || Error::io(format!("writing {}", path.display()));
+        let file = std::fs::File::create(&path).map_err(err())?;
+        let out = zstd::stream::Encoder::new(std::io::BufWriter::new(file), TABLE_ZSTD_LEVEL)
+            .map_err(err())?;
+        Ok(TableWriter { path, out })
+    }
+
+    /// Append bytes.
+    pub fn write_all(&mut self, bytes: &[u8]) -> Result<()> {
+        std::io::Write::write_all(&mut self.out, bytes)
+            .map_err(Error::io(format!("writing {}", self.path.display())))
+    }
+
+    /// End the compressed stream, flush and sync the file.
+    pub fn finish(self) -> Result<()> {
+        let err = || Error::io(format!("writing {}", self.path.display()));
+        let buffered = self.out.finish().map_err(err())?;
+        let file = buffered
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .map_err(err())?;
+        file.sync_all().map_err(err())
+    }
 }
 
 /// Replace `dir/name` atomically: write `name.tmp`, sync it, rename it over `name` (readers
@@ -165,10 +239,7 @@ pub fn replace_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
 /// Read JSON from `dir/name`; a missing or unreadable file is reported as a damaged index.
 pub fn read_json<T: for<'de> Deserialize<'de>>(index: &Path, dir: &Path, name: &str) -> Result<T> {
     let path = dir.join(name);
-    let bytes = std::fs::read(&path).map_err(|e| Error::Corrupt {
-        path: index.to_path_buf(),
-        reason: format!("{}: {e}", path.display()),
-    })?;
+    let bytes = read_file(index, dir, name)?;
     serde_json::from_slice(&bytes).map_err(|e| Error::Corrupt {
         path: index.to_path_buf(),
         reason: format!("{}: {e}", path.display()),
@@ -210,11 +281,7 @@ pub struct LineTable {
 impl LineTable {
     /// Read `dir/name`.
     pub fn open(index: &Path, dir: &Path, name: &'static str) -> Result<LineTable> {
-        let path = dir.join(name);
-        let bytes = std::fs::read(&path).map_err(|e| Error::Corrupt {
-            path: index.to_path_buf(),
-            reason: format!("{}: {e}", path.display()),
-        })?;
+        let bytes = read_file(index, dir, name)?;
         let mut starts = Vec::with_capacity(bytes.len() / 80);
         let mut at = 0;
         while at < bytes.len() {
@@ -404,6 +471,32 @@ fn unescape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zst_tables_are_compressed_and_damage_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "[{\"text\":\"调查研究是谋事之基、成事之道\"}]\n".repeat(200);
+        write_file(dir.path(), QUOTES_FILE, text.as_bytes()).unwrap();
+        let on_disk = std::fs::read(dir.path().join(QUOTES_FILE)).unwrap();
+        assert!(
+            on_disk.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]),
+            "not a zstd frame"
+        );
+        assert!(on_disk.len() * 10 < text.len(), "{} bytes", on_disk.len());
+        let table = LineTable::open(dir.path(), dir.path(), QUOTES_FILE).unwrap();
+        assert_eq!(table.len(), 200);
+        assert_eq!(table.line(199).unwrap(), text.lines().next().unwrap());
+        replace_file(dir.path(), FILES_FILE, b"[]").unwrap();
+        let files: Vec<FileEntry> = read_json(dir.path(), dir.path(), FILES_FILE).unwrap();
+        assert!(files.is_empty());
+        // Plain names stay plain.
+        write_file(dir.path(), META_FILE, b"{}").unwrap();
+        assert_eq!(std::fs::read(dir.path().join(META_FILE)).unwrap(), b"{}");
+        // A truncated table is a damaged index, not a panic.
+        std::fs::write(dir.path().join(QUOTES_FILE), &on_disk[..on_disk.len() / 2]).unwrap();
+        let err = LineTable::open(dir.path(), dir.path(), QUOTES_FILE).unwrap_err();
+        assert!(matches!(err, Error::Corrupt { .. }), "{err}");
+    }
 
     #[test]
     fn docs_table_round_trips() {

@@ -1,4 +1,4 @@
-//! Theme scores of every passage, computed once and kept in `themes.bin` beside the index, so
+//! Theme scores of every passage, computed once and kept in `themes.bin.zst` beside the index, so
 //! that ranking and filtering by theme costs no analysis at query time.
 //!
 //! ```text
@@ -25,7 +25,7 @@ use crate::analyze::{Lexicon, TermCounts};
 use crate::error::{Error, Result};
 use crate::matching::MatchingForm;
 
-pub const THEMES_FILE: &str = "themes.bin";
+pub const THEMES_FILE: &str = "themes.bin.zst";
 const MAGIC: &[u8] = b"JSTH2\n";
 
 /// The stored text of a passage.
@@ -181,7 +181,7 @@ impl ThemeScores {
         })
     }
 
-    /// Write `themes.bin` in `dir` (through a temporary file and a rename).
+    /// Write `themes.bin.zst` in `dir` (compressed, through a temporary file and a rename).
     pub fn write(&self, dir: &Path) -> Result<()> {
         let mut out = Vec::with_capacity(self.scores.len() * 4 + 1024);
         out.extend_from_slice(MAGIC);
@@ -210,14 +210,14 @@ impl ThemeScores {
         meta::replace_file(dir, THEMES_FILE, &out)
     }
 
-    /// Read `themes.bin` from `dir`.
+    /// Read `themes.bin.zst` from `dir`.
     pub fn read(index: &Path, dir: &Path) -> Result<ThemeScores> {
         let path = dir.join(THEMES_FILE);
         let corrupt = |reason: &str| Error::Corrupt {
             path: index.to_path_buf(),
             reason: format!("{}: {reason}", path.display()),
         };
-        let bytes = std::fs::read(&path).map_err(|e| corrupt(&e.to_string()))?;
+        let bytes = meta::read_file(index, dir, THEMES_FILE)?;
         if !bytes.starts_with(MAGIC) {
             return Err(corrupt("not a theme score file"));
         }

@@ -171,7 +171,7 @@ pub fn hash(file: &SourceFile) -> std::io::Result<String> {
 }
 
 /// The first 128 bits of a hash, in hex: plenty to tell a changed file, half the bytes of
-/// `files.json`'s hashes.
+/// `files.json.zst`'s hashes.
 fn hex128(hash: blake3::Hash) -> String {
     hash.to_hex()[..32].to_owned()
 }
