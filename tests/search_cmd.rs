@@ -438,3 +438,27 @@ fn every_query_word_is_required_single_characters_too() {
         assert!(want > 0, "{query}");
     }
 }
+
+#[test]
+fn every_hit_scores_by_its_words_as_substrings() {
+    // The ranking counts the same occurrences the match does: no hit scores 0 because jieba cut
+    // its text differently, and one character is scored by its occurrences, not a constant.
+    let f = Fixture::with_seeds();
+    for query in ["的", "调查研究", "信访 群众", "党 民 的", "查研"] {
+        let out = f
+            .run(&["search", query, "--json", "-n", "1000"])
+            .expect(0)
+            .stdout();
+        let scores: Vec<f32> = parse(&out)
+            .iter()
+            .filter_map(|l| match l {
+                Line::Hit { score, .. } => Some(*score),
+                Line::Summary { .. } => None,
+            })
+            .collect();
+        assert!(scores.len() > 1, "{query}: {out}");
+        assert!(scores.iter().all(|&s| s > 0.0), "{query}: {scores:?}");
+        assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{query}");
+        assert!(scores[0] > scores[scores.len() - 1], "{query}: {scores:?}");
+    }
+}

@@ -597,7 +597,6 @@ fn read_file(
         counts.push(cx.lexicon.counts(&words, &MatchingForm::new(&p.text).chars));
         let d: TantivyDocument = doc!(
             f.text => schema::stored_text_bytes(&p.text),
-            f.words => tokenize::word_list(words.iter().map(String::as_str)),
             f.exact => p.exact_field_text(),
             f.path => file.rel.as_str(),
             f.line => u64::from(p.span.line),

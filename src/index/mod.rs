@@ -8,6 +8,7 @@ mod build;
 pub mod meta;
 mod schema;
 pub mod store;
+mod textcode;
 mod themes;
 pub mod tokenize;
 mod update;
@@ -36,7 +37,6 @@ use crate::error::{Error, Result};
 pub fn register_tokenizers(index: &Index, jieba: Option<Jieba>) {
     let tokenizers = index.tokenizers();
     tokenizers.register(schema::BIGRAMS_TOKENIZER, tokenize::BigramTokenizer);
-    tokenizers.register(schema::WORD_LIST_TOKENIZER, tokenize::WordListTokenizer);
     if let Some(jieba) = jieba {
         tokenizers.register(schema::WORDS_TOKENIZER, tokenize::words_analyzer(jieba));
     }
@@ -45,14 +45,14 @@ pub fn register_tokenizers(index: &Index, jieba: Option<Jieba>) {
 /// BM25 statistics of an index generation (see [`IndexHandle::bm25_statistics`]).
 pub struct Bm25Stats<'a> {
     searcher: &'a Searcher,
-    words: tantivy::schema::Field,
-    word_tokens: u64,
+    exact: tantivy::schema::Field,
+    tokens: u64,
 }
 
 impl tantivy::query::Bm25StatisticsProvider for Bm25Stats<'_> {
     fn total_num_tokens(&self, field: tantivy::schema::Field) -> tantivy::Result<u64> {
-        if field == self.words && self.word_tokens > 0 {
-            return Ok(self.word_tokens);
+        if field == self.exact {
+            return Ok(self.tokens);
         }
         self.searcher.total_num_tokens(field)
     }
@@ -75,7 +75,6 @@ pub struct PassageColumns {
     pub start: Arc<dyn ColumnValues<u64>>,
     pub end: Arc<dyn ColumnValues<u64>>,
     pub mlen: Arc<dyn ColumnValues<u64>>,
-    pub para_key: Arc<dyn ColumnValues<u64>>,
     pub para_chars: Arc<dyn ColumnValues<u64>>,
     /// `doc` decoded whole, on first use.
     doc_ordinals: OnceLock<Vec<u64>>,
@@ -96,10 +95,14 @@ impl PassageColumns {
             start: col("start")?,
             end: col("end")?,
             mlen: col("mlen")?,
-            para_key: col("para_key")?,
             para_chars: col("para_chars")?,
             doc_ordinals: OnceLock::new(),
         })
+    }
+
+    /// The key of a passage's paragraph (see [`para_key`]).
+    pub fn para_key(&self, d: tantivy::DocId) -> u64 {
+        para_key(self.doc.get_val(d), self.paragraph.get_val(d) as u32)
     }
 
     /// The document ordinal of every passage, decoded once (counting a common character reads
@@ -129,6 +132,8 @@ pub struct IndexHandle {
     themes: OnceLock<std::sync::Arc<ThemeScores>>,
     speakers: OnceLock<crate::analyze::SpeakerTable>,
     ranks: OnceLock<std::sync::Arc<Vec<u32>>>,
+    /// Sum of the `exact` field norms of the live passages (see [`IndexHandle::bm25_statistics`]).
+    exact_tokens: OnceLock<u64>,
     columns: OnceLock<Vec<PassageColumns>>,
     /// Share lock on the generation: a build does not delete it while this handle lives.
     _reading: std::fs::File,
@@ -215,6 +220,7 @@ impl IndexHandle {
             themes: OnceLock::new(),
             speakers: OnceLock::new(),
             ranks: OnceLock::new(),
+            exact_tokens: OnceLock::new(),
             columns: OnceLock::new(),
             _reading: reading,
         })
@@ -224,6 +230,37 @@ impl IndexHandle {
     /// reloaded).
     pub fn searcher(&self) -> Searcher {
         self.reader.searcher()
+    }
+
+    /// BM25 statistics of the handle's searcher in which the `exact` field's token count is
+    /// the sum of the live passages' field norms: tantivy's own count still holds the tokens
+    /// of passages an update deleted, so that an updated index would score otherwise than a
+    /// rebuilt one. (Field norms are lengths rounded as BM25 sees them, the same however the
+    /// passages are split into segments.)
+    pub fn bm25_statistics<'a>(&self, searcher: &'a Searcher) -> Result<Bm25Stats<'a>> {
+        let tokens = match self.exact_tokens.get() {
+            Some(&t) => t,
+            None => {
+                let mut total = 0u64;
+                for seg in searcher.segment_readers() {
+                    let Some(norms) = seg.fieldnorms_readers().get_field(self.fields.exact)? else {
+                        continue;
+                    };
+                    let alive = seg.alive_bitset();
+                    for d in 0..seg.max_doc() {
+                        if alive.is_none_or(|a| a.is_alive(d)) {
+                            total += u64::from(norms.fieldnorm(d));
+                        }
+                    }
+                }
+                *self.exact_tokens.get_or_init(|| total)
+            }
+        };
+        Ok(Bm25Stats {
+            searcher,
+            exact: self.fields.exact,
+            tokens,
+        })
     }
 
     /// The columns placing the passages of segment `ord` of [`IndexHandle::searcher`].
@@ -276,16 +313,6 @@ impl IndexHandle {
             .ranks
             .get_or_init(|| std::sync::Arc::new(ranks))
             .clone())
-    }
-
-    /// A searcher's BM25 statistics with the exact token count of the `words` field (after an
-    /// update, tantivy's own count still includes the tokens of deleted passages).
-    pub fn bm25_statistics<'a>(&self, searcher: &'a Searcher) -> Bm25Stats<'a> {
-        Bm25Stats {
-            searcher,
-            words: self.fields.words,
-            word_tokens: self.meta.stats.word_tokens,
-        }
     }
 
     /// The quotations of every document (read on first use).

@@ -128,76 +128,6 @@ impl TokenStream for BigramStream<'_> {
     }
 }
 
-/// Separator of the tokens in the text given to the `words` field (see [`word_list`]).
-pub const WORD_SEPARATOR: char = '\u{0}';
-
-/// The `words` field's text: the word analyzer's tokens, [`WORD_SEPARATOR`]-separated (a token
-/// never holds the separator: it is taken out).
-pub fn word_list<'a>(tokens: impl IntoIterator<Item = &'a str>) -> String {
-    let mut out = String::new();
-    for t in tokens {
-        if !out.is_empty() {
-            out.push(WORD_SEPARATOR);
-        }
-        out.extend(t.chars().filter(|&c| c != WORD_SEPARATOR));
-    }
-    out
-}
-
-/// Tokenizer of the `words` field: splits a [`word_list`] back into its tokens, at
-/// consecutive positions.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct WordListTokenizer;
-
-/// Token stream of [`WordListTokenizer`].
-pub struct WordListStream<'a> {
-    text: &'a str,
-    /// Byte offset of the next token.
-    at: usize,
-    token: Token,
-}
-
-impl Tokenizer for WordListTokenizer {
-    type TokenStream<'a> = WordListStream<'a>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordListStream<'a> {
-        let token = Token {
-            position: usize::MAX,
-            ..Token::default()
-        };
-        WordListStream { text, at: 0, token }
-    }
-}
-
-impl TokenStream for WordListStream<'_> {
-    fn advance(&mut self) -> bool {
-        while self.at < self.text.len() {
-            let from = self.at;
-            let to = self.text[from..]
-                .find(WORD_SEPARATOR)
-                .map_or(self.text.len(), |k| from + k);
-            self.at = to + WORD_SEPARATOR.len_utf8();
-            if to > from {
-                self.token.text.clear();
-                self.token.text.push_str(&self.text[from..to]);
-                self.token.offset_from = from;
-                self.token.offset_to = to;
-                self.token.position = self.token.position.wrapping_add(1);
-                return true;
-            }
-        }
-        false
-    }
-
-    fn token(&self) -> &Token {
-        &self.token
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.token
-    }
-}
-
 /// Text given to the `words` field and to word queries: NFKC, lowercase.
 pub fn normalize_words(text: &str) -> String {
     text.nfkc().flat_map(char::to_lowercase).collect()
@@ -372,24 +302,6 @@ mod tests {
         );
         assert_eq!(grams("调\u{1}"), g(&[("\u{2}调", 0)]));
         assert_eq!(grams("\u{1}调查"), g(&[("\u{1}调查", 0)]));
-    }
-
-    #[test]
-    fn word_lists_split_back_into_their_tokens() {
-        let tokens = ["调查", "研究", "a\u{0}b", "", "5g"];
-        let list = word_list(tokens);
-        let mut tok = WordListTokenizer;
-        let mut stream = tok.token_stream(&list);
-        let mut got = Vec::new();
-        while let Some(t) = stream.next() {
-            got.push((t.text.clone(), t.position));
-        }
-        let want: Vec<(String, usize)> = [("调查", 0), ("研究", 1), ("ab", 2), ("5g", 3)]
-            .iter()
-            .map(|&(s, p)| (s.to_owned(), p))
-            .collect();
-        assert_eq!(got, want);
-        assert_eq!(word_list([]), "");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Query: turn what the user typed into tantivy queries and collect hits.
 //!
-//! * [`search()`]: BM25 over the `words` field, every query word required.
+//! * [`search()`]: every query word required, BM25 of each word as a substring of the passage.
 //! * [`count_phrase`], [`locate_phrase`]: every occurrence of a phrase, from the exact fields.
 //! * [`shared_phrases`]: maximal phrases several documents have in common.
 //! * [`find_quote`]: every paragraph citing a quotation (candidates + local alignment).
@@ -29,13 +29,13 @@ pub use themes::{ABOUT, Keyword, ThemeShare, documents_matching, keywords, theme
 use tantivy::BitSet;
 use tantivy::postings::TermInfo;
 use tantivy::query::{
-    BitSetDocSet, ConstScorer, EnableScoring, Explanation, PhraseQuery, Query, Scorer, TermQuery,
-    Weight,
+    BitSetDocSet, Bm25Weight, ConstScorer, EnableScoring, Explanation, PhraseQuery, Query, Scorer,
+    TermQuery, Weight,
 };
 use tantivy::schema::Field;
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
-use tantivy::{DocId, DocSet, Score, SegmentReader};
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED};
 
 use crate::error::{Error, Result};
 use crate::index::tokenize::LAST_MARK;
@@ -114,47 +114,168 @@ fn char_terms(
     Ok(infos)
 }
 
+/// A query scoring the passages whose own matching form contains `needle` (non-empty) by
+/// BM25 of its occurrences: the term frequency of its bigram, of the phrase of its bigrams
+/// (whose idf is the sum of theirs), or for one character the sum of the frequencies of the
+/// terms it starts. A passage's length is its number of `exact` tokens.
+pub fn word_query(fields: &Fields, needle: &[char]) -> Box<dyn Query> {
+    if needle.len() == 2 {
+        let gram: String = needle.iter().collect();
+        return Box::new(TermQuery::new(
+            Term::from_field_text(fields.exact, &gram),
+            IndexRecordOption::WithFreqs,
+        ));
+    }
+    contains_query(fields, needle)
+}
+
 /// The passages whose own text holds the character `c`: its postings
-/// ([`for_each_char_posting`]) read block by block into a bitset (a common character starts thousands of bigrams; a
-/// regex query over the dictionary took twice as long).
+/// ([`for_each_char_posting`]) read block by block (a common character starts thousands of
+/// bigrams; a regex query over the dictionary took twice as long). Scored, each passage gets
+/// BM25 of the character's occurrences in it; unscored, the passages are a bitset.
 #[derive(Debug, Clone)]
 struct CharQuery {
     field: Field,
     c: char,
 }
 
-impl Query for CharQuery {
-    fn weight(&self, _: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        Ok(Box::new(self.clone()))
-    }
-}
-
-impl Weight for CharQuery {
-    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+impl CharQuery {
+    /// The occurrences of the character in every passage of a segment (0 where it is absent).
+    fn frequencies(&self, reader: &SegmentReader) -> tantivy::Result<Vec<u32>> {
         let inv = reader.inverted_index(self.field)?;
-        let mut set = BitSet::with_max_value(reader.max_doc());
+        let mut tf = vec![0u32; reader.max_doc() as usize];
         for_each_char_posting(
             &inv,
             self.field,
             self.c,
-            IndexRecordOption::Basic,
-            |d, _| {
-                set.insert(d);
-            },
+            IndexRecordOption::WithFreqs,
+            |d, f| tf[d as usize] += f,
         )?;
-        Ok(Box::new(ConstScorer::new(BitSetDocSet::from(set), boost)))
+        Ok(tf)
+    }
+}
+
+impl Query for CharQuery {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let EnableScoring::Enabled {
+            searcher,
+            statistics_provider,
+        } = scoring
+        else {
+            return Ok(Box::new(CharWeight {
+                query: self.clone(),
+                scored: None,
+            }));
+        };
+        // The frequencies are read once here, for the document frequency, and kept for the
+        // scorers.
+        let mut segments = std::collections::HashMap::new();
+        let mut df = 0u64;
+        for reader in searcher.segment_readers() {
+            let tf = self.frequencies(reader)?;
+            df += tf.iter().filter(|&&f| f > 0).count() as u64;
+            segments.insert(reader.segment_id(), tf);
+        }
+        let docs = statistics_provider.total_num_docs()?;
+        let tokens = statistics_provider.total_num_tokens(self.field)?;
+        let bm25 = Bm25Weight::for_one_term(df, docs, tokens as Score / docs.max(1) as Score);
+        Ok(Box::new(CharWeight {
+            query: self.clone(),
+            scored: Some((bm25, segments)),
+        }))
+    }
+}
+
+/// The weight of a [`CharQuery`]: with scoring, the BM25 weight and each segment's
+/// frequencies.
+struct CharWeight {
+    query: CharQuery,
+    scored: Option<(
+        Bm25Weight,
+        std::collections::HashMap<tantivy::index::SegmentId, Vec<u32>>,
+    )>,
+}
+
+impl Weight for CharWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let Some((bm25, segments)) = &self.scored else {
+            let inv = reader.inverted_index(self.query.field)?;
+            let mut set = BitSet::with_max_value(reader.max_doc());
+            for_each_char_posting(
+                &inv,
+                self.query.field,
+                self.query.c,
+                IndexRecordOption::Basic,
+                |d, _| {
+                    set.insert(d);
+                },
+            )?;
+            return Ok(Box::new(ConstScorer::new(BitSetDocSet::from(set), boost)));
+        };
+        let own;
+        let tf = match segments.get(&reader.segment_id()) {
+            Some(tf) => tf,
+            None => {
+                own = self.query.frequencies(reader)?;
+                &own
+            }
+        };
+        let norms = reader
+            .fieldnorms_readers()
+            .get_field(self.query.field)?
+            .unwrap_or_else(|| tantivy::fieldnorm::FieldNormReader::constant(reader.max_doc(), 1));
+        let bm25 = bm25.boost_by(boost);
+        let mut docs = Vec::new();
+        let mut scores = Vec::new();
+        for (d, &f) in tf.iter().enumerate().filter(|(_, f)| **f > 0) {
+            docs.push(d as DocId);
+            scores.push(bm25.score(norms.fieldnorm_id(d as DocId), f));
+        }
+        Ok(Box::new(ListScorer {
+            docs,
+            scores,
+            at: 0,
+        }))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         let mut scorer = self.scorer(reader, 1.0)?;
         if scorer.seek(doc) == doc {
-            Ok(Explanation::new("CharQuery", 1.0))
+            Ok(Explanation::new("CharQuery", scorer.score()))
         } else {
             Err(tantivy::TantivyError::InvalidArgument(format!(
                 "passage {doc} does not hold {:?}",
-                self.c
+                self.query.c
             )))
         }
+    }
+}
+
+/// A scorer over a sorted list of documents with their scores.
+struct ListScorer {
+    docs: Vec<DocId>,
+    scores: Vec<Score>,
+    at: usize,
+}
+
+impl DocSet for ListScorer {
+    fn advance(&mut self) -> DocId {
+        self.at = (self.at + 1).min(self.docs.len());
+        self.doc()
+    }
+
+    fn doc(&self) -> DocId {
+        self.docs.get(self.at).copied().unwrap_or(TERMINATED)
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.docs.len() as u32
+    }
+}
+
+impl Scorer for ListScorer {
+    fn score(&mut self) -> Score {
+        self.scores.get(self.at).copied().unwrap_or(0.0)
     }
 }
 

@@ -122,7 +122,7 @@ pub fn locate_phrase(
         found.push(ParagraphCount {
             doc: cols.doc.get_val(doc_id),
             line: cols.line.get_val(doc_id) as u32,
-            para_key: cols.para_key.get_val(doc_id),
+            para_key: cols.para_key(doc_id),
             count,
         });
     })?;
@@ -200,7 +200,7 @@ fn for_each_match(
             }
             let here = (cols.passage.get_val(d), s, d);
             candidates
-                .entry(cols.para_key.get_val(d))
+                .entry(cols.para_key(d))
                 .and_modify(|first| *first = (*first).min(here))
                 .or_insert(here);
         })?;

@@ -1,15 +1,14 @@
-//! `search`: passages ranked by BM25 over the jieba-tokenised `words` field.
+//! `search`: passages holding every query word, ranked by BM25 of the words as substrings.
 
 use std::cmp::Reverse;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, DocId, Score, SegmentReader, Term};
+use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::{DocAddress, DocId, Score, SegmentReader};
 
-use super::{StoredPassage, contains_query, highlight_spans, stored_passage};
+use super::{StoredPassage, highlight_spans, stored_passage, word_query};
 use crate::error::{Error, Result};
 use crate::index::IndexHandle;
 use crate::index::tokenize::{normalize_words, word_tokens};
@@ -105,9 +104,12 @@ pub const THEME_WEIGHT: f32 = 2.0;
 
 /// Rank passages for `query` by BM25 and return the best `limit`.
 ///
-/// A passage matches when it contains every query word (compared in matching form on the exact
-/// fields, so a different jieba segmentation of the passage does not lose it); matching passages
-/// are ranked by BM25 of the query's jieba tokens on the `words` field.
+/// The query is cut into words by jieba (search mode, which adds the parts of long words:
+/// 调查研究 → 调查, 研究, 调查研究). A passage matches when it contains every word that is not
+/// part of another one, compared in matching form on the `exact` field, so a passage jieba would
+/// cut differently is not lost; matching passages are ranked by the sum of BM25 of every query
+/// word's occurrences as a substring (the same test, so the ranking never disagrees with the
+/// match).
 pub fn search(handle: &IndexHandle, query: &str, limit: usize) -> Result<SearchResults> {
     search_with(handle, query, &[], limit, false)
 }
@@ -151,18 +153,26 @@ pub fn search_with(
                  type a word, e.g. `jiansuo search 调查研究`"
             )));
         }
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // Every word scores; the words that are not part of another one are also required.
+        let required = required_words(&terms);
+        let mut forms: Vec<Vec<char>> = Vec::new();
         for t in &terms {
-            let term = Term::from_field_text(handle.fields.words, t);
-            clauses.push((
-                Occur::Should,
-                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-            ));
+            let form: Vec<char> = matching_string(t).chars().collect();
+            if !form.is_empty() && !forms.contains(&form) {
+                forms.push(form);
+            }
         }
-        for word in required_words(&terms) {
-            let q = contains_query(&handle.fields, &word);
-            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
-        }
+        let clauses: Vec<(Occur, Box<dyn Query>)> = forms
+            .iter()
+            .map(|form| {
+                let occur = if required.contains(form) {
+                    Occur::Must
+                } else {
+                    Occur::Should
+                };
+                (occur, word_query(&handle.fields, form))
+            })
+            .collect();
         let q = BooleanQuery::new(clauses);
         let ts = scores.clone();
         let selected = themes.to_vec();
@@ -181,7 +191,7 @@ pub fn search_with(
                 (bm25 + theme, Reverse(place.key(doc)))
             }
         });
-        let stats = handle.bm25_statistics(&searcher);
+        let stats = handle.bm25_statistics(&searcher)?;
         let (top, total) =
             searcher.search_with_statistics_provider(&q, &(ranked, Count), &stats)?;
         let top: Vec<(f32, DocAddress)> = top.into_iter().map(|((s, _), a)| (s, a)).collect();
