@@ -52,7 +52,7 @@ pub enum ColorWhen {
 pub enum Command {
     /// Build the index of a corpus (a new generation; the old one stays usable until done).
     Index(IndexArgs),
-    /// Rank passages by BM25 over jieba words.
+    /// Rank passages holding every query word by BM25 (words found as substrings).
     Search(SearchArgs),
     /// Every occurrence of a phrase (punctuation and spaces ignored), as a concordance.
     Phrase(PhraseArgs),

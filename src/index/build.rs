@@ -568,9 +568,8 @@ struct ReadDoc {
     quotations: u64,
 }
 
-/// Read, clean, cut and analyse one file: its passages' documents (words tokenised here, by
-/// the index's own analyzer, so that themes are counted from the same tokens), theme counts,
-/// quotations.
+/// Read, clean, cut and analyse one file: its passages' documents, their theme counts (from
+/// the passages' jieba words and matching forms), quotations.
 fn read_file(
     file: &SourceFile,
     cx: &ReadContext,

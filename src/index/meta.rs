@@ -72,7 +72,7 @@ pub struct BuildStats {
     /// Quotations and titles extracted.
     #[serde(default)]
     pub quotations: u64,
-    /// Tokens of the `words` field over all passages (BM25's average length).
+    /// jieba word tokens over all passages (what theme scores count).
     #[serde(default)]
     pub word_tokens: u64,
     /// Seconds spent in each stage of the build, in order (`read+index`, `commit`, `merge`,

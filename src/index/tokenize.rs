@@ -1,4 +1,4 @@
-//! Tokenizers of the two indexed fields.
+//! Tokenizers: the `exact` field's bigrams, and jieba for words (queries, themes, keywords).
 //!
 //! * `exact` ([`BigramTokenizer`]): for the text it is given (a matching form), every pair of
 //!   adjacent characters at the position of its first character, so that a phrase of bigrams at
@@ -11,9 +11,11 @@
 //!   |-----------------------------|------------|------------|------------|------------|
 //!   | terms                       | 调查       | 查研       | 研究       | ⁽¹⁾究是, ⁽²⁾究 |
 //!
-//! * `words` ([`words_analyzer`]): jieba in search mode (tantivy-jieba) with the built-in
+//! * words ([`words_analyzer`]): jieba in search mode (tantivy-jieba) with the built-in
 //!   domain dictionary and an optional user dictionary, keeping tokens that contain a letter or
-//!   digit. Its input is [`normalize_words`] of the passage text.
+//!   digit. Its input is [`normalize_words`] of the text. It cuts queries into the words
+//!   `search` requires and scores, and passages into the words themes and keywords count; no
+//!   field holds its tokens.
 
 use std::path::Path;
 
@@ -128,7 +130,7 @@ impl TokenStream for BigramStream<'_> {
     }
 }
 
-/// Text given to the `words` field and to word queries: NFKC, lowercase.
+/// Text given to the word analyzer: NFKC, lowercase.
 pub fn normalize_words(text: &str) -> String {
     text.nfkc().flat_map(char::to_lowercase).collect()
 }
@@ -191,14 +193,14 @@ fn add_dict(jieba: &mut Jieba, text: &str) -> std::result::Result<(), String> {
     Ok(())
 }
 
-/// The analyzer of the `words` field.
+/// The word analyzer (jieba, search mode, word-like tokens only).
 pub fn words_analyzer(jieba: Jieba) -> TextAnalyzer {
     TextAnalyzer::builder(JiebaTokenizer::with_jieba(jieba))
         .filter(WordOnly)
         .build()
 }
 
-/// Tokens of `text` (already normalised) as the `words` field sees them.
+/// The word analyzer's tokens of `text` (already normalised).
 pub fn word_tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut stream = analyzer.token_stream(text);

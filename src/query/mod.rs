@@ -173,8 +173,9 @@ impl Query for CharQuery {
         let mut df = 0u64;
         for reader in searcher.segment_readers() {
             let tf = self.frequencies(reader)?;
-            df += tf.iter().filter(|&&f| f > 0).count() as u64;
-            segments.insert(reader.segment_id(), tf);
+            let matching = tf.iter().filter(|&&f| f > 0).count() as u32;
+            df += u64::from(matching);
+            segments.insert(reader.segment_id(), (std::sync::Arc::new(tf), matching));
         }
         let docs = statistics_provider.total_num_docs()?;
         let tokens = statistics_provider.total_num_tokens(self.field)?;
@@ -186,14 +187,15 @@ impl Query for CharQuery {
     }
 }
 
+/// Per segment: a character's frequency in every passage, and the passages holding it.
+type SegmentFrequencies =
+    std::collections::HashMap<tantivy::index::SegmentId, (std::sync::Arc<Vec<u32>>, u32)>;
+
 /// The weight of a [`CharQuery`]: with scoring, the BM25 weight and each segment's
 /// frequencies.
 struct CharWeight {
     query: CharQuery,
-    scored: Option<(
-        Bm25Weight,
-        std::collections::HashMap<tantivy::index::SegmentId, Vec<u32>>,
-    )>,
+    scored: Option<(Bm25Weight, SegmentFrequencies)>,
 }
 
 impl Weight for CharWeight {
@@ -212,30 +214,24 @@ impl Weight for CharWeight {
             )?;
             return Ok(Box::new(ConstScorer::new(BitSetDocSet::from(set), boost)));
         };
-        let own;
-        let tf = match segments.get(&reader.segment_id()) {
-            Some(tf) => tf,
+        let (tf, matching) = match segments.get(&reader.segment_id()) {
+            Some((tf, matching)) => (tf.clone(), *matching),
             None => {
-                own = self.query.frequencies(reader)?;
-                &own
+                let tf = self.query.frequencies(reader)?;
+                let matching = tf.iter().filter(|&&f| f > 0).count() as u32;
+                (std::sync::Arc::new(tf), matching)
             }
         };
         let norms = reader
             .fieldnorms_readers()
             .get_field(self.query.field)?
             .unwrap_or_else(|| tantivy::fieldnorm::FieldNormReader::constant(reader.max_doc(), 1));
-        let bm25 = bm25.boost_by(boost);
-        let mut docs = Vec::new();
-        let mut scores = Vec::new();
-        for (d, &f) in tf.iter().enumerate().filter(|(_, f)| **f > 0) {
-            docs.push(d as DocId);
-            scores.push(bm25.score(norms.fieldnorm_id(d as DocId), f));
-        }
-        Ok(Box::new(ListScorer {
-            docs,
-            scores,
-            at: 0,
-        }))
+        Ok(Box::new(TfScorer::new(
+            tf,
+            matching,
+            bm25.boost_by(boost),
+            norms,
+        )))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
@@ -251,31 +247,74 @@ impl Weight for CharWeight {
     }
 }
 
-/// A scorer over a sorted list of documents with their scores.
-struct ListScorer {
-    docs: Vec<DocId>,
-    scores: Vec<Score>,
-    at: usize,
+/// A scorer over a segment's dense term frequencies (0: the passage does not match), scoring
+/// only the passages it is asked for (a conjunction asks for few of a common character's).
+struct TfScorer {
+    tf: std::sync::Arc<Vec<u32>>,
+    /// Passages with a frequency above 0.
+    matching: u32,
+    doc: DocId,
+    bm25: Bm25Weight,
+    norms: tantivy::fieldnorm::FieldNormReader,
 }
 
-impl DocSet for ListScorer {
+impl TfScorer {
+    fn new(
+        tf: std::sync::Arc<Vec<u32>>,
+        matching: u32,
+        bm25: Bm25Weight,
+        norms: tantivy::fieldnorm::FieldNormReader,
+    ) -> TfScorer {
+        let mut scorer = TfScorer {
+            tf,
+            matching,
+            doc: 0,
+            bm25,
+            norms,
+        };
+        scorer.doc = scorer.next_from(0);
+        scorer
+    }
+
+    /// The first matching passage at or after `from`.
+    fn next_from(&self, from: usize) -> DocId {
+        self.tf
+            .get(from..)
+            .and_then(|rest| rest.iter().position(|&f| f > 0))
+            .map_or(TERMINATED, |k| (from + k) as DocId)
+    }
+}
+
+impl DocSet for TfScorer {
     fn advance(&mut self) -> DocId {
-        self.at = (self.at + 1).min(self.docs.len());
-        self.doc()
+        if self.doc != TERMINATED {
+            self.doc = self.next_from(self.doc as usize + 1);
+        }
+        self.doc
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc != TERMINATED && target > self.doc {
+            self.doc = self.next_from(target as usize);
+        }
+        self.doc
     }
 
     fn doc(&self) -> DocId {
-        self.docs.get(self.at).copied().unwrap_or(TERMINATED)
+        self.doc
     }
 
     fn size_hint(&self) -> u32 {
-        self.docs.len() as u32
+        self.matching
     }
 }
 
-impl Scorer for ListScorer {
+impl Scorer for TfScorer {
     fn score(&mut self) -> Score {
-        self.scores.get(self.at).copied().unwrap_or(0.0)
+        match self.tf.get(self.doc as usize) {
+            Some(&f) if f > 0 => self.bm25.score(self.norms.fieldnorm_id(self.doc), f),
+            _ => 0.0,
+        }
     }
 }
 
