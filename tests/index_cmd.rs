@@ -77,6 +77,23 @@ fn other_schema_version_asks_for_a_rebuild() {
     );
     f.run(&["index"]).expect(0);
     f.run(&["search", "信访"]).expect(0);
+    // An index from before readers' locks (schema < 5) is old, not "vanished".
+    let generation = std::fs::read_to_string(f.path("index/CURRENT")).unwrap();
+    let generation = f.path(&format!("index/{}", generation.trim()));
+    let meta = generation.join("jiansuo.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta).unwrap()).unwrap();
+    v["schema_version"] = 3.into();
+    std::fs::write(&meta, v.to_string()).unwrap();
+    std::fs::remove_file(generation.join(".readers")).unwrap();
+    let run = f.run(&["phrase", "信访"]).expect(2);
+    assert!(
+        run.stderr().contains("schema version 3"),
+        "{}",
+        run.stderr()
+    );
+    f.run(&["index"]).expect(0);
+    f.run(&["phrase", "信访"]).expect(0);
 }
 
 #[test]

@@ -183,15 +183,24 @@ impl IndexHandle {
         if !generation.is_dir() {
             return Err(vanished());
         }
-        let reading = store::lock_for_reading(&generation)?.ok_or_else(vanished)?;
-        let version: serde_json::Value = meta::read_json(dir, &generation, meta::META_FILE)?;
-        let found = version["schema_version"].as_u64().unwrap_or(0) as u32;
-        if found != SCHEMA_VERSION {
-            return Err(Error::SchemaVersion {
+        let old_version = || -> Option<Error> {
+            let version: serde_json::Value =
+                meta::read_json(dir, &generation, meta::META_FILE).ok()?;
+            let found = version["schema_version"].as_u64().unwrap_or(0) as u32;
+            (found != SCHEMA_VERSION).then(|| Error::SchemaVersion {
                 path: dir.to_path_buf(),
                 found,
                 expected: SCHEMA_VERSION,
-            });
+            })
+        };
+        // Generations written before schema 5 have no readers' lock file: such an index is
+        // old, not vanished.
+        let reading = match store::lock_for_reading(&generation)? {
+            Some(lock) => lock,
+            None => return Err(old_version().unwrap_or_else(vanished)),
+        };
+        if let Some(e) = old_version() {
+            return Err(e);
         }
         let meta: IndexMeta = meta::read_json(dir, &generation, meta::META_FILE)?;
         let docs = meta::DocTable::open(dir, &generation)?;
