@@ -104,6 +104,23 @@ pub fn is_dropped(c: char) -> bool {
     )
 }
 
+/// A character's matching form when it can be told from the character alone: a plain Han
+/// character or an ASCII letter or digit is itself (lowercased), a P*/Z*/C* character is dropped
+/// (`Some(None)`); any other (`None`) may compose with or expand next to its neighbours, and
+/// needs [`MatchingForm`]. A text made of the first kinds only has as matching form the kept
+/// characters in order (proptested against [`MatchingForm`]).
+pub fn alone(c: char) -> Option<Option<char>> {
+    if is_plain_han(c) {
+        Some(Some(c))
+    } else if c.is_ascii_alphanumeric() {
+        Some(Some(c.to_ascii_lowercase()))
+    } else if is_dropped(c) {
+        Some(None)
+    } else {
+        None
+    }
+}
+
 /// Call `emit(char, src_start, src_end)` for each character of the matching form of `text`,
 /// in order, with the source character span it came from.
 ///
@@ -197,7 +214,7 @@ fn flush_group(
 
 /// CJK unified ideographs (basic block) that NFKC and lowercase leave alone and no combining
 /// mark follows in practice.
-fn is_plain_han(c: char) -> bool {
+pub(crate) fn is_plain_han(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
 

@@ -19,6 +19,7 @@ pub use build::{
 };
 pub use meta::{BuildStats, DocEntry, FileEntry, IndexMeta, SkippedFile};
 pub use schema::{EXACT_TAIL_CHARS, Fields, SCHEMA_VERSION, para_key, text_from_stored};
+pub use textcode::matching_chars;
 pub use themes::{THEMES_FILE, ThemeScores};
 pub use update::Changes;
 

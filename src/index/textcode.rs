@@ -29,6 +29,8 @@ struct Table {
     chars: Vec<char>,
     /// Rank + 1 of every BMP character (0: not in the table).
     ranks: Vec<u16>,
+    /// Per rank, [`crate::matching::alone`] of its character.
+    alone: Vec<Option<Option<char>>>,
 }
 
 fn table() -> &'static Table {
@@ -43,7 +45,12 @@ fn table() -> &'static Table {
                 *slot = rank as u16 + 1;
             }
         }
-        Table { chars, ranks }
+        let alone = chars.iter().map(|&c| crate::matching::alone(c)).collect();
+        Table {
+            chars,
+            ranks,
+            alone,
+        }
     })
 }
 
@@ -101,6 +108,44 @@ pub fn decode(bytes: &[u8]) -> Option<String> {
     Some(out)
 }
 
+/// The matching form of a stored text, read from the codes without making the text, when each
+/// character's matching form can be told from the character alone (Han, ASCII letters and
+/// digits, dropped characters; see [`crate::matching::alone`]): `Some(true)`, with `out` holding
+/// it. `Some(false)` when some character needs [`crate::matching::MatchingForm`], `None` when
+/// the bytes are not a stored form. `quote` reads thousands of candidates this way and makes
+/// the text only of those that may hold a hit.
+pub fn matching_chars(bytes: &[u8], out: &mut Vec<char>) -> Option<bool> {
+    let t = table();
+    out.clear();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let alone = match b {
+            ESCAPE => {
+                let code = bytes.get(i + 1..i + 4)?;
+                i += 4;
+                let c = char::from_u32(u32::from_le_bytes([code[0], code[1], code[2], 0]))?;
+                crate::matching::alone(c)
+            }
+            b if (b as usize) < ONE_BYTE => {
+                i += 1;
+                *t.alone.get(b as usize)?
+            }
+            b => {
+                let next = *bytes.get(i + 1)? as usize;
+                i += 2;
+                *t.alone
+                    .get(ONE_BYTE + (b as usize - ONE_BYTE) * 256 + next)?
+            }
+        };
+        match alone {
+            Some(Some(c)) => out.push(c),
+            Some(None) => {}
+            None => return Some(false),
+        }
+    }
+    Some(true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,10 +196,33 @@ mod tests {
         assert_eq!(decode(&[0xFE, 0xFF]), None);
     }
 
+    #[test]
+    fn matching_chars_of_plain_text_and_of_text_that_needs_nfkc() {
+        let mut out = Vec::new();
+        let text = "２０２５年，调查研究ABC 5G。";
+        assert_eq!(matching_chars(&encode(text), &mut out), Some(false));
+        let text = "2025年，调查研究ABC 5G。";
+        assert_eq!(matching_chars(&encode(text), &mut out), Some(true));
+        assert_eq!(out.iter().collect::<String>(), "2025年调查研究abc5g");
+        assert_eq!(matching_chars(&[0xC0], &mut out), None);
+    }
+
     proptest! {
         #[test]
         fn any_text_round_trips(text in "\\PC{0,64}|[\\u{0}-\\u{10FFFF}]{0,16}") {
             prop_assert_eq!(decode(&encode(&text)), Some(text));
+        }
+
+        #[test]
+        fn matching_chars_agree_with_the_matching_form(
+            text in "[a-zA-Z0-9调查研究是谋事之基\\u{0301}\\u{200d}\\u{1100}\\u{1161}\\u{AC00}\\u{11A8}e，。 “”、Ａ１㍻ﬁ]{0,24}"
+        ) {
+            let mut out = Vec::new();
+            let fast = matching_chars(&encode(&text), &mut out);
+            prop_assert!(fast.is_some());
+            if fast == Some(true) {
+                prop_assert_eq!(out, crate::matching::MatchingForm::new(&text).chars);
+            }
         }
     }
 }

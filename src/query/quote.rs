@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use tantivy::schema::IndexRecordOption;
+use tantivy::schema::Value;
 use tantivy::{DocAddress, DocSet, TERMINATED};
 
 use super::phrase::bigram_postings;
@@ -201,6 +202,7 @@ fn verify<'c>(
     let mut stores: Vec<Option<tantivy::store::StoreReader>> = std::iter::repeat_with(|| None)
         .take(searcher.segment_readers().len())
         .collect();
+    let mut scratch: Vec<char> = Vec::new();
     while let Some((piece, candidates)) = take() {
         let mut best: HashMap<(u64, u32), QuoteHit> = HashMap::new();
         for &addr in candidates {
@@ -216,19 +218,62 @@ fn verify<'c>(
                 ),
             };
             let d: tantivy::TantivyDocument = store.get(addr.doc_id)?;
-            let p = passage_of(handle, &d, addr)?;
-            let mf = MatchingForm::new(&p.text);
             // A score-only pass first: a whole paragraph whose best alignment scores too low cannot
             // hold a hit (a passage with neighbours may hold the start of one). Then the alignment
-            // ending in the best cell, over the columns it can reach.
-            let Some((score, qe, te)) = best_cell(needle, &mf.chars) else {
+            // ending in the best cell, over the columns it can reach. Most candidates end in one
+            // of the two, so both read the matching form straight from the stored codes when
+            // they can (`matching_chars`); the passage's text and offset map are made for the
+            // others and for the hits.
+            let cols = handle.columns(addr.segment_ord)?;
+            let (start, end, para_chars) = (
+                cols.start.get_val(addr.doc_id),
+                cols.end.get_val(addr.doc_id),
+                cols.para_chars.get_val(addr.doc_id),
+            );
+            let plain = d
+                .get_first(handle.fields.text)
+                .and_then(|v| v.as_bytes())
+                .and_then(|b| crate::index::matching_chars(b, &mut scratch))
+                == Some(true);
+            let mut made = if plain {
+                None
+            } else {
+                let p = passage_of(handle, &d, addr)?;
+                let mf = MatchingForm::new(&p.text);
+                Some((p, mf))
+            };
+            let chars: &[char] = match &made {
+                Some((_, mf)) => &mf.chars,
+                None => &scratch,
+            };
+            let Some((score, qe, te)) = best_cell(needle, chars) else {
                 continue;
             };
-            let whole = p.start == 0 && p.end >= p.para_chars;
+            let whole = start == 0 && end >= para_chars;
             if whole && (score as f64) < least_score {
                 continue;
             }
-            let mut a = align_ending_at(needle, &mf.chars, qe, te);
+            let mut a = align_ending_at(needle, chars, qe, te);
+            // A hit may cross into the passage before or after, if there is one (a passage that
+            // starts or ends its paragraph has nothing to cross into on that side).
+            let touches_edge = (start > 0 && a.target_start <= 1)
+                || (end < para_chars && a.target_end + 1 >= chars.len());
+            let widen = a.coverage(needle.len()) < 1.0 && touches_edge;
+            let fails = |a: &crate::align::Alignment| {
+                a.coverage(needle.len()) + 1e-9 < opts.min_coverage
+                    || a.identity() + 1e-9 < opts.min_identity
+            };
+            if !widen && fails(&a) {
+                continue;
+            }
+            let (p, mf) = match made.take() {
+                Some(made) => made,
+                None => {
+                    let p = passage_of(handle, &d, addr)?;
+                    let mf = MatchingForm::new(&p.text);
+                    (p, mf)
+                }
+            };
             // The text the hit is shown in (the passage, or its paragraph when the alignment had to
             // look past the passage), where it starts in the line, and the hit's span in the line.
             let mut context: Option<String> = None;
@@ -236,11 +281,7 @@ fn verify<'c>(
                 let (s, e) = mf.source_span(a.target_start, a.target_end);
                 (p.start as usize + s, p.start as usize + e)
             };
-            // A hit may cross into the passage before or after, if there is one (a passage that
-            // starts or ends its paragraph has nothing to cross into on that side).
-            let touches_edge = (p.start > 0 && a.target_start <= 1)
-                || (p.end < p.para_chars && a.target_end + 1 >= mf.len());
-            if a.coverage(needle.len()) < 1.0 && touches_edge {
+            if widen {
                 let line =
                     paragraph_text(handle, searcher, crate::index::para_key(p.doc, p.paragraph))?;
                 if let Some((wa, wspan)) =
@@ -251,11 +292,11 @@ fn verify<'c>(
                     span = wspan;
                 }
                 context = Some(line);
+                if fails(&a) {
+                    continue;
+                }
             }
             let (coverage, identity) = (a.coverage(needle.len()), a.identity());
-            if coverage + 1e-9 < opts.min_coverage || identity + 1e-9 < opts.min_identity {
-                continue;
-            }
             let key = (p.doc, p.line);
             if best
                 .get(&key)
