@@ -14,6 +14,7 @@ use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument, doc};
 use super::meta::{self, BuildStats, DocEntry, FileEntry, IndexMeta, SkippedFile};
 use super::schema::{self, EXACT_TAIL_CHARS, Fields, SCHEMA_VERSION};
 use super::update::{Base, Changes, Extras, Plan, link_base, up_to_date};
+use super::words::{self, WordDfs};
 use super::{store, tokenize};
 use crate::analyze::{Extractor, Lexicon, SpeakerTable, TermCounts};
 use crate::error::{Error, Result};
@@ -400,50 +401,51 @@ fn write_generation(
     // Files are read and analysed on `threads` workers, and added in plan order (document
     // ordinals follow the plan, whatever the workers' timing), while tantivy's own threads
     // index what was added.
-    read_in_parallel(&plan.index, opts.threads, &context, &analyzer, |i, read| {
-        let file = &plan.index[i];
-        if i == halfway {
-            fail_point("halfway")?;
-        }
-        match read {
-            Ok(read) if read.docs.is_empty() => skip(
-                file.rel.clone(),
-                "no text after cleaning".into(),
-                Some((file.size, file.mtime_ns)),
-            ),
-            Ok(read) => {
-                let ord = docs.len() as u64;
-                for (mut d, paragraph) in read.docs {
-                    d.add_u64(fields.doc, ord);
-                    d.add_u64(fields.para_key, schema::para_key(ord, paragraph));
-                    writer.add_document(d).map_err(Error::from)?;
-                }
-                known.insert(ord, read.counts);
-                stats.quotations += read.quotations;
-                quotes_out.write_all(read.quotes_json.as_bytes())?;
-                quotes_out.write_all(b"\n")?;
-                docs.push(DocEntry {
-                    path: file.rel.clone(),
-                    title: read.title,
-                    paragraphs: read.paragraphs,
-                    passages: read.passages,
-                    chars: read.chars,
-                    format: file.format.name().to_owned(),
-                    encoding: read.encoding,
-                });
-                files.push(FileEntry {
-                    path: file.rel.clone(),
-                    doc: ord,
-                    size: file.size,
-                    mtime_ns: file.mtime_ns,
-                    hash: read.hash,
-                });
+    let mut word_dfs =
+        read_in_parallel(&plan.index, opts.threads, &context, &analyzer, |i, read| {
+            let file = &plan.index[i];
+            if i == halfway {
+                fail_point("halfway")?;
             }
-            Err(s) => skip(s.path, s.reason, Some((file.size, file.mtime_ns))),
-        }
-        observer.file_done(file.size);
-        Ok(())
-    })?;
+            match read {
+                Ok(read) if read.docs.is_empty() => skip(
+                    file.rel.clone(),
+                    "no text after cleaning".into(),
+                    Some((file.size, file.mtime_ns)),
+                ),
+                Ok(read) => {
+                    let ord = docs.len() as u64;
+                    for (mut d, paragraph) in read.docs {
+                        d.add_u64(fields.doc, ord);
+                        d.add_u64(fields.para_key, schema::para_key(ord, paragraph));
+                        writer.add_document(d).map_err(Error::from)?;
+                    }
+                    known.insert(ord, read.counts);
+                    stats.quotations += read.quotations;
+                    quotes_out.write_all(read.quotes_json.as_bytes())?;
+                    quotes_out.write_all(b"\n")?;
+                    docs.push(DocEntry {
+                        path: file.rel.clone(),
+                        title: read.title,
+                        paragraphs: read.paragraphs,
+                        passages: read.passages,
+                        chars: read.chars,
+                        format: file.format.name().to_owned(),
+                        encoding: read.encoding,
+                    });
+                    files.push(FileEntry {
+                        path: file.rel.clone(),
+                        doc: ord,
+                        size: file.size,
+                        mtime_ns: file.mtime_ns,
+                        hash: read.hash,
+                    });
+                }
+                Err(s) => skip(s.path, s.reason, Some((file.size, file.mtime_ns))),
+            }
+            observer.file_done(file.size);
+            Ok(())
+        })?;
     quotes_out.finish()?;
     observer.finishing();
     stage(&mut stats, "read+index");
@@ -464,8 +466,10 @@ fn write_generation(
     observer.scoring_themes();
     let reader: tantivy::IndexReader = index.reader()?;
     let searcher = reader.searcher();
-    let scores = ThemeScores::compute(&searcher, &fields, &extras.lexicon, &analyzer, &known)?;
+    let mut scores = ThemeScores::compute(&searcher, &fields, &extras.lexicon, &analyzer, &known)?;
     scores.write(gen_dir)?;
+    // The words of the passages read, and of those kept by an update (cut while rescoring).
+    words::merge(&mut word_dfs, std::mem::take(&mut scores.word_dfs));
     stats.word_tokens = scores.word_tokens;
     stage(&mut stats, "themes");
 
@@ -483,6 +487,7 @@ fn write_generation(
 
     meta::write_docs(gen_dir, &docs)?;
     meta::write_json(gen_dir, meta::FILES_FILE, &files)?;
+    words::write(gen_dir, &word_dfs)?;
     meta::write_file(gen_dir, meta::USER_DICT_FILE, extras.user_dict.as_bytes())?;
     meta::write_file(gen_dir, meta::SPEAKERS_FILE, extras.speakers.as_bytes())?;
     stage(&mut stats, "tables");
@@ -574,6 +579,7 @@ fn read_file(
     file: &SourceFile,
     cx: &ReadContext,
     analyzer: &mut TextAnalyzer,
+    word_dfs: &mut WordDfs,
 ) -> std::result::Result<ReadDoc, load::Skipped> {
     let mut loaded = load::read(file)?;
     let cleaned = clean::clean(&loaded.decoded.text);
@@ -594,6 +600,7 @@ fn read_file(
     for p in passages {
         let words = tokenize::word_tokens(analyzer, &tokenize::normalize_words(&p.text));
         counts.push(cx.lexicon.counts(&words, &MatchingForm::new(&p.text).chars));
+        words::count_passage(word_dfs, &words);
         let d: TantivyDocument = doc!(
             f.text => schema::stored_text_bytes(&p.text),
             f.exact => p.exact_field_text(),
@@ -630,24 +637,28 @@ fn read_file(
 }
 
 /// Read `files` on `threads` workers and hand each result to `add`, in order. Stops at the
-/// first error `add` returns.
+/// first error `add` returns. Returns the word counts of the passages read.
 fn read_in_parallel(
     files: &[SourceFile],
     threads: usize,
     cx: &ReadContext,
     analyzer: &TextAnalyzer,
     mut add: impl FnMut(usize, std::result::Result<ReadDoc, load::Skipped>) -> Result<()>,
-) -> Result<()> {
+) -> Result<WordDfs> {
     type Read = (usize, std::result::Result<ReadDoc, load::Skipped>);
     let next = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         // Bounded, so that fast workers do not pile up read documents ahead of a slow one.
         let (tx, rx) = mpsc::sync_channel::<Read>(64);
+        let mut workers = Vec::new();
         for _ in 0..threads.max(1) {
             let tx = tx.clone();
             let next = &next;
             let mut analyzer = analyzer.clone();
-            scope.spawn(move || {
+            workers.push(scope.spawn(move || {
+                // The words of every passage this worker reads (summed at the end: the sum
+                // does not depend on which worker read which file).
+                let mut word_dfs = WordDfs::new();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     if i >= files.len() {
@@ -655,13 +666,14 @@ fn read_in_parallel(
                     }
                     // The receiver gone means the build stopped: so do the workers.
                     if tx
-                        .send((i, read_file(&files[i], cx, &mut analyzer)))
+                        .send((i, read_file(&files[i], cx, &mut analyzer, &mut word_dfs)))
                         .is_err()
                     {
                         break;
                     }
                 }
-            });
+                word_dfs
+            }));
         }
         drop(tx);
         let mut waiting: BTreeMap<usize, std::result::Result<ReadDoc, load::Skipped>> =
@@ -674,7 +686,11 @@ fn read_in_parallel(
                 want += 1;
             }
         }
-        Ok(())
+        let mut word_dfs = WordDfs::new();
+        for w in workers {
+            words::merge(&mut word_dfs, w.join().expect("a reading worker panicked"));
+        }
+        Ok(word_dfs)
     })
 }
 

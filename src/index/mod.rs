@@ -12,6 +12,7 @@ mod textcode;
 mod themes;
 pub mod tokenize;
 mod update;
+pub mod words;
 
 pub use build::{
     BuildObserver, BuildOptions, BuildReport, PreparedDoc, PreparedPassage, Quiet, build,
@@ -23,6 +24,7 @@ pub use textcode::matching_chars;
 pub use themes::{THEMES_FILE, ThemeScores};
 pub use update::Changes;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -133,6 +135,8 @@ pub struct IndexHandle {
     themes: OnceLock<std::sync::Arc<ThemeScores>>,
     speakers: OnceLock<crate::analyze::SpeakerTable>,
     ranks: OnceLock<std::sync::Arc<Vec<u32>>>,
+    /// The word table (read on first use).
+    word_dfs: OnceLock<HashMap<String, u64>>,
     /// Sum of the `exact` field norms of the live passages (see [`IndexHandle::bm25_statistics`]).
     exact_tokens: OnceLock<u64>,
     columns: OnceLock<Vec<PassageColumns>>,
@@ -231,6 +235,7 @@ impl IndexHandle {
             speakers: OnceLock::new(),
             ranks: OnceLock::new(),
             exact_tokens: OnceLock::new(),
+            word_dfs: OnceLock::new(),
             columns: OnceLock::new(),
             _reading: reading,
         })
@@ -323,6 +328,16 @@ impl IndexHandle {
             .ranks
             .get_or_init(|| std::sync::Arc::new(ranks))
             .clone())
+    }
+
+    /// For every jieba word of the passages (two characters or more), the number of passages
+    /// it is cut from (read on first use; see [`words`]).
+    pub fn word_dfs(&self) -> Result<&HashMap<String, u64>> {
+        if let Some(t) = self.word_dfs.get() {
+            return Ok(t);
+        }
+        let table = words::read(&self.dir, &self.generation)?;
+        Ok(self.word_dfs.get_or_init(|| table))
     }
 
     /// The quotations of every document (read on first use).

@@ -20,6 +20,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Searcher, SegmentReader};
 
 use super::tokenize::{normalize_words, word_tokens};
+use super::words::{self, WordDfs};
 use super::{Fields, meta};
 use crate::analyze::{Lexicon, TermCounts};
 use crate::error::{Error, Result};
@@ -53,6 +54,9 @@ pub struct ThemeScores {
     pub avg_len: f32,
     /// Word tokens of every passage counted while scoring (0 when read from disk).
     pub word_tokens: u64,
+    /// The words of the passages this scoring had to cut (those without known counts: an
+    /// update's kept passages), counted for the word table; empty when read from disk.
+    pub word_dfs: super::words::WordDfs,
 }
 
 impl ThemeScores {
@@ -117,6 +121,7 @@ impl ThemeScores {
         let mut segment_order = Vec::new();
         let mut scores = Vec::new();
         let mut total_tokens = 0u64;
+        let mut word_dfs = WordDfs::new();
         for (ord, seg) in searcher.segment_readers().iter().enumerate() {
             let max = seg.max_doc();
             let id = seg.segment_id().uuid_string();
@@ -126,15 +131,16 @@ impl ThemeScores {
             let ff = seg.fast_fields();
             let doc_col = ff.u64("doc")?.first_or_default_col(0);
             let passage_col = ff.u64("passage")?.first_or_default_col(0);
-            let parts: Vec<Result<(Vec<f32>, u64)>> = std::thread::scope(|scope| {
+            let parts: Vec<Result<(Vec<f32>, u64, WordDfs)>> = std::thread::scope(|scope| {
                 let workers: Vec<_> = (0..max as usize)
                     .step_by(chunk)
                     .map(|from| {
                         let to = (from + chunk).min(max as usize);
                         let (doc_col, passage_col) = (doc_col.clone(), passage_col.clone());
-                        scope.spawn(move || -> Result<(Vec<f32>, u64)> {
+                        scope.spawn(move || -> Result<(Vec<f32>, u64, WordDfs)> {
                             let mut out = Vec::with_capacity((to - from) * t);
                             let mut tokens = 0u64;
+                            let mut word_dfs = WordDfs::new();
                             // Cloned (jieba's dictionary with it) only if a passage needs it.
                             let mut own_analyzer: Option<TextAnalyzer> = None;
                             for d in from..to {
@@ -149,6 +155,7 @@ impl ThemeScores {
                                         let analyzer =
                                             own_analyzer.get_or_insert_with(|| analyzer.clone());
                                         let words = word_tokens(analyzer, &normalize_words(&text));
+                                        words::count_passage(&mut word_dfs, &words);
                                         let mf = MatchingForm::new(&text);
                                         std::borrow::Cow::Owned(lexicon.counts(&words, &mf.chars))
                                     }
@@ -156,7 +163,7 @@ impl ThemeScores {
                                 tokens += u64::from(counts.words);
                                 out.extend(lexicon.score(&counts, avg_len));
                             }
-                            Ok((out, tokens))
+                            Ok((out, tokens, word_dfs))
                         })
                     })
                     .collect();
@@ -166,9 +173,10 @@ impl ThemeScores {
                     .collect()
             });
             for part in parts {
-                let (part, tokens) = part?;
+                let (part, tokens, dfs) = part?;
                 scores.extend(part);
                 total_tokens += tokens;
+                words::merge(&mut word_dfs, dfs);
             }
         }
         Ok(ThemeScores {
@@ -178,6 +186,7 @@ impl ThemeScores {
             scores,
             avg_len,
             word_tokens: total_tokens,
+            word_dfs,
         })
     }
 
@@ -270,6 +279,7 @@ impl ThemeScores {
             scores,
             avg_len,
             word_tokens: 0,
+            word_dfs: WordDfs::new(),
         })
     }
 }

@@ -263,6 +263,7 @@ pub(super) fn link_base(base: &Path, gen_dir: &Path) -> Result<()> {
         meta::QUOTES_FILE,
         meta::SPEAKERS_FILE,
         THEMES_FILE,
+        super::words::WORDS_FILE,
     ];
     let entries =
         std::fs::read_dir(base).map_err(Error::io(format!("listing {}", base.display())))?;

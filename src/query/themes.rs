@@ -4,13 +4,11 @@
 use std::collections::{HashMap, HashSet};
 
 use tantivy::DocAddress;
-use tantivy::collector::Count;
 
-use super::{StoredPassage, contains_query, stored_passage};
+use super::{StoredPassage, stored_passage};
 use crate::error::{Error, Result};
 use crate::index::IndexHandle;
 use crate::index::tokenize::{normalize_words, word_tokens};
-use crate::matching::matching_string;
 
 /// A passage counts as being about a theme from this score on.
 pub const ABOUT: f32 = 1.0;
@@ -187,10 +185,8 @@ fn is_keyword_shaped(w: &str) -> bool {
 }
 
 /// TF-IDF keywords of the selected documents, or, for the whole corpus, the words with the
-/// highest `df × idf` (frequent, but not everywhere). Words are jieba's; IDF over passages,
-/// `ln(N / df)`. For a selection, `df` is the number of passages holding the word (as `search`
-/// and `phrase` find it); for the whole corpus, the number of passages jieba cuts it from
-/// (every passage is cut: about a second on `../shared/corpora`).
+/// highest `df × idf` (frequent, but not everywhere). Words are jieba's; `df` is the number of
+/// passages a word is cut from (the index's word table), IDF over passages, `ln(N / df)`.
 pub fn keywords(
     handle: &IndexHandle,
     docs: Option<&HashSet<u64>>,
@@ -198,12 +194,12 @@ pub fn keywords(
 ) -> Result<Vec<Keyword>> {
     let searcher = handle.searcher();
     let total = searcher.num_docs().max(1) as f64;
+    let dfs = handle.word_dfs()?;
     let mut out: Vec<Keyword> = Vec::new();
     match docs {
         Some(set) => {
             let mut analyzer = handle.word_analyzer()?;
-            // Per word: occurrences, and selected passages holding it.
-            let mut tf: HashMap<String, (u64, u64)> = HashMap::new();
+            let mut tf: HashMap<String, u64> = HashMap::new();
             for (ord, seg) in searcher.segment_readers().iter().enumerate() {
                 let doc_col = &handle.columns(ord as u32)?.doc;
                 let alive = seg.alive_bitset();
@@ -213,63 +209,33 @@ pub fn keywords(
                         continue;
                     }
                     let p = stored_passage(handle, &searcher, DocAddress::new(ord as u32, d))?;
-                    let mut seen = HashSet::new();
                     for w in word_tokens(&mut analyzer, &normalize_words(&p.text)) {
-                        let e = tf.entry(w.clone()).or_default();
-                        e.0 += 1;
-                        if seen.insert(w) {
-                            e.1 += 1;
-                        }
+                        *tf.entry(w).or_default() += 1;
                     }
                 }
             }
-            drop(analyzer);
-            // A word's passages in the corpus are at least its passages in the selection, so
-            // `tf × ln(N / selected)` bounds its score: words are taken best bound first, and
-            // counted in the index until no bound can beat the n-th score.
-            let mut words: Vec<(f64, String, u64, u64)> = tf
-                .into_iter()
-                .filter(|(w, _)| is_keyword_shaped(w))
-                .map(|(w, (count, selected))| {
-                    let bound = count as f64 * (total / selected.max(1) as f64).ln();
-                    (bound, w, count, selected)
-                })
-                .collect();
-            words.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            for (bound, word, count, selected) in words {
-                if out.len() >= n && out.last().is_none_or(|k| bound < k.score) {
-                    break;
+            for (word, count) in tf {
+                if !is_keyword_shaped(&word) {
+                    continue;
                 }
-                let form: Vec<char> = matching_string(&word).chars().collect();
-                let df = if form.is_empty() {
-                    selected
-                } else {
-                    (searcher.search(&*contains_query(&handle.fields, &form), &Count)? as u64)
-                        .max(selected)
-                };
+                let df = dfs.get(&word).copied().unwrap_or(1).max(1);
                 let score = count as f64 * (total / df as f64).ln();
-                let at =
-                    out.partition_point(|k| k.score > score || (k.score == score && k.word < word));
-                out.insert(
-                    at,
-                    Keyword {
-                        word,
-                        score,
-                        tf: count,
-                        df,
-                    },
-                );
-                out.truncate(n);
+                out.push(Keyword {
+                    word,
+                    score,
+                    tf: count,
+                    df,
+                });
             }
         }
         None => {
-            for (word, df) in corpus_word_dfs(handle, &searcher)? {
-                if !is_keyword_shaped(&word) {
+            for (word, &df) in dfs {
+                if !is_keyword_shaped(word) {
                     continue;
                 }
                 let score = df as f64 * (total / df.max(1) as f64).ln();
                 out.push(Keyword {
-                    word,
+                    word: word.clone(),
                     score,
                     tf: df,
                     df,
@@ -280,57 +246,4 @@ pub fn keywords(
     out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.word.cmp(&b.word)));
     out.truncate(n);
     Ok(out)
-}
-
-/// For every word jieba cuts from the live passages, the number of passages it is cut from;
-/// the passages are cut on every core.
-fn corpus_word_dfs(
-    handle: &IndexHandle,
-    searcher: &tantivy::Searcher,
-) -> Result<HashMap<String, u64>> {
-    let analyzer = handle.word_analyzer()?.clone();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut dfs: HashMap<String, u64> = HashMap::new();
-    for (ord, seg) in searcher.segment_readers().iter().enumerate() {
-        let max = seg.max_doc() as usize;
-        let chunk = max.div_ceil(threads).max(1);
-        let alive = seg.alive_bitset();
-        let parts: Vec<Result<HashMap<String, u64>>> = std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..max)
-                .step_by(chunk)
-                .map(|from| {
-                    let mut analyzer = analyzer.clone();
-                    scope.spawn(move || -> Result<HashMap<String, u64>> {
-                        let mut dfs: HashMap<String, u64> = HashMap::new();
-                        for d in from..(from + chunk).min(max) {
-                            let d = d as u32;
-                            if alive.is_some_and(|a| a.is_deleted(d)) {
-                                continue;
-                            }
-                            let addr = DocAddress::new(ord as u32, d);
-                            let doc: tantivy::TantivyDocument = searcher.doc(addr)?;
-                            let p = super::passage_of(handle, &doc, addr)?;
-                            let mut words = word_tokens(&mut analyzer, &normalize_words(&p.text));
-                            words.sort_unstable();
-                            words.dedup();
-                            for w in words {
-                                *dfs.entry(w).or_default() += 1;
-                            }
-                        }
-                        Ok(dfs)
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .map(|w| w.join().expect("keyword thread panicked"))
-                .collect()
-        });
-        for part in parts {
-            for (w, df) in part? {
-                *dfs.entry(w).or_default() += df;
-            }
-        }
-    }
-    Ok(dfs)
 }
