@@ -62,7 +62,7 @@ pub fn write(dir: &Path, dfs: &WordDfs) -> Result<()> {
     meta::write_file(dir, WORDS_FILE, out.as_bytes())
 }
 
-/// Read the table written by [`write`] in `dir`.
+/// Read the table written by [`write()`] in `dir`.
 pub fn read(index: &Path, dir: &Path) -> Result<HashMap<String, u64>> {
     let table = meta::LineTable::open(index, dir, WORDS_FILE)?;
     let mut out = HashMap::with_capacity(table.len());
