@@ -25,42 +25,70 @@ const ESCAPE: u8 = 0xFF;
 /// Ranks the table can hold: one-byte ranks, then 63 lead bytes of 256.
 const CAPACITY: usize = ONE_BYTE + (ESCAPE as usize - ONE_BYTE) * 256;
 
-struct Table {
-    chars: Vec<char>,
-    /// Rank + 1 of every BMP character (0: not in the table).
-    ranks: Vec<u16>,
-    /// Per rank, [`crate::matching::alone`] of its character.
-    alone: Vec<Option<Option<char>>>,
+/// Characters by rank (what decoding needs).
+fn chars() -> &'static [char] {
+    static CHARS: OnceLock<Vec<char>> = OnceLock::new();
+    CHARS.get_or_init(|| RANKED.chars().filter(|&c| c != '\n').collect())
 }
 
-fn table() -> &'static Table {
-    static TABLE: OnceLock<Table> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let chars: Vec<char> = RANKED.chars().filter(|&c| c != '\n').collect();
+/// Rank + 1 of every BMP character, 0 when it is not in the table (what encoding needs: only
+/// a build makes it).
+fn ranks() -> &'static [u16] {
+    static RANKS: OnceLock<Vec<u16>> = OnceLock::new();
+    RANKS.get_or_init(|| {
         let mut ranks = vec![0u16; 0x1_0000];
-        for (rank, &c) in chars.iter().enumerate().take(CAPACITY) {
-            let slot = &mut ranks[c as usize & 0xFFFF];
+        for (rank, &c) in chars().iter().enumerate().take(CAPACITY) {
             // Astral characters are escaped; a duplicate keeps its first (better) rank.
-            if (c as u32) < 0x1_0000 && *slot == 0 {
-                *slot = rank as u16 + 1;
+            if (c as u32) < 0x1_0000 && ranks[c as usize] == 0 {
+                ranks[c as usize] = rank as u16 + 1;
             }
         }
-        let alone = chars.iter().map(|&c| crate::matching::alone(c)).collect();
-        Table {
-            chars,
-            ranks,
-            alone,
+        ranks
+    })
+}
+
+/// Per rank, [`crate::matching::alone`] of its character (what [`matching_chars`] needs).
+fn alone() -> &'static [Option<Option<char>>] {
+    static ALONE: OnceLock<Vec<Option<Option<char>>>> = OnceLock::new();
+    ALONE.get_or_init(|| chars().iter().map(|&c| crate::matching::alone(c)).collect())
+}
+
+/// One coded character: a rank in the table, or a character outside it.
+enum Code {
+    Rank(usize),
+    Char(char),
+}
+
+/// Read the code at `*i` and move past it (`None` when the bytes there are not one).
+fn next_code(bytes: &[u8], i: &mut usize) -> Option<Code> {
+    let b = *bytes.get(*i)?;
+    Some(match b {
+        ESCAPE => {
+            let code = bytes.get(*i + 1..*i + 4)?;
+            *i += 4;
+            Code::Char(char::from_u32(u32::from_le_bytes([
+                code[0], code[1], code[2], 0,
+            ]))?)
+        }
+        b if (b as usize) < ONE_BYTE => {
+            *i += 1;
+            Code::Rank(b as usize)
+        }
+        b => {
+            let next = *bytes.get(*i + 1)? as usize;
+            *i += 2;
+            Code::Rank(ONE_BYTE + (b as usize - ONE_BYTE) * 256 + next)
         }
     })
 }
 
 /// The stored form of `text`.
 pub fn encode(text: &str) -> Vec<u8> {
-    let t = table();
+    let ranks = ranks();
     let mut out = Vec::with_capacity(text.len() / 2 + 8);
     for c in text.chars() {
         let rank = if (c as u32) < 0x1_0000 {
-            t.ranks[c as usize]
+            ranks[c as usize]
         } else {
             0
         };
@@ -82,28 +110,14 @@ pub fn encode(text: &str) -> Vec<u8> {
 
 /// The text of a stored form (`None` when the bytes are not one).
 pub fn decode(bytes: &[u8]) -> Option<String> {
-    let t = table();
+    let chars = chars();
     let mut out = String::with_capacity(bytes.len() * 2);
     let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let c = match b {
-            ESCAPE => {
-                let code = bytes.get(i + 1..i + 4)?;
-                i += 4;
-                char::from_u32(u32::from_le_bytes([code[0], code[1], code[2], 0]))?
-            }
-            b if (b as usize) < ONE_BYTE => {
-                i += 1;
-                *t.chars.get(b as usize)?
-            }
-            b => {
-                let next = *bytes.get(i + 1)? as usize;
-                i += 2;
-                *t.chars
-                    .get(ONE_BYTE + (b as usize - ONE_BYTE) * 256 + next)?
-            }
-        };
-        out.push(c);
+    while i < bytes.len() {
+        out.push(match next_code(bytes, &mut i)? {
+            Code::Rank(r) => *chars.get(r)?,
+            Code::Char(c) => c,
+        });
     }
     Some(out)
 }
@@ -115,27 +129,13 @@ pub fn decode(bytes: &[u8]) -> Option<String> {
 /// the bytes are not a stored form. `quote` reads thousands of candidates this way and makes
 /// the text only of those that may hold a hit.
 pub fn matching_chars(bytes: &[u8], out: &mut Vec<char>) -> Option<bool> {
-    let t = table();
+    let table = alone();
     out.clear();
     let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let alone = match b {
-            ESCAPE => {
-                let code = bytes.get(i + 1..i + 4)?;
-                i += 4;
-                let c = char::from_u32(u32::from_le_bytes([code[0], code[1], code[2], 0]))?;
-                crate::matching::alone(c)
-            }
-            b if (b as usize) < ONE_BYTE => {
-                i += 1;
-                *t.alone.get(b as usize)?
-            }
-            b => {
-                let next = *bytes.get(i + 1)? as usize;
-                i += 2;
-                *t.alone
-                    .get(ONE_BYTE + (b as usize - ONE_BYTE) * 256 + next)?
-            }
+    while i < bytes.len() {
+        let alone = match next_code(bytes, &mut i)? {
+            Code::Rank(r) => *table.get(r)?,
+            Code::Char(c) => crate::matching::alone(c),
         };
         match alone {
             Some(Some(c)) => out.push(c),
@@ -153,13 +153,13 @@ mod tests {
 
     #[test]
     fn the_table_fits_and_has_no_duplicates() {
-        let t = table();
-        assert!(t.chars.len() <= CAPACITY, "{} ranks", t.chars.len());
+        let chars = chars();
+        assert!(chars.len() <= CAPACITY, "{} ranks", chars.len());
         let mut seen = std::collections::HashSet::new();
-        for c in &t.chars {
+        for c in chars {
             assert!(seen.insert(*c), "{c:?} twice");
         }
-        assert_eq!(t.chars[..4].iter().collect::<String>(), "，20。");
+        assert_eq!(chars[..4].iter().collect::<String>(), "，20。");
     }
 
     #[test]

@@ -140,8 +140,12 @@ struct CharQuery {
 }
 
 impl CharQuery {
-    /// The occurrences of the character in every passage of a segment (0 where it is absent).
-    fn frequencies(&self, reader: &SegmentReader) -> tantivy::Result<Vec<u32>> {
+    /// The occurrences of the character in every passage of a segment (0 where it is absent),
+    /// and the number of passages holding it.
+    fn frequencies(
+        &self,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<(std::sync::Arc<Vec<u32>>, u32)> {
         let inv = reader.inverted_index(self.field)?;
         let mut tf = vec![0u32; reader.max_doc() as usize];
         for_each_char_posting(
@@ -151,7 +155,8 @@ impl CharQuery {
             IndexRecordOption::WithFreqs,
             |d, f| tf[d as usize] += f,
         )?;
-        Ok(tf)
+        let matching = tf.iter().filter(|&&f| f > 0).count() as u32;
+        Ok((std::sync::Arc::new(tf), matching))
     }
 }
 
@@ -172,10 +177,9 @@ impl Query for CharQuery {
         let mut segments = std::collections::HashMap::new();
         let mut df = 0u64;
         for reader in searcher.segment_readers() {
-            let tf = self.frequencies(reader)?;
-            let matching = tf.iter().filter(|&&f| f > 0).count() as u32;
+            let (tf, matching) = self.frequencies(reader)?;
             df += u64::from(matching);
-            segments.insert(reader.segment_id(), (std::sync::Arc::new(tf), matching));
+            segments.insert(reader.segment_id(), (tf, matching));
         }
         let docs = statistics_provider.total_num_docs()?;
         let tokens = statistics_provider.total_num_tokens(self.field)?;
@@ -216,11 +220,7 @@ impl Weight for CharWeight {
         };
         let (tf, matching) = match segments.get(&reader.segment_id()) {
             Some((tf, matching)) => (tf.clone(), *matching),
-            None => {
-                let tf = self.query.frequencies(reader)?;
-                let matching = tf.iter().filter(|&&f| f > 0).count() as u32;
-                (std::sync::Arc::new(tf), matching)
-            }
+            None => self.query.frequencies(reader)?,
         };
         let norms = reader
             .fieldnorms_readers()

@@ -235,13 +235,12 @@ fn verify<'c>(
                 .and_then(|v| v.as_bytes())
                 .and_then(|b| crate::index::matching_chars(b, &mut scratch))
                 == Some(true);
-            let mut made = if plain {
-                None
-            } else {
+            let make = || -> Result<_> {
                 let p = passage_of(handle, &d, addr)?;
                 let mf = MatchingForm::new(&p.text);
-                Some((p, mf))
+                Ok((p, mf))
             };
+            let mut made = if plain { None } else { Some(make()?) };
             let chars: &[char] = match &made {
                 Some((_, mf)) => &mf.chars,
                 None => &scratch,
@@ -259,7 +258,7 @@ fn verify<'c>(
             let touches_edge = (start > 0 && a.target_start <= 1)
                 || (end < para_chars && a.target_end + 1 >= chars.len());
             let widen = a.coverage(needle.len()) < 1.0 && touches_edge;
-            let fails = |a: &crate::align::Alignment| {
+            let fails = |a: &Alignment| {
                 a.coverage(needle.len()) + 1e-9 < opts.min_coverage
                     || a.identity() + 1e-9 < opts.min_identity
             };
@@ -268,11 +267,7 @@ fn verify<'c>(
             }
             let (p, mf) = match made.take() {
                 Some(made) => made,
-                None => {
-                    let p = passage_of(handle, &d, addr)?;
-                    let mf = MatchingForm::new(&p.text);
-                    (p, mf)
-                }
+                None => make()?,
             };
             // The text the hit is shown in (the passage, or its paragraph when the alignment had to
             // look past the passage), where it starts in the line, and the hit's span in the line.
