@@ -13,6 +13,7 @@ use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Term};
 
+use crate::api;
 use crate::error::{Error, Result};
 use crate::index::IndexHandle;
 use crate::matching::matching_string;
@@ -61,20 +62,22 @@ pub struct BenchQuery {
     pub text: String,
 }
 
-/// Figures for one query kind.
+/// Figures for one query kind (a `bench --json` `bench` line; fields in the order written).
 #[derive(Debug, Clone, Serialize)]
 pub struct KindReport {
-    pub kind: QueryKind,
-    pub queries: usize,
-    pub runs: usize,
-    pub median_us: f64,
-    pub p95_us: f64,
-    pub p99_us: f64,
-    pub max_us: f64,
-    pub qps: f64,
     /// Hits of one run over all queries (occurrences for `phrase`, matching passages for
     /// `search`).
     pub hits: u64,
+    pub kind: QueryKind,
+    pub max_us: f64,
+    pub median_us: f64,
+    pub p95_us: f64,
+    pub p99_us: f64,
+    pub qps: f64,
+    pub queries: usize,
+    pub runs: usize,
+    #[serde(rename = "type")]
+    pub line: &'static str,
 }
 
 /// A small deterministic generator (64-bit LCG): the same seed draws the same queries.
@@ -117,6 +120,14 @@ pub fn parse_queries(text: &str, default: QueryKind) -> Result<Vec<BenchQuery>> 
         });
     }
     Ok(out)
+}
+
+/// Queries as the lines of a query file (`KIND<TAB>TEXT`), which [`parse_queries`] reads back.
+pub fn query_lines(queries: &[BenchQuery]) -> String {
+    queries
+        .iter()
+        .map(|q| format!("{}\t{}\n", q.kind.name(), q.text))
+        .collect()
 }
 
 /// Draw `n` queries of `kind` from the index's passages: phrases are substrings of 1–16
@@ -216,42 +227,123 @@ pub fn sample_queries(
     Ok(out)
 }
 
-/// Run one query; returns its hit count.
+/// Run one query through the query API, as its command would; returns its hit count (a
+/// query the API refuses, such as one of punctuation only, counts 0).
 pub fn run_query(handle: &IndexHandle, q: &BenchQuery) -> Result<u64> {
-    match q.kind {
+    let counted = match q.kind {
         QueryKind::Phrase => {
-            let needle: Vec<char> = matching_string(&q.text).chars().collect();
-            if needle.is_empty() {
-                return Ok(0);
-            }
-            Ok(query::count_phrase(handle, &needle)?.hits)
+            api::phrase_counts(handle, &api::PhraseRequest::new(&q.text)).map(|r| r.summary.hits)
         }
-        QueryKind::Search => match query::search(handle, &q.text, 10) {
-            Ok(r) => Ok(r.total as u64),
-            Err(Error::Query(_)) => Ok(0),
-            Err(e) => Err(e),
-        },
+        QueryKind::Search => {
+            let req = api::SearchRequest {
+                query: q.text.clone(),
+                limit: 10,
+                ..Default::default()
+            };
+            api::search(handle, &req).map(|r| r.summary.total as u64)
+        }
         QueryKind::Theme => {
             let (name, query) = q.text.split_once('\t').unwrap_or((&q.text, ""));
-            let scores = handle.themes()?;
-            let Some(t) = scores.lexicon.find(name) else {
+            if handle.themes()?.lexicon.find(name).is_none() {
                 return Err(Error::Query(format!("bench: no theme {name:?}")));
-            };
-            match query::search_with(handle, query, &[t], 10, false) {
-                Ok(r) => Ok(r.total as u64),
-                Err(Error::Query(_)) => Ok(0),
-                Err(e) => Err(e),
             }
+            let req = api::SearchRequest {
+                query: query.to_owned(),
+                themes: vec![name.to_owned()],
+                limit: 10,
+                ..Default::default()
+            };
+            api::search(handle, &req).map(|r| r.summary.total as u64)
         }
         QueryKind::Quote => {
-            let n = matching_string(&q.text).chars().count();
-            match query::find_quote(handle, &q.text, query::QuoteOptions::for_length(n)) {
-                Ok(r) => Ok(r.hits.len() as u64),
-                Err(Error::Query(_)) => Ok(0),
-                Err(e) => Err(e),
-            }
+            api::quote(handle, &api::QuoteRequest::new(&q.text)).map(|r| r.total as u64)
         }
+    };
+    match counted {
+        Err(Error::Query(_)) => Ok(0),
+        other => other,
     }
+}
+
+/// A measurement: the queries, and how many timed passes over them.
+#[derive(Debug, Clone)]
+pub struct BenchRequest {
+    pub queries: Vec<BenchQuery>,
+    pub runs: usize,
+}
+
+/// The index measured (the first `bench --json` line; fields in the order written).
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchIndex {
+    pub bytes: u64,
+    pub chars: u64,
+    pub documents: u64,
+    pub index_bytes: u64,
+    pub mb_per_s: f64,
+    pub paragraphs: u64,
+    pub passages: u64,
+    /// The index directory.
+    pub path: String,
+    /// Of the build.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peak_rss_bytes: Option<u64>,
+    pub quotations: u64,
+    pub seconds: f64,
+    pub segments: usize,
+    pub skipped: u64,
+    pub stages: Vec<(String, f64)>,
+    pub threads: usize,
+    #[serde(rename = "type")]
+    pub line: &'static str,
+    pub word_tokens: u64,
+}
+
+/// The measuring process (the last `bench --json` line).
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchProcess {
+    pub peak_rss_bytes: Option<u64>,
+    #[serde(rename = "type")]
+    pub line: &'static str,
+}
+
+/// What a measurement found.
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchResponse {
+    pub index: BenchIndex,
+    pub kinds: Vec<KindReport>,
+    pub process: BenchProcess,
+}
+
+/// Measure the queries on an open index.
+pub fn bench(handle: &IndexHandle, req: &BenchRequest) -> Result<BenchResponse> {
+    let kinds = run_bench(handle, &req.queries, req.runs)?;
+    let s = &handle.meta.stats;
+    Ok(BenchResponse {
+        index: BenchIndex {
+            bytes: s.bytes,
+            chars: s.chars,
+            documents: s.documents,
+            index_bytes: s.index_bytes,
+            mb_per_s: s.mb_per_s,
+            paragraphs: s.paragraphs,
+            passages: s.passages,
+            path: handle.dir.display().to_string(),
+            peak_rss_bytes: s.peak_rss_bytes,
+            quotations: s.quotations,
+            seconds: s.seconds,
+            segments: s.segments,
+            skipped: s.skipped,
+            stages: s.stages.clone(),
+            threads: s.threads,
+            line: "index",
+            word_tokens: s.word_tokens,
+        },
+        kinds,
+        process: BenchProcess {
+            peak_rss_bytes: peak_rss_bytes(),
+            line: "process",
+        },
+    })
 }
 
 /// Time every query: a warm-up pass, then `runs` timed passes. One report per kind present.
@@ -327,6 +419,7 @@ fn summarise(
             0.0
         },
         hits,
+        line: "bench",
     }
 }
 

@@ -32,6 +32,13 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
 
+    /// Threads for the work that runs in parallel: an index build reads and analyses files on
+    /// N threads and builds the postings on as many (a full build keeps the segments they
+    /// write, usually one each); quote, shared and theme scoring use N (default: the number of
+    /// cores).
+    #[arg(long, global = true, env = "JIANSUO_THREADS", value_name = "N")]
+    pub threads: Option<usize>,
+
     /// No progress bar and no warnings on stderr (errors are still shown).
     #[arg(short, long, global = true)]
     pub quiet: bool,
@@ -100,11 +107,6 @@ pub struct IndexArgs {
     /// only new and changed files are read, removed files are dropped.
     #[arg(long, conflicts_with = "themes_only")]
     pub full: bool,
-
-    /// Threads that read and analyse files, and as many that build the postings; a full build
-    /// keeps the segments they write, usually one each (default: the number of cores).
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
 
     /// Print the summary as one JSON object.
     #[arg(long)]

@@ -7,6 +7,7 @@
 
 pub mod align;
 pub mod analyze;
+pub mod api;
 pub mod app;
 pub mod bench;
 pub mod clean;

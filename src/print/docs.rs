@@ -9,64 +9,27 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Style, sanitize};
-use crate::index::DocEntry;
+use super::{Style, sanitize, write_json_line};
+use crate::api::{DocRow, DocsResponse, DocsSummary};
 
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
-enum Json<'a> {
-    Doc {
-        path: &'a str,
-        title: &'a str,
-        format: &'a str,
-        encoding: &'a str,
-        paragraphs: u32,
-        passages: u32,
-        chars: u64,
-    },
-    Summary {
-        docs: usize,
-        passages: u64,
-        chars: u64,
-    },
-}
-
-fn totals(docs: &[DocEntry]) -> (u64, u64) {
-    docs.iter()
-        .fold((0, 0), |(p, c), d| (p + u64::from(d.passages), c + d.chars))
+enum Line<'a> {
+    Doc(&'a DocRow),
+    Summary(&'a DocsSummary),
 }
 
 /// `docs --json`.
-pub fn print_docs_json(w: &mut dyn Write, docs: &[DocEntry]) -> io::Result<()> {
-    for d in docs {
-        serde_json::to_writer(
-            &mut *w,
-            &Json::Doc {
-                path: &d.path,
-                title: &d.title,
-                format: &d.format,
-                encoding: &d.encoding,
-                paragraphs: d.paragraphs,
-                passages: d.passages,
-                chars: d.chars,
-            },
-        )?;
-        writeln!(w)?;
+pub fn print_docs_json(w: &mut dyn Write, r: &DocsResponse) -> io::Result<()> {
+    for d in &r.docs {
+        write_json_line(w, &Line::Doc(d))?;
     }
-    let (passages, chars) = totals(docs);
-    serde_json::to_writer(
-        &mut *w,
-        &Json::Summary {
-            docs: docs.len(),
-            passages,
-            chars,
-        },
-    )?;
-    writeln!(w)
+    write_json_line(w, &Line::Summary(&r.summary))
 }
 
 /// `docs` as text: aligned columns, the title last.
-pub fn print_docs_text(w: &mut dyn Write, docs: &[DocEntry], style: Style) -> io::Result<()> {
+pub fn print_docs_text(w: &mut dyn Write, r: &DocsResponse, style: Style) -> io::Result<()> {
+    let docs = &r.docs;
     use unicode_width::UnicodeWidthStr;
     let width = docs
         .iter()
@@ -88,10 +51,9 @@ pub fn print_docs_text(w: &mut dyn Write, docs: &[DocEntry], style: Style) -> io
         )?;
         writeln!(w, "{}", sanitize(&d.title))?;
     }
-    let (passages, chars) = totals(docs);
     writeln!(
         w,
-        "{} documents, {passages} passages, {chars} characters",
-        docs.len()
+        "{} documents, {} passages, {} characters",
+        r.summary.docs, r.summary.passages, r.summary.chars
     )
 }

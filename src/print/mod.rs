@@ -3,28 +3,35 @@
 //! Printers write into any `io::Write`, so they are tested on byte buffers. They never decide
 //! about terminals: colour comes resolved in [`Style`].
 
+mod bench;
 mod docs;
+mod index;
 mod phrase;
 mod quote;
 mod search;
 mod shared;
 mod themes;
 
+pub use bench::{print_bench_json, print_bench_text};
 pub use docs::{print_docs_json, print_docs_text};
-pub use phrase::{
-    PhraseJson, PhraseSummary, print_counts_json, print_counts_text, print_kwic_text,
-    print_phrase_json,
-};
-pub use quote::{
-    ClusterRow, Place, SpeakerCount, print_clusters_json, print_clusters_text, print_quote_json,
-    print_quote_text,
-};
-pub use search::{SearchJson, print_search_json, print_search_text};
-pub use shared::{SharedDoc, SharedRow, print_shared_json, print_shared_text};
+pub use index::{print_index_text, print_rescore_text};
+pub use phrase::{print_counts_json, print_counts_text, print_kwic_text, print_phrase_json};
+pub use quote::{print_clusters_json, print_clusters_text, print_quote_json, print_quote_text};
+pub use search::{print_search_json, print_search_text};
+pub use shared::{print_shared_json, print_shared_text};
 pub use themes::{print_keywords_json, print_keywords_text, print_themes_json, print_themes_text};
 
 use std::borrow::Cow;
 use std::io::{self, Write};
+
+/// Write one JSON line: `value` serialised, then a newline.
+pub fn write_json_line<T: serde::Serialize + ?Sized>(
+    w: &mut dyn Write,
+    value: &T,
+) -> io::Result<()> {
+    serde_json::to_writer(&mut *w, value)?;
+    writeln!(w)
+}
 
 /// How to render text output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

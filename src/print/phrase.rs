@@ -11,107 +11,40 @@ use std::io::{self, Write};
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
-use super::{Style, sanitize};
-use crate::query::Occurrence;
+use super::{Style, sanitize, write_json_line};
+use crate::api::{DocCount, PhraseCounts, PhraseHit, PhraseHits, PhraseSummary};
 
-/// One line of `phrase --json` output.
-#[derive(Debug, Serialize)]
+#[derive(Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
-pub enum PhraseJson<'a> {
-    Hit {
-        doc: &'a str,
-        line: u32,
-        start: usize,
-        end: usize,
-        left: &'a str,
-        #[serde(rename = "match")]
-        matched: &'a str,
-        right: &'a str,
-    },
-    Count {
-        doc: &'a str,
-        hits: u64,
-    },
-    Summary {
-        phrase: &'a str,
-        hits: u64,
-        docs: usize,
-        elapsed_us: u128,
-    },
-}
-
-/// What a phrase lookup found, for the summary line.
-#[derive(Debug, Clone, Copy)]
-pub struct PhraseSummary<'a> {
-    pub phrase: &'a str,
-    pub hits: u64,
-    pub docs: usize,
-    pub elapsed: std::time::Duration,
-}
-
-fn write_json(w: &mut dyn Write, line: &PhraseJson) -> io::Result<()> {
-    serde_json::to_writer(&mut *w, line)?;
-    writeln!(w)
-}
-
-fn write_summary_json(w: &mut dyn Write, s: &PhraseSummary) -> io::Result<()> {
-    write_json(
-        w,
-        &PhraseJson::Summary {
-            phrase: s.phrase,
-            hits: s.hits,
-            docs: s.docs,
-            elapsed_us: s.elapsed.as_micros(),
-        },
-    )
+enum Line<'a> {
+    Hit(&'a PhraseHit),
+    Count(&'a DocCount),
+    Summary(&'a PhraseSummary),
 }
 
 /// Every occurrence as JSON lines, then the summary.
-pub fn print_phrase_json(
-    w: &mut dyn Write,
-    occurrences: &[Occurrence],
-    summary: &PhraseSummary,
-) -> io::Result<()> {
-    for o in occurrences {
-        write_json(
-            w,
-            &PhraseJson::Hit {
-                doc: &o.path,
-                line: o.line,
-                start: o.start,
-                end: o.end,
-                left: &o.left,
-                matched: &o.matched,
-                right: &o.right,
-            },
-        )?;
+pub fn print_phrase_json(w: &mut dyn Write, r: &PhraseHits) -> io::Result<()> {
+    for h in &r.hits {
+        write_json_line(w, &Line::Hit(h))?;
     }
-    write_summary_json(w, summary)
+    write_json_line(w, &Line::Summary(&r.summary))
 }
 
-/// Per-document counts (`(path, hits)`, already sorted) as JSON lines, then the summary.
-pub fn print_counts_json(
-    w: &mut dyn Write,
-    counts: &[(&str, u64)],
-    summary: &PhraseSummary,
-) -> io::Result<()> {
-    for &(doc, hits) in counts {
-        write_json(w, &PhraseJson::Count { doc, hits })?;
+/// Per-document counts as JSON lines, then the summary.
+pub fn print_counts_json(w: &mut dyn Write, r: &PhraseCounts) -> io::Result<()> {
+    for c in &r.counts {
+        write_json_line(w, &Line::Count(c))?;
     }
-    write_summary_json(w, summary)
+    write_json_line(w, &Line::Summary(&r.summary))
 }
 
 /// Per-document counts for a person: count, document; then the totals.
-pub fn print_counts_text(
-    w: &mut dyn Write,
-    counts: &[(&str, u64)],
-    summary: &PhraseSummary,
-    style: Style,
-) -> io::Result<()> {
-    let width = counts.first().map_or(1, |c| c.1.to_string().len());
-    for &(doc, hits) in counts {
-        write!(w, "{hits:>width$}  ")?;
-        style.path(w, doc)?;
+pub fn print_counts_text(w: &mut dyn Write, r: &PhraseCounts, style: Style) -> io::Result<()> {
+    let summary = &r.summary;
+    let width = r.counts.first().map_or(1, |c| c.hits.to_string().len());
+    for c in &r.counts {
+        write!(w, "{:>width$}  ", c.hits)?;
+        style.path(w, &c.doc)?;
         writeln!(w)?;
     }
     writeln!(
@@ -119,7 +52,7 @@ pub fn print_counts_text(
         "{} occurrence{} of {} in {} document{}",
         summary.hits,
         plural(summary.hits),
-        sanitize(summary.phrase),
+        sanitize(&summary.phrase),
         summary.docs,
         plural(summary.docs as u64)
     )
@@ -134,23 +67,23 @@ fn plural(n: u64) -> &'static str {
 /// terminal. When `group_by_doc`, a blank line separates documents.
 pub fn print_kwic_text(
     w: &mut dyn Write,
-    occurrences: &[Occurrence],
+    occurrences: &[PhraseHit],
     context: usize,
     style: Style,
     group_by_doc: bool,
 ) -> io::Result<()> {
     let locations: Vec<String> = occurrences
         .iter()
-        .map(|o| format!("{}:{}", sanitize(&o.path), o.line))
+        .map(|o| format!("{}:{}", sanitize(&o.doc), o.line))
         .collect();
     let loc_width = locations.iter().map(|l| l.width()).max().unwrap_or(0);
     let left_width = context * 2;
     let mut last_doc = None;
     for (o, loc) in occurrences.iter().zip(&locations) {
-        if group_by_doc && last_doc.is_some_and(|d| d != o.doc) {
+        if group_by_doc && last_doc.is_some_and(|d| d != o.doc.as_str()) {
             writeln!(w)?;
         }
-        last_doc = Some(o.doc);
+        last_doc = Some(o.doc.as_str());
         let (path, line) = loc.rsplit_once(':').unwrap_or((loc, ""));
         style.path(w, path)?;
         write!(w, ":")?;
@@ -169,10 +102,9 @@ pub fn print_kwic_text(
 mod tests {
     use super::*;
 
-    fn occ(doc: u64, path: &str, line: u32, left: &str, m: &str, right: &str) -> Occurrence {
-        Occurrence {
-            doc,
-            path: path.into(),
+    fn occ(path: &str, line: u32, left: &str, m: &str, right: &str) -> PhraseHit {
+        PhraseHit {
+            doc: path.into(),
             line,
             start: 0,
             end: 0,
@@ -185,9 +117,9 @@ mod tests {
     #[test]
     fn kwic_lines_align_matches() {
         let occs = vec![
-            occ(0, "a.txt", 3, "总书记强调，“", "调查研究", "是谋事之基"),
-            occ(0, "a.txt", 12, "搞好", "调查研究", "，才能"),
-            occ(1, "long/b.txt", 7, "5G网络", "调查研究", ""),
+            occ("a.txt", 3, "总书记强调，“", "调查研究", "是谋事之基"),
+            occ("a.txt", 12, "搞好", "调查研究", "，才能"),
+            occ("long/b.txt", 7, "5G网络", "调查研究", ""),
         ];
         let mut out = Vec::new();
         print_kwic_text(&mut out, &occs, 8, Style::default(), true).unwrap();
@@ -206,21 +138,27 @@ mod tests {
 
     #[test]
     fn counts_text_and_json() {
-        let counts = vec![("b.txt", 12), ("a.txt", 3)];
-        let summary = PhraseSummary {
-            phrase: "信访",
-            hits: 15,
-            docs: 2,
-            elapsed: std::time::Duration::from_micros(42),
+        let count = |doc: &str, hits| DocCount {
+            doc: doc.into(),
+            hits,
+        };
+        let counts = PhraseCounts {
+            counts: vec![count("b.txt", 12), count("a.txt", 3)],
+            summary: PhraseSummary {
+                phrase: "信访".into(),
+                hits: 15,
+                docs: 2,
+                elapsed_us: 42,
+            },
         };
         let mut out = Vec::new();
-        print_counts_text(&mut out, &counts, &summary, Style::default()).unwrap();
+        print_counts_text(&mut out, &counts, Style::default()).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "12  b.txt\n 3  a.txt\n15 occurrences of 信访 in 2 documents\n"
         );
         let mut out = Vec::new();
-        print_counts_json(&mut out, &counts, &summary).unwrap();
+        print_counts_json(&mut out, &counts).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "{\"type\":\"count\",\"doc\":\"b.txt\",\"hits\":12}\n\

@@ -13,82 +13,35 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Style, snippet_window};
-use crate::query::{QuoteHit, QuoteResults};
+use super::{Style, snippet_window, write_json_line};
+use crate::api::{Cluster, QuoteHit, QuoteResponse, QuoteSummary, QuotesResponse, QuotesSummary};
 
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
-enum QuoteJson<'a> {
-    Hit {
-        doc: &'a str,
-        line: u32,
-        start: usize,
-        end: usize,
-        coverage: f64,
-        identity: f64,
-        quoted: bool,
-        speaker: Option<&'a str>,
-        text: &'a str,
-    },
-    Summary {
-        quote: &'a str,
-        hits: usize,
-        docs: usize,
-        candidates: usize,
-        elapsed_us: u128,
-    },
-}
-
-fn round3(x: f64) -> f64 {
-    (x * 1000.0).round() / 1000.0
-}
-
-fn docs_of(hits: &[QuoteHit]) -> usize {
-    let mut d: Vec<u64> = hits.iter().map(|h| h.doc).collect();
-    d.sort_unstable();
-    d.dedup();
-    d.len()
+enum QuoteLine<'a> {
+    Hit(&'a QuoteHit),
+    Summary(&'a QuoteSummary),
 }
 
 /// `quote` results as JSON lines.
-pub fn print_quote_json(w: &mut dyn Write, r: &QuoteResults, hits: &[QuoteHit]) -> io::Result<()> {
-    for h in hits {
-        let line = QuoteJson::Hit {
-            doc: &h.path,
-            line: h.line,
-            start: h.start,
-            end: h.end,
-            coverage: round3(h.coverage),
-            identity: round3(h.identity),
-            quoted: h.quoted,
-            speaker: h.speaker.as_deref(),
-            text: &h.text,
-        };
-        serde_json::to_writer(&mut *w, &line)?;
-        writeln!(w)?;
+pub fn print_quote_json(w: &mut dyn Write, r: &QuoteResponse) -> io::Result<()> {
+    for h in &r.hits {
+        write_json_line(w, &QuoteLine::Hit(h))?;
     }
-    let summary = QuoteJson::Summary {
-        quote: &r.quote,
-        hits: hits.len(),
-        docs: docs_of(hits),
-        candidates: r.candidates,
-        elapsed_us: r.elapsed.as_micros(),
-    };
-    serde_json::to_writer(&mut *w, &summary)?;
-    writeln!(w)
+    write_json_line(w, &QuoteLine::Summary(&r.summary))
 }
 
 /// `quote` results for a person: rank, document:line, coverage, identity, quoted, speaker; then
 /// the line around the hit with the aligned text highlighted.
 pub fn print_quote_text(
     w: &mut dyn Write,
-    hits: &[QuoteHit],
+    r: &QuoteResponse,
     style: Style,
     snippet_chars: usize,
 ) -> io::Result<()> {
-    for (i, h) in hits.iter().enumerate() {
+    for (i, h) in r.hits.iter().enumerate() {
         write!(w, "{:>3}. ", i + 1)?;
-        style.path(w, &h.path)?;
+        style.path(w, &h.doc)?;
         write!(w, ":")?;
         style.line(w, &h.line.to_string())?;
         write!(w, "  ")?;
@@ -115,71 +68,24 @@ pub fn print_quote_text(
     Ok(())
 }
 
-/// A cluster row for `quotes` output.
-#[derive(Debug, Clone, Serialize)]
-pub struct ClusterRow {
-    pub text: String,
-    pub matching: String,
-    pub kind: &'static str,
-    pub occurrences: usize,
-    pub docs: usize,
-    pub variants: usize,
-    pub speakers: Vec<SpeakerCount>,
-    pub first: Place,
-    pub last: Place,
-}
-
-/// A speaker and how often a cluster's quotations are attributed to them.
-#[derive(Debug, Clone, Serialize)]
-pub struct SpeakerCount {
-    pub name: Option<String>,
-    pub count: usize,
-}
-
-/// A document and line.
-#[derive(Debug, Clone, Serialize)]
-pub struct Place {
-    pub doc: String,
-    pub line: u32,
-}
-
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
-enum ClusterJson<'a> {
-    Cluster(&'a ClusterRow),
-    Summary {
-        clusters: usize,
-        shown: usize,
-        quotations: usize,
-        elapsed_us: u128,
-    },
+enum ClusterLine<'a> {
+    Cluster(&'a Cluster),
+    Summary(&'a QuotesSummary),
 }
 
 /// `quotes` as JSON lines.
-pub fn print_clusters_json(
-    w: &mut dyn Write,
-    rows: &[ClusterRow],
-    clusters: usize,
-    quotations: usize,
-    elapsed: std::time::Duration,
-) -> io::Result<()> {
-    for r in rows {
-        serde_json::to_writer(&mut *w, &ClusterJson::Cluster(r))?;
-        writeln!(w)?;
+pub fn print_clusters_json(w: &mut dyn Write, r: &QuotesResponse) -> io::Result<()> {
+    for c in &r.clusters {
+        write_json_line(w, &ClusterLine::Cluster(c))?;
     }
-    let s = ClusterJson::Summary {
-        clusters,
-        shown: rows.len(),
-        quotations,
-        elapsed_us: elapsed.as_micros(),
-    };
-    serde_json::to_writer(&mut *w, &s)?;
-    writeln!(w)
+    write_json_line(w, &ClusterLine::Summary(&r.summary))
 }
 
 /// `quotes` for a person.
-pub fn print_clusters_text(w: &mut dyn Write, rows: &[ClusterRow], style: Style) -> io::Result<()> {
-    for r in rows {
+pub fn print_clusters_text(w: &mut dyn Write, r: &QuotesResponse, style: Style) -> io::Result<()> {
+    for r in &r.clusters {
         style.dim(
             w,
             &format!("{:>4} docs {:>5}× {:<5} ", r.docs, r.occurrences, r.kind),

@@ -9,107 +9,36 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Style, snippet_window};
-use crate::query::SearchResults;
+use super::{Style, snippet_window, write_json_line};
+use crate::api::{SearchHit, SearchResponse, SearchSummary};
 
-/// One line of `search --json` output.
-#[derive(Debug, Serialize)]
+#[derive(Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
-pub enum SearchJson<'a> {
-    Hit {
-        rank: usize,
-        score: f32,
-        doc: &'a str,
-        title: &'a str,
-        line: u32,
-        paragraph: u32,
-        passage: u32,
-        start: u32,
-        end: u32,
-        text: &'a str,
-        highlights: &'a [(usize, usize)],
-        #[serde(skip_serializing_if = "Option::is_none")]
-        theme: Option<ThemeJson<'a>>,
-    },
-    Summary {
-        query: &'a str,
-        terms: &'a [String],
-        hits: usize,
-        total: usize,
-        elapsed_us: u128,
-    },
-}
-
-/// Theme scores of a hit (with `--theme`).
-#[derive(Debug, Serialize)]
-pub struct ThemeJson<'a> {
-    pub score: f32,
-    pub themes: Vec<ThemePart<'a>>,
-}
-
-/// One theme's part of a hit's theme score; `terms` only with `--explain`.
-#[derive(Debug, Serialize)]
-pub struct ThemePart<'a> {
-    pub name: &'a str,
-    pub score: f32,
-    pub terms: &'a [(String, f32)],
+enum Line<'a> {
+    Hit(&'a SearchHit),
+    Summary(&'a SearchSummary),
 }
 
 /// Write search results as JSON lines.
-pub fn print_search_json(w: &mut dyn Write, r: &SearchResults) -> io::Result<()> {
+pub fn print_search_json(w: &mut dyn Write, r: &SearchResponse) -> io::Result<()> {
     for h in &r.hits {
-        let p = &h.passage;
-        let line = SearchJson::Hit {
-            rank: h.rank,
-            score: h.score,
-            doc: &p.path,
-            title: &p.title,
-            line: p.line,
-            paragraph: p.paragraph,
-            passage: p.passage,
-            start: p.start,
-            end: p.end,
-            text: &p.text,
-            highlights: &h.highlights,
-            theme: h.theme.as_ref().map(|t| ThemeJson {
-                score: t.score,
-                themes: t
-                    .themes
-                    .iter()
-                    .map(|(name, score, terms)| ThemePart {
-                        name,
-                        score: *score,
-                        terms,
-                    })
-                    .collect(),
-            }),
-        };
-        serde_json::to_writer(&mut *w, &line)?;
-        writeln!(w)?;
+        write_json_line(w, &Line::Hit(h))?;
     }
-    let summary = SearchJson::Summary {
-        query: &r.query,
-        terms: &r.terms,
-        hits: r.hits.len(),
-        total: r.total,
-        elapsed_us: r.elapsed.as_micros(),
-    };
-    serde_json::to_writer(&mut *w, &summary)?;
-    writeln!(w)
+    write_json_line(w, &Line::Summary(&r.summary))
 }
 
 /// Write search results for a person: rank, document, line, title, then a snippet with the
 /// matched terms highlighted, `snippet_chars` characters at most.
 pub fn print_search_text(
     w: &mut dyn Write,
-    r: &SearchResults,
+    r: &SearchResponse,
     style: Style,
     snippet_chars: usize,
 ) -> io::Result<()> {
     for h in &r.hits {
-        let p = &h.passage;
+        let p = h;
         write!(w, "{:>3}. ", h.rank)?;
-        style.path(w, &p.path)?;
+        style.path(w, &p.doc)?;
         write!(w, ":")?;
         style.line(w, &p.line.to_string())?;
         write!(w, "  ")?;
@@ -118,18 +47,25 @@ pub fn print_search_text(
             let parts: Vec<String> = t
                 .themes
                 .iter()
-                .map(|(n, s, _)| format!("{n} {s:.2}"))
+                .map(|t| format!("{} {:.2}", t.name, t.score))
                 .collect();
             style.dim(w, &format!("  [{}]", parts.join(", ")))?;
         }
         writeln!(w)?;
         if let Some(t) = &h.theme {
-            for (name, score, terms) in t.themes.iter().filter(|x| !x.2.is_empty()) {
-                let terms: Vec<String> = terms
+            for part in t.themes.iter().filter(|x| !x.terms.is_empty()) {
+                let terms: Vec<String> = part
+                    .terms
                     .iter()
                     .map(|(term, c)| format!("{term} {c:+.2}"))
                     .collect();
-                writeln!(w, "     {name} {score:.2} = {}", terms.join(", "))?;
+                writeln!(
+                    w,
+                    "     {} {:.2} = {}",
+                    part.name,
+                    part.score,
+                    terms.join(", ")
+                )?;
             }
         }
         let chars: Vec<char> = p.text.chars().collect();

@@ -8,62 +8,27 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::Style;
-
-/// A shared phrase ready to print.
-#[derive(Debug, Clone, Serialize)]
-pub struct SharedRow {
-    /// Matching form.
-    pub phrase: String,
-    /// As written at its first occurrence (punctuation included).
-    pub text: String,
-    pub chars: usize,
-    pub docs: usize,
-    pub hits: u64,
-    pub documents: Vec<SharedDoc>,
-}
-
-/// One document of a shared phrase.
-#[derive(Debug, Clone, Serialize)]
-pub struct SharedDoc {
-    pub doc: String,
-    pub hits: u64,
-}
+use super::{Style, write_json_line};
+use crate::api::{SharedPhrase, SharedResponse, SharedSummary};
 
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
-enum SharedJson<'a> {
-    Shared(&'a SharedRow),
-    Summary {
-        phrases: usize,
-        shown: usize,
-        elapsed_us: u128,
-    },
+enum Line<'a> {
+    Shared(&'a SharedPhrase),
+    Summary(&'a SharedSummary),
 }
 
-/// JSON lines: the rows, then a summary.
-pub fn print_shared_json(
-    w: &mut dyn Write,
-    rows: &[SharedRow],
-    total: usize,
-    elapsed: std::time::Duration,
-) -> io::Result<()> {
-    for r in rows {
-        serde_json::to_writer(&mut *w, &SharedJson::Shared(r))?;
-        writeln!(w)?;
+/// JSON lines: the phrases, then a summary.
+pub fn print_shared_json(w: &mut dyn Write, r: &SharedResponse) -> io::Result<()> {
+    for p in &r.phrases {
+        write_json_line(w, &Line::Shared(p))?;
     }
-    let summary = SharedJson::Summary {
-        phrases: total,
-        shown: rows.len(),
-        elapsed_us: elapsed.as_micros(),
-    };
-    serde_json::to_writer(&mut *w, &summary)?;
-    writeln!(w)
+    write_json_line(w, &Line::Summary(&r.summary))
 }
 
 /// For a person: length, documents and occurrences, the phrase as written; then its documents.
-pub fn print_shared_text(w: &mut dyn Write, rows: &[SharedRow], style: Style) -> io::Result<()> {
-    for r in rows {
+pub fn print_shared_text(w: &mut dyn Write, r: &SharedResponse, style: Style) -> io::Result<()> {
+    for r in &r.phrases {
         style.dim(
             w,
             &format!(

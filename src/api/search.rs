@@ -1,0 +1,172 @@
+//! `search`: passages ranked by BM25 of the query words, by theme scores, or by both.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::analyze::Lexicon;
+use crate::error::{Error, Result};
+use crate::index::IndexHandle;
+use crate::query;
+
+/// What to search for.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    /// The query text (not query syntax: every character is text). May be empty with themes.
+    pub query: String,
+    /// Theme names or aliases to rank by (combined by summing their scores).
+    pub themes: Vec<String>,
+    /// The lexicon the index must have been scored with (an error says how to rescore).
+    pub themes_file: Option<PathBuf>,
+    /// Passages returned (0: all that match).
+    pub limit: usize,
+    /// Fill in, per hit, the terms that made its theme score.
+    pub explain: bool,
+}
+
+/// One ranked passage (a `search --json` `hit` line).
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchHit {
+    /// 1-based rank.
+    pub rank: usize,
+    /// BM25 (+ [`query::THEME_WEIGHT`] × theme score), higher is better.
+    pub score: f32,
+    /// Document path relative to the corpus root.
+    pub doc: String,
+    pub title: String,
+    pub line: u32,
+    pub paragraph: u32,
+    pub passage: u32,
+    /// Character offsets of the passage in its line.
+    pub start: u32,
+    pub end: u32,
+    pub text: String,
+    /// `[start, end)` character spans of the query words (or theme terms) in `text`.
+    pub highlights: Vec<(usize, usize)>,
+    /// With themes: the passage's theme score and its parts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub theme: Option<HitThemes>,
+}
+
+/// The theme scores of a hit.
+#[derive(Debug, Clone, Serialize)]
+pub struct HitThemes {
+    pub score: f32,
+    pub themes: Vec<HitTheme>,
+}
+
+/// One theme's part of a hit's theme score; `terms` (term, contribution) only when explained.
+#[derive(Debug, Clone, Serialize)]
+pub struct HitTheme {
+    pub name: String,
+    pub score: f32,
+    pub terms: Vec<(String, f32)>,
+}
+
+/// The totals of a search (a `search --json` `summary` line).
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchSummary {
+    pub query: String,
+    /// The jieba tokens searched for.
+    pub terms: Vec<String>,
+    /// Hits returned.
+    pub hits: usize,
+    /// Passages matching.
+    pub total: usize,
+    pub elapsed_us: u128,
+}
+
+/// The answer to a [`SearchRequest`].
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResponse {
+    pub hits: Vec<SearchHit>,
+    pub summary: SearchSummary,
+}
+
+/// The lexicon indexes of theme names, checked against the index's lexicon (and against
+/// `themes_file` when given).
+pub fn resolve_themes(
+    handle: &IndexHandle,
+    names: &[String],
+    themes_file: Option<&std::path::Path>,
+) -> Result<Vec<usize>> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let scores = handle.themes()?;
+    if let Some(path) = themes_file {
+        let wanted = Lexicon::with_file(path)?;
+        if wanted.hash() != scores.lexicon.hash() {
+            return Err(Error::Query(format!(
+                "the index's themes were scored with another lexicon; rescore them with \
+                 `jiansuo index --themes-only --themes {}` (seconds, not a rebuild)",
+                path.display()
+            )));
+        }
+    }
+    names
+        .iter()
+        .map(|name| {
+            scores.lexicon.find(name).ok_or_else(|| {
+                let known: Vec<&str> = scores
+                    .lexicon
+                    .themes
+                    .iter()
+                    .map(|t| t.name.as_str())
+                    .collect();
+                Error::Query(format!(
+                    "no theme {name:?}; the themes are {}",
+                    known.join(", ")
+                ))
+            })
+        })
+        .collect()
+}
+
+/// Run a search.
+pub fn search(handle: &IndexHandle, req: &SearchRequest) -> Result<SearchResponse> {
+    let themes = resolve_themes(handle, &req.themes, req.themes_file.as_deref())?;
+    let limit = match req.limit {
+        0 => handle.meta.stats.passages.max(1) as usize,
+        n => n,
+    };
+    let r = query::search_with(handle, &req.query, &themes, limit, req.explain)?;
+    let hits: Vec<SearchHit> = r
+        .hits
+        .into_iter()
+        .map(|h| {
+            let p = h.passage;
+            SearchHit {
+                rank: h.rank,
+                score: h.score,
+                doc: p.path,
+                title: p.title,
+                line: p.line,
+                paragraph: p.paragraph,
+                passage: p.passage,
+                start: p.start,
+                end: p.end,
+                text: p.text,
+                highlights: h.highlights,
+                theme: h.theme.map(|t| HitThemes {
+                    score: t.score,
+                    themes: t
+                        .themes
+                        .into_iter()
+                        .map(|(name, score, terms)| HitTheme { name, score, terms })
+                        .collect(),
+                }),
+            }
+        })
+        .collect();
+    Ok(SearchResponse {
+        summary: SearchSummary {
+            query: r.query,
+            terms: r.terms,
+            hits: hits.len(),
+            total: r.total,
+            elapsed_us: r.elapsed.as_micros(),
+        },
+        hits,
+    })
+}

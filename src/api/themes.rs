@@ -1,0 +1,113 @@
+//! `themes`: how much of the selected documents is about each theme; `keywords`: the words that
+//! characterise them.
+
+use serde::Serialize;
+
+use super::Filters;
+use crate::error::Result;
+use crate::index::IndexHandle;
+use crate::query;
+
+/// Which documents, and how many passages per theme.
+#[derive(Debug, Clone, Default)]
+pub struct ThemesRequest {
+    pub filters: Filters,
+    /// Best passages returned per theme.
+    pub top: usize,
+}
+
+/// One of a theme's best passages.
+#[derive(Debug, Clone, Serialize)]
+pub struct TopPassage {
+    pub doc: String,
+    pub line: u32,
+    pub score: f32,
+    pub text: String,
+}
+
+/// One theme's weight (a `themes --json` `theme` line).
+#[derive(Debug, Clone, Serialize)]
+pub struct ThemeWeight {
+    pub name: String,
+    /// Share of all themes' weight.
+    pub share: f32,
+    /// Sum of the passages' scores.
+    pub total: f32,
+    /// Passages scoring at least [`query::ABOUT`].
+    pub passages: usize,
+    pub top: Vec<TopPassage>,
+}
+
+/// The themes, most weighty first.
+#[derive(Debug, Clone, Serialize)]
+pub struct ThemesResponse {
+    pub themes: Vec<ThemeWeight>,
+}
+
+/// The theme distribution of the selected documents.
+pub fn themes(handle: &IndexHandle, req: &ThemesRequest) -> Result<ThemesResponse> {
+    let docs = query::documents_matching(handle, req.filters.doc.as_deref())?;
+    let shares = query::theme_distribution(handle, docs.as_ref(), req.top)?;
+    Ok(ThemesResponse {
+        themes: shares
+            .into_iter()
+            .map(|s| ThemeWeight {
+                name: s.theme,
+                share: s.share,
+                total: s.total,
+                passages: s.passages,
+                top: s
+                    .top
+                    .into_iter()
+                    .map(|(score, p)| TopPassage {
+                        doc: p.path,
+                        line: p.line,
+                        score,
+                        text: p.text,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    })
+}
+
+/// Which documents, and how many keywords.
+#[derive(Debug, Clone, Default)]
+pub struct KeywordsRequest {
+    pub filters: Filters,
+    pub limit: usize,
+}
+
+/// One keyword (a `keywords --json` `keyword` line).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Keyword {
+    pub word: String,
+    pub score: f64,
+    /// Occurrences in the selected documents (whole corpus: passages holding it).
+    pub tf: u64,
+    /// Passages of the corpus holding it.
+    pub df: u64,
+}
+
+/// The keywords, best first.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeywordsResponse {
+    pub keywords: Vec<Keyword>,
+}
+
+/// TF-IDF keywords of the selected documents (or of the whole corpus).
+pub fn keywords(handle: &IndexHandle, req: &KeywordsRequest) -> Result<KeywordsResponse> {
+    let docs = query::documents_matching(handle, req.filters.doc.as_deref())?;
+    let words = query::keywords(handle, docs.as_ref(), req.limit)?;
+    Ok(KeywordsResponse {
+        keywords: words
+            .into_iter()
+            .map(|k| Keyword {
+                word: k.word,
+                score: k.score,
+                tf: k.tf,
+                df: k.df,
+            })
+            .collect(),
+    })
+}

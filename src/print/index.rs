@@ -1,0 +1,60 @@
+//! Printers of `jiansuo index` for a person (`index --json` is [`IndexSummary`] as one line).
+
+use std::io::{self, Write};
+
+use crate::api::{IndexSummary, RescoreSummary};
+
+/// What a build or update did, in two or three lines.
+pub fn print_index_text(w: &mut dyn Write, s: &IndexSummary) -> io::Result<()> {
+    if let Some(c) = &s.changes {
+        if s.mode == "up-to-date" {
+            writeln!(
+                w,
+                "{} is up to date: {} documents unchanged, checked in {:.2} s",
+                s.index, c.unchanged, s.seconds
+            )?;
+        } else {
+            writeln!(
+                w,
+                "updated {}: {} added, {} changed, {} removed, {} unchanged in {:.2} s",
+                s.index, c.added, c.changed, c.removed, c.unchanged, s.seconds
+            )?;
+        }
+        writeln!(
+            w,
+            "the index has {} documents ({} paragraphs, {} passages, {} characters) from {}",
+            s.documents, s.paragraphs, s.passages, s.chars, s.corpus
+        )?;
+        return writeln!(
+            w,
+            "skipped {} files; index {} is {:.1} MB",
+            s.skipped_files.len(),
+            s.index,
+            s.index_bytes as f64 / 1e6
+        );
+    }
+    writeln!(
+        w,
+        "indexed {} documents ({} paragraphs, {} passages, {} characters) from {} in {:.2} s ({:.2} MB/s)",
+        s.documents, s.paragraphs, s.passages, s.chars, s.corpus, s.seconds, s.mb_per_s
+    )?;
+    writeln!(
+        w,
+        "skipped {} files; index {} is {:.1} MB ({} threads, {} segment{})",
+        s.skipped,
+        s.index,
+        s.index_bytes as f64 / 1e6,
+        s.threads,
+        s.segments,
+        if s.segments == 1 { "" } else { "s" }
+    )
+}
+
+/// What `index --themes-only` did.
+pub fn print_rescore_text(w: &mut dyn Write, s: &RescoreSummary) -> io::Result<()> {
+    writeln!(
+        w,
+        "rescored {} themes of {} passages in {:.2} s",
+        s.themes, s.passages, s.seconds
+    )
+}
