@@ -34,6 +34,13 @@ impl Outcome {
 
 /// Run one command.
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    if let Some(n) = cli.threads {
+        // The pool of every parallel step but the build's own (which takes the same number).
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global()
+            .context("starting the thread pool")?;
+    }
     let style = Style {
         color: color_enabled(cli.color, io::stdout().is_terminal()),
     };
@@ -63,7 +70,7 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
         let io = c
             .downcast_ref::<io::Error>()
             .or_else(|| match c.downcast_ref::<Error>() {
-                Some(Error::Io { source, .. }) => Some(source),
+                Some(Error::Io { cause, .. }) => Some(cause),
                 _ => None,
             });
         io.is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)

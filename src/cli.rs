@@ -115,8 +115,9 @@ pub struct IndexArgs {
 
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// Words to search for (several arguments are joined with spaces). Not query syntax:
-    /// quotes, colons, brackets and AND/OR are ordinary text. May be left out with --theme.
+    /// Words to search for (several arguments are joined with spaces); a passage must contain
+    /// every word. Not query syntax: quotes, colons, brackets and AND/OR are ordinary text, and
+    /// a word starting with `-` is refused (there is no exclusion). May be left out with --theme.
     #[arg(value_name = "QUERY", required_unless_present = "theme")]
     pub query: Vec<String>,
 
@@ -133,7 +134,7 @@ pub struct SearchArgs {
     #[arg(long, value_name = "FILE")]
     pub themes: Option<PathBuf>,
 
-    /// Number of passages to show.
+    /// Number of passages to show (0: all).
     #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]
     pub limit: usize,
 
@@ -258,7 +259,7 @@ pub struct QuoteArgs {
     pub quote: Vec<String>,
 
     /// Least share of the quotation a hit must contain (default: 0.9 for quotations of up to
-    /// 8 characters, else 0.5).
+    /// 8 characters, else 8 characters' share, at least 0.3).
     #[arg(long, value_name = "X")]
     pub min_coverage: Option<f64>,
 

@@ -45,15 +45,16 @@ pub enum Error {
     #[error("user dictionary {path}: {reason}")]
     UserDict { path: PathBuf, reason: String },
 
-    #[error("{context}: {source}")]
+    /// Shown as `context: cause`; the cause is part of the message, not a `source`, so that a
+    /// printed chain never repeats it.
+    #[error("{context}: {cause}")]
     Io {
         context: String,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 
     #[error("index engine: {0}")]
-    Tantivy(#[from] tantivy::TantivyError),
+    Tantivy(tantivy::TantivyError),
 }
 
 fn pid_note(pid: Option<u32>) -> String {
@@ -64,6 +65,12 @@ impl Error {
     /// Wrap an I/O error with what was being done.
     pub fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> Error {
         let context = context.into();
-        move |source| Error::Io { context, source }
+        move |cause| Error::Io { context, cause }
+    }
+}
+
+impl From<tantivy::TantivyError> for Error {
+    fn from(e: tantivy::TantivyError) -> Error {
+        Error::Tantivy(e)
     }
 }

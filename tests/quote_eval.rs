@@ -16,7 +16,7 @@ use jiansuo::matching::matching_string;
 use jiansuo::query::{QuoteOptions, find_quote, min_shared_bigrams};
 
 use crate::oracle::Oracle;
-use crate::util::{Fixture, corpora_index, data_rows, seeds_dir, shared_corpora};
+use crate::util::{Fixture, data_rows, required_corpora, required_corpora_index, seeds_dir};
 
 struct Query {
     id: String,
@@ -138,11 +138,9 @@ fn quote_recall_and_precision_on_the_seeds() {
 }
 
 #[test]
+#[ignore = "needs ../shared/corpora: cargo test --release -- --include-ignored"]
 fn quote_recall_and_precision_on_the_shared_corpora() {
-    let (Some(root), Some(index)) = (shared_corpora(), corpora_index()) else {
-        eprintln!("../shared/corpora not found: skipped");
-        return;
-    };
+    let (root, index) = (required_corpora(), required_corpora_index());
     let handle = IndexHandle::open(index).unwrap();
     let oracle = Oracle::load(&root);
     let (tp, fp, fn_, times) = evaluate(&handle, &oracle);

@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use crate::util::{Fixture, corpora_index};
+use crate::util::{Fixture, required_corpora_index};
 
 #[allow(dead_code)]
 #[derive(Debug, Deserialize)]
@@ -117,11 +117,9 @@ fn options_filter_phrases() {
 }
 
 #[test]
+#[ignore = "needs ../shared/corpora: cargo test --release -- --include-ignored"]
 fn finishes_on_the_shared_corpora_without_boilerplate() {
-    let Some(index) = corpora_index() else {
-        eprintln!("../shared/corpora not found: skipped");
-        return;
-    };
+    let index = required_corpora_index();
     let f = Fixture::empty();
     let out = f
         .run(&[

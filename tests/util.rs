@@ -30,9 +30,27 @@ pub fn shared_corpora() -> Option<PathBuf> {
     p.is_dir().then_some(p)
 }
 
+/// `../shared/corpora`, for a test that needs it: such tests are `#[ignore]`d (they show as
+/// ignored in a plain `cargo test`) and run with `cargo test --release -- --include-ignored`,
+/// which the README's test command and CI use; there a missing corpus fails the test.
+pub fn required_corpora() -> PathBuf {
+    shared_corpora().unwrap_or_else(|| {
+        panic!(
+            "this test needs ../shared/corpora (or JIANSUO_SHARED_CORPORA=DIR); without it, run \
+             `cargo test --release` without --include-ignored, which leaves it out as ignored"
+        )
+    })
+}
+
+/// The index of [`required_corpora`], built once per test run.
+pub fn required_corpora_index() -> &'static Path {
+    required_corpora();
+    corpora_index().expect("the corpora are there")
+}
+
 /// An index of `../shared/corpora`, built once per test run and shared by the tests that need
 /// it; `None` when the corpora are not there.
-pub fn corpora_index() -> Option<&'static Path> {
+fn corpora_index() -> Option<&'static Path> {
     static INDEX: std::sync::OnceLock<Option<tempfile::TempDir>> = std::sync::OnceLock::new();
     INDEX
         .get_or_init(|| {

@@ -83,6 +83,22 @@ pub struct SearchResponse {
     pub summary: SearchSummary,
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exclusion_is_refused_not_searched() {
+        let err = refuse_exclusion("扶贫 -脱贫").unwrap_err().to_string();
+        assert!(err.contains("no exclusion operator"), "{err}");
+        assert!(refuse_exclusion("扶贫 脱贫").is_ok());
+        assert!(
+            refuse_exclusion("5G - 网络").is_ok(),
+            "a lone dash is punctuation"
+        );
+    }
+}
+
 /// The lexicon indexes of theme names, checked against the index's lexicon (and against
 /// `themes_file` when given).
 pub fn resolve_themes(
@@ -123,8 +139,26 @@ pub fn resolve_themes(
         .collect()
 }
 
+/// A query word written as an exclusion (`-脱贫`): there is no exclusion operator, and the
+/// `-` is punctuation, which matching ignores, so such a word would silently be required.
+fn refuse_exclusion(query: &str) -> Result<()> {
+    match query
+        .split_whitespace()
+        .find(|w| w.chars().count() > 1 && w.starts_with(['-', '－']))
+    {
+        Some(word) => Err(Error::Query(format!(
+            "{word:?} looks like an exclusion, but search has no exclusion operator: every \
+             query word is required and `-` is ignored, so it would find passages containing \
+             {:?}; search for that without the `-`",
+            word.trim_start_matches(['-', '－'])
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Run a search.
 pub fn search(handle: &IndexHandle, req: &SearchRequest) -> Result<SearchResponse> {
+    refuse_exclusion(&req.query)?;
     let themes = resolve_themes(handle, &req.themes, req.themes_file.as_deref())?;
     let limit = match req.limit {
         0 => handle.meta.stats.passages.max(1) as usize,

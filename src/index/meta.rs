@@ -144,7 +144,7 @@ pub fn replace_json<T: Serialize>(dir: &Path, name: &str, value: &T) -> Result<(
 fn to_json<T: Serialize>(name: &str, value: &T) -> Result<Vec<u8>> {
     serde_json::to_vec(value).map_err(|e| Error::Io {
         context: format!("serialising {name}"),
-        source: e.into(),
+        cause: e.into(),
     })
 }
 

@@ -259,7 +259,7 @@ pub(crate) fn bigram_postings(
 fn read_error(e: std::io::Error) -> Error {
     Error::Io {
         context: "reading postings".into(),
-        source: e,
+        cause: e,
     }
 }
 

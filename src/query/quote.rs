@@ -16,6 +16,8 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
 use tantivy::schema::IndexRecordOption;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, DocSet, TERMINATED};
@@ -126,29 +128,24 @@ pub fn find_quote(handle: &IndexHandle, quote: &str, opts: QuoteOptions) -> Resu
     let speakers = handle.speakers()?;
     let quotes = handle.quotes()?;
 
-    // Align the candidates on every core, in pieces (in store order) taken from a shared
-    // queue, so that a core that drew easy passages takes more; keep the best alignment per
-    // paragraph.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Align the candidates on the threads of the pool (`--threads`), in pieces (in store
+    // order) taken from a shared queue, so that a thread that drew easy passages takes more;
+    // each worker keeps its store readers and quotation tables for all the pieces it takes;
+    // keep the best alignment per paragraph.
+    let threads = rayon::current_num_threads();
     let piece = (candidates.len() / (threads * 8)).max(64);
     let pieces: Vec<&[DocAddress]> = candidates.chunks(piece).collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let parts: Vec<Result<Found>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads.min(pieces.len()))
-            .map(|_| {
-                let (searcher, needle, pieces, next) = (&searcher, &needle, &pieces, &next);
-                let take = move || {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    pieces.get(i).map(|&part| (i, part))
-                };
-                scope.spawn(move || verify(handle, searcher, needle, opts, speakers, quotes, take))
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().expect("alignment thread panicked"))
-            .collect()
-    });
+    let parts: Vec<Result<Found>> = (0..threads.min(pieces.len()))
+        .into_par_iter()
+        .map(|_| {
+            let take = || {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                pieces.get(i).map(|&part| (i, part))
+            };
+            verify(handle, &searcher, &needle, opts, speakers, quotes, take)
+        })
+        .collect();
     // Merged in piece order, whichever core aligned them, so that ties resolve alike.
     let mut found: Found = Vec::with_capacity(pieces.len());
     for part in parts {

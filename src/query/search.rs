@@ -72,7 +72,7 @@ pub struct SearchResults {
     /// The word tokens searched for.
     pub terms: Vec<String>,
     pub hits: Vec<SearchHit>,
-    /// Passages that match at least one term.
+    /// Passages that match (every required word; with themes only, a theme score above 0).
     pub total: usize,
     pub elapsed: Duration,
 }

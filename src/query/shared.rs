@@ -16,6 +16,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use rayon::prelude::*;
 use tantivy::collector::DocSetCollector;
 use tantivy::query::AllQuery;
 
@@ -199,31 +200,12 @@ pub fn shared_phrases(handle: &IndexHandle, opts: SharedOptions) -> Result<Vec<S
     Ok(out)
 }
 
-/// Exact counts of many phrases, split over the cores.
+/// Exact counts of many phrases, on the threads of the pool (`--threads`), in order.
 fn count_all(handle: &IndexHandle, phrases: &[String]) -> Result<Vec<PhraseCounts>> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = phrases.len().div_ceil(threads).max(1);
-    let parts: Vec<Result<Vec<PhraseCounts>>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = phrases
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|p| count_phrase(handle, &p.chars().collect::<Vec<_>>()))
-                        .collect()
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().expect("counting thread panicked"))
-            .collect()
-    });
-    let mut out = Vec::with_capacity(phrases.len());
-    for part in parts {
-        out.extend(part?);
-    }
-    Ok(out)
+    phrases
+        .par_iter()
+        .map(|p| count_phrase(handle, &p.chars().collect::<Vec<_>>()))
+        .collect()
 }
 
 /// Every paragraph's matching form with its document ordinal, read from the stored passages.
