@@ -83,22 +83,6 @@ pub struct SearchResponse {
     pub summary: SearchSummary,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn exclusion_is_refused_not_searched() {
-        let err = refuse_exclusion("扶贫 -脱贫").unwrap_err().to_string();
-        assert!(err.contains("no exclusion operator"), "{err}");
-        assert!(refuse_exclusion("扶贫 脱贫").is_ok());
-        assert!(
-            refuse_exclusion("5G - 网络").is_ok(),
-            "a lone dash is punctuation"
-        );
-    }
-}
-
 /// The lexicon indexes of theme names, checked against the index's lexicon (and against
 /// `themes_file` when given).
 pub fn resolve_themes(
@@ -203,4 +187,20 @@ pub fn search(handle: &IndexHandle, req: &SearchRequest) -> Result<SearchRespons
         },
         hits,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exclusion_is_refused_not_searched() {
+        let err = refuse_exclusion("扶贫 -脱贫").unwrap_err().to_string();
+        assert!(err.contains("no exclusion operator"), "{err}");
+        assert!(refuse_exclusion("扶贫 脱贫").is_ok());
+        assert!(
+            refuse_exclusion("5G - 网络").is_ok(),
+            "a lone dash is punctuation"
+        );
+    }
 }
