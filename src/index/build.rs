@@ -11,6 +11,7 @@ use tantivy::store::Compressor;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument, doc};
 
+use super::failpoint::fail_point;
 use super::meta::{self, BuildStats, DocEntry, FileEntry, IndexMeta, SkippedFile};
 use super::schema::{self, EXACT_TAIL_CHARS, Fields, SCHEMA_VERSION};
 use super::update::{Base, Changes, Extras, Plan, link_base, up_to_date};
@@ -520,32 +521,6 @@ fn write_generation(
 /// Number of quotations in one line of `quotes.jsonl.zst`.
 fn count_quotations(line: &str) -> u64 {
     serde_json::from_str::<Vec<serde::de::IgnoredAny>>(line).map_or(0, |v| v.len() as u64)
-}
-
-/// Test hook: `JIANSUO_FAIL_AT=STAGE[:error]` stops a build at one of its stages (`start`,
-/// `halfway`, `commit`, `merged`, `written`, and `publish` in [`store::publish`]): it says
-/// `jiansuo: paused at STAGE` on stderr and waits to be killed (the crash-safety tests send
-/// SIGKILL then), or with `:error` fails there with an injected "no space left" write error.
-pub(crate) fn fail_point(stage: &str) -> Result<()> {
-    let Ok(spec) = std::env::var("JIANSUO_FAIL_AT") else {
-        return Ok(());
-    };
-    let (at, action) = spec.split_once(':').unwrap_or((spec.as_str(), "pause"));
-    if at != stage {
-        return Ok(());
-    }
-    if action == "error" {
-        return Err(Error::io(format!("writing the index at stage {stage}"))(
-            std::io::Error::new(
-                std::io::ErrorKind::StorageFull,
-                "no space left on device (injected)",
-            ),
-        ));
-    }
-    eprintln!("jiansuo: paused at {stage}");
-    loop {
-        std::thread::sleep(std::time::Duration::from_secs(3600));
-    }
 }
 
 /// What a worker needs to read a file.

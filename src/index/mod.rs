@@ -5,6 +5,7 @@
 //! tokens ([`IndexHandle::word_analyzer`]).
 
 mod build;
+mod failpoint;
 pub mod meta;
 mod schema;
 pub mod store;
