@@ -12,9 +12,10 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument, doc};
 
 use super::failpoint::fail_point;
+use super::meta::dict_hash;
 use super::meta::{self, BuildStats, DocEntry, FileEntry, IndexMeta, SkippedFile};
 use super::schema::{self, EXACT_TAIL_CHARS, Fields, SCHEMA_VERSION};
-use super::update::{Base, Changes, Extras, Plan, link_base, up_to_date};
+use super::update::{Base, Changes, Extras, Plan, link_base};
 use super::words::{self, WordDfs};
 use super::{store, tokenize};
 use crate::analyze::{Extractor, Lexicon, SpeakerTable, TermCounts};
@@ -224,7 +225,9 @@ pub fn build(
         .as_deref()
         .map(|g| ThemeScores::read(dir, g).map(|t| t.lexicon));
     let extras = Extras::resolve(
-        opts,
+        opts.user_dict.as_deref(),
+        opts.speakers.as_deref(),
+        opts.themes.as_deref(),
         live.as_deref(),
         live_lexicon.as_ref().and_then(|r| r.as_ref().ok()),
     )?;
@@ -492,7 +495,7 @@ fn write_generation(
     meta::write_file(gen_dir, meta::USER_DICT_FILE, extras.user_dict.as_bytes())?;
     meta::write_file(gen_dir, meta::SPEAKERS_FILE, extras.speakers.as_bytes())?;
     stage(&mut stats, "tables");
-    stats.peak_rss_bytes = crate::bench::peak_rss_bytes();
+    stats.peak_rss_bytes = crate::process::peak_rss_bytes();
     stats.index_bytes = store::dir_size(gen_dir);
     let corpus_root = std::fs::canonicalize(corpus).unwrap_or_else(|_| corpus.to_path_buf());
     let meta = IndexMeta {
@@ -515,6 +518,45 @@ fn write_generation(
         changes: base.map(|_| plan.changes),
         full_reason: None,
         up_to_date: false,
+    })
+}
+
+/// Nothing to index: refresh the recorded mtimes if some changed, and report.
+fn up_to_date(
+    base: &Base,
+    plan: Plan,
+    walk_skipped: Vec<load::Skipped>,
+    observer: &dyn BuildObserver,
+    started: Instant,
+) -> Result<BuildReport> {
+    if plan.refreshed {
+        let mut files = plan.keep.clone();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        meta::replace_json(&base.generation, meta::FILES_FILE, &files)?;
+    }
+    let mut stats = base.meta.stats.clone();
+    stats.seconds = started.elapsed().as_secs_f64();
+    stats.mb_per_s = 0.0;
+    let skipped: Vec<SkippedFile> = walk_skipped
+        .into_iter()
+        .map(|s| SkippedFile {
+            path: s.path,
+            reason: s.reason,
+            stamp: None,
+        })
+        .chain(plan.still_skipped)
+        .collect();
+    for s in &skipped {
+        observer.skipped(s);
+    }
+    stats.skipped = skipped.len() as u64;
+    Ok(BuildReport {
+        stats,
+        skipped,
+        generation: base.generation.clone(),
+        changes: Some(plan.changes),
+        full_reason: None,
+        up_to_date: true,
     })
 }
 
@@ -667,15 +709,6 @@ fn read_in_parallel(
         }
         Ok(word_dfs)
     })
-}
-
-/// Hash identifying the dictionaries an index was built with.
-pub fn dict_hash(user_dict: &str) -> String {
-    let mut h = blake3::Hasher::new();
-    h.update(tokenize::BUILTIN_USER_DICT.as_bytes());
-    h.update(b"\0");
-    h.update(user_dict.as_bytes());
-    h.finalize().to_hex()[..16].to_owned()
 }
 
 #[cfg(test)]

@@ -16,10 +16,9 @@ mod update;
 pub mod words;
 
 pub use build::{
-    BuildObserver, BuildOptions, BuildReport, PreparedDoc, PreparedPassage, Quiet, build,
-    dict_hash, prepare,
+    BuildObserver, BuildOptions, BuildReport, PreparedDoc, PreparedPassage, Quiet, build, prepare,
 };
-pub use meta::{BuildStats, DocEntry, FileEntry, IndexMeta, SkippedFile};
+pub use meta::{BuildStats, DocEntry, FileEntry, IndexMeta, SkippedFile, dict_hash};
 pub use schema::{EXACT_TAIL_CHARS, Fields, SCHEMA_VERSION, para_key, text_from_stored};
 pub use textcode::matching_chars;
 pub use themes::{THEMES_FILE, ThemeScores};
