@@ -15,7 +15,11 @@
 //!   mode. It cuts queries into the words `search` requires and scores, and passages into the
 //!   words themes and keywords count; no field holds its tokens.
 
+use tantivy::Index;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use tantivy_jieba::jieba_rs::Jieba;
+
+use super::schema;
 
 pub use crate::analyze::{
     BUILTIN_USER_DICT, WordOnly, WordOnlyStream, WordOnlyTokenizer, load_jieba, normalize_words,
@@ -120,6 +124,15 @@ impl TokenStream for BigramStream<'_> {
 
     fn token_mut(&mut self) -> &mut Token {
         &mut self.token
+    }
+}
+
+/// Register jiansuo's tokenizers on an index; the word analyzer only when jieba is given.
+pub fn register_tokenizers(index: &Index, jieba: Option<Jieba>) {
+    let tokenizers = index.tokenizers();
+    tokenizers.register(schema::BIGRAMS_TOKENIZER, BigramTokenizer);
+    if let Some(jieba) = jieba {
+        tokenizers.register(schema::WORDS_TOKENIZER, words_analyzer(jieba));
     }
 }
 
