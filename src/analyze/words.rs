@@ -21,14 +21,12 @@ pub fn normalize_words(text: &str) -> String {
 }
 
 /// Load jieba's dictionary plus the built-in domain dictionary and `extra` (the contents of a
-/// user dictionary: one `word [frequency] [tag]` per line, `#` comments).
-pub fn load_jieba(extra: &str) -> Result<Jieba> {
+/// user dictionary: one `word [frequency] [tag]` per line, `#` comments). The error names the
+/// line of `extra` that does not parse (the caller knows where `extra` came from).
+pub fn load_jieba(extra: &str) -> std::result::Result<Jieba, String> {
     let mut jieba = Jieba::new();
     add_dict(&mut jieba, BUILTIN_USER_DICT).expect("built-in dictionary is valid");
-    add_dict(&mut jieba, extra).map_err(|reason| Error::UserDict {
-        path: "(index copy)".into(),
-        reason,
-    })?;
+    add_dict(&mut jieba, extra)?;
     Ok(jieba)
 }
 

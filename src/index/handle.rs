@@ -90,6 +90,9 @@ impl PassageColumns {
     }
 }
 
+/// The generation `CURRENT` named was removed before it could be locked (by name).
+struct Vanished(String);
+
 /// An opened index generation.
 pub struct IndexHandle {
     /// The index directory.
@@ -119,22 +122,21 @@ impl IndexHandle {
     /// Open the live generation of the index in `dir`.
     pub fn open(dir: &Path) -> Result<IndexHandle> {
         // A concurrent build may swap generations between reading CURRENT and opening it.
-        let mut last = None;
+        let mut last = String::new();
         for _ in 0..10 {
-            match Self::open_once(dir) {
-                Err(Error::Corrupt { reason, .. }) if reason.contains("vanished") => {
-                    last = Some(reason);
-                }
-                other => return other,
+            match Self::open_once(dir)? {
+                Ok(handle) => return Ok(handle),
+                Err(Vanished(name)) => last = name,
             }
         }
         Err(Error::Corrupt {
             path: dir.to_path_buf(),
-            reason: last.unwrap_or_default(),
+            reason: format!("generation {last} vanished"),
         })
     }
 
-    fn open_once(dir: &Path) -> Result<IndexHandle> {
+    /// Open the generation `CURRENT` names, or say it vanished meanwhile (a build removed it).
+    fn open_once(dir: &Path) -> Result<std::result::Result<IndexHandle, Vanished>> {
         if !dir.exists() {
             return Err(Error::NoIndex {
                 path: dir.to_path_buf(),
@@ -152,12 +154,8 @@ impl IndexHandle {
             });
         };
         let generation = dir.join(&name);
-        let vanished = || Error::Corrupt {
-            path: dir.to_path_buf(),
-            reason: format!("generation {name} vanished"),
-        };
         if !generation.is_dir() {
-            return Err(vanished());
+            return Ok(Err(Vanished(name)));
         }
         let old_version = || -> Option<Error> {
             let version: serde_json::Value =
@@ -173,7 +171,12 @@ impl IndexHandle {
         // old, not vanished.
         let reading = match store::lock_for_reading(&generation)? {
             Some(lock) => lock,
-            None => return Err(old_version().unwrap_or_else(vanished)),
+            None => {
+                return match old_version() {
+                    Some(e) => Err(e),
+                    None => Ok(Err(Vanished(name))),
+                };
+            }
         };
         if let Some(e) = old_version() {
             return Err(e);
@@ -192,7 +195,7 @@ impl IndexHandle {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(corrupt)?;
-        Ok(IndexHandle {
+        Ok(Ok(IndexHandle {
             dir: dir.to_path_buf(),
             generation,
             index,
@@ -209,7 +212,7 @@ impl IndexHandle {
             word_dfs: OnceLock::new(),
             columns: OnceLock::new(),
             _reading: reading,
-        })
+        }))
     }
 
     /// A searcher over the generation (always the same segments: the reader is never
@@ -342,7 +345,14 @@ impl IndexHandle {
                     reason: format!("{}: {e}", meta::SPEAKERS_FILE),
                 }
             })?;
-        let table = crate::analyze::SpeakerTable::from_extra(&extra)?;
+        // The copy was checked when the index was built: an error means it was damaged since.
+        let table = crate::analyze::SpeakerTable::from_extra(&extra).map_err(|e| match e {
+            Error::Speakers { reason, .. } => Error::Corrupt {
+                path: self.dir.clone(),
+                reason: format!("{}: {reason}", meta::SPEAKERS_FILE),
+            },
+            other => other,
+        })?;
         Ok(self.speakers.get_or_init(|| table))
     }
 
@@ -359,7 +369,11 @@ impl IndexHandle {
                         path: self.dir.clone(),
                         reason: format!("{}: {e}", meta::USER_DICT_FILE),
                     })?;
-                let analyzer = tokenize::words_analyzer(tokenize::load_jieba(&user_dict)?);
+                let jieba = tokenize::load_jieba(&user_dict).map_err(|reason| Error::Corrupt {
+                    path: self.dir.clone(),
+                    reason: format!("{}: {reason}", meta::USER_DICT_FILE),
+                })?;
+                let analyzer = tokenize::words_analyzer(jieba);
                 self.words.get_or_init(|| std::sync::Mutex::new(analyzer))
             }
         };

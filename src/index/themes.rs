@@ -35,9 +35,9 @@ fn stored_text(searcher: &Searcher, fields: &Fields, addr: DocAddress) -> Result
     doc.get_first(fields.text)
         .and_then(|v| tantivy::schema::Value::as_bytes(&v))
         .and_then(super::schema::text_from_stored)
-        .ok_or_else(|| Error::Corrupt {
-            path: "index".into(),
-            reason: format!("passage {addr:?} has no text"),
+        .ok_or(Error::NoPassageText {
+            segment: addr.segment_ord,
+            doc: addr.doc_id,
         })
 }
 
@@ -268,7 +268,10 @@ impl ThemeScores {
             scores[cell] = f32::from_le_bytes([c[4], c[5], c[6], c[7]]);
             next = cell + 1;
         }
-        let lexicon = Lexicon::from_extra(&extra)?;
+        let lexicon = Lexicon::from_extra(&extra).map_err(|e| match e {
+            Error::Themes { reason, .. } => corrupt(&format!("lexicon: {reason}")),
+            other => other,
+        })?;
         if lexicon.themes.iter().map(|t| &t.name).ne(names.iter()) {
             return Err(corrupt("theme names differ from the lexicon's"));
         }

@@ -26,6 +26,8 @@ pub struct Changes {
 /// not given are those of the live index, so that a later `jiansuo index` keeps them.
 pub(super) struct Extras {
     pub(super) user_dict: String,
+    /// The file `user_dict` was read from (`None`: no user dictionary).
+    pub(super) user_dict_source: Option<PathBuf>,
     pub(super) speakers: String,
     pub(super) lexicon: Lexicon,
 }
@@ -42,9 +44,12 @@ impl Extras {
         live_lexicon: Option<&Lexicon>,
     ) -> Result<Extras> {
         let from_live = |name: &str| live.and_then(|g| std::fs::read_to_string(g.join(name)).ok());
-        let user_dict = match user_dict {
-            Some(path) => tokenize::read_user_dict(path)?,
-            None => from_live(meta::USER_DICT_FILE).unwrap_or_default(),
+        let (user_dict, user_dict_source) = match user_dict {
+            Some(path) => (tokenize::read_user_dict(path)?, Some(path.to_path_buf())),
+            None => match from_live(meta::USER_DICT_FILE) {
+                Some(text) => (text, live.map(|g| g.join(meta::USER_DICT_FILE))),
+                None => (String::new(), None),
+            },
         };
         let speakers = match speakers {
             Some(path) => std::fs::read_to_string(path)
@@ -59,6 +64,7 @@ impl Extras {
         };
         Ok(Extras {
             user_dict,
+            user_dict_source,
             speakers,
             lexicon,
         })

@@ -167,7 +167,12 @@ impl<'a> Generation<'a> {
                     .create_in_dir(job.gen_dir)?
             }
         };
-        tokenize::register_tokenizers(&index, Some(tokenize::load_jieba(&job.extras.user_dict)?));
+        let extras = job.extras;
+        let jieba = tokenize::load_jieba(&extras.user_dict).map_err(|reason| Error::UserDict {
+            path: extras.user_dict_source.clone().unwrap_or_default(),
+            reason,
+        })?;
+        tokenize::register_tokenizers(&index, Some(jieba));
         let speakers = SpeakerTable::from_extra(&job.extras.speakers)?;
         let quotes_out = TableWriter::create(job.gen_dir, meta::QUOTES_FILE)?;
         let writer: IndexWriter =

@@ -14,6 +14,9 @@ pub use prepare::{PreparedDoc, PreparedPassage, prepare};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use tantivy::TantivyError;
+use tantivy::directory::error::OpenWriteError;
+
 use self::generation::{Generation, Job};
 use super::meta::{self, BuildStats, SkippedFile};
 use super::update::{Base, Changes, Extras, Plan};
@@ -172,27 +175,32 @@ pub fn build(
         Err(e) => {
             store::discard(&gen_dir);
             Err(match e {
-                // tantivy reports a failed write in its indexing threads only as a dead writer.
-                Error::Tantivy(t) if t.to_string().contains("index writer was killed") => {
-                    Error::io("writing the index")(std::io::Error::other(
-                        "an indexing thread could not write (is the disk full, or a file-size \
-                         limit set?)",
-                    ))
-                }
-                // A write error met while committing or merging comes back as an internal error
-                // holding the system's message.
-                Error::Tantivy(t) if t.to_string().contains("(os error") => {
-                    let reason = t.to_string();
-                    let reason = reason.rsplit("Internal error: ").next().unwrap_or(&reason);
-                    Error::io("writing the index")(std::io::Error::other(format!(
-                        "could not write the index files: {} (is the disk full, or a \
-                         file-size limit set?)",
-                        reason.trim_matches('\'')
-                    )))
-                }
+                Error::Tantivy(t) => match write_failure(&t) {
+                    Some(reason) => Error::IndexWrite { reason },
+                    None => Error::Tantivy(t),
+                },
                 other => other,
             })
         }
+    }
+}
+
+/// What tantivy's error says about a failed write while building, by its kind: `None` when it
+/// is not one.
+fn write_failure(e: &TantivyError) -> Option<String> {
+    let files =
+        |reason: &dyn std::fmt::Display| format!("could not write the index files: {reason}");
+    match e {
+        // tantivy reports a failed write in its indexing threads only as a dead writer.
+        TantivyError::ErrorInThread(_) => Some("an indexing thread could not write".into()),
+        TantivyError::IoError(io) => Some(files(io)),
+        TantivyError::OpenWriteError(OpenWriteError::IoError { io_error, filepath }) => {
+            Some(files(&format_args!("{}: {io_error}", filepath.display())))
+        }
+        // A write error met while serialising a segment (committing or merging) comes back as
+        // an internal error holding the system's message.
+        TantivyError::InternalError(reason) => Some(files(reason)),
+        _ => None,
     }
 }
 
