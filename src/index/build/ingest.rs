@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{Mutex, PoisonError, mpsc};
 
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{TantivyDocument, doc};
@@ -15,7 +15,7 @@ use super::super::words::{self, WordDfs};
 use super::prepare::{PreparedDoc, prepare};
 use crate::analyze::{Extractor, Lexicon, SpeakerTable, TermCounts};
 use crate::clean;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::load::{self, SourceFile};
 use crate::matching::MatchingForm;
 
@@ -107,8 +107,13 @@ fn read_file(
     })
 }
 
-/// Read `files` on `threads` workers and hand each result to `add`, in order. Stops at the
-/// first error `add` returns. Returns the word counts of the passages read.
+/// Read `files` on `threads` workers (a rayon pool of that many threads) and hand each result
+/// to `add`, on the calling thread, in plan order. Stops at the first error `add` returns.
+/// Returns the word counts of the passages read.
+///
+/// The workers take the files in order from a shared counter, so that reading runs just ahead
+/// of adding; the channel is bounded, so that fast workers do not pile up read documents ahead
+/// of a slow one.
 pub(super) fn read_in_parallel(
     files: &[SourceFile],
     threads: usize,
@@ -117,19 +122,24 @@ pub(super) fn read_in_parallel(
     mut add: impl FnMut(usize, std::result::Result<ReadDoc, load::Skipped>) -> Result<()>,
 ) -> Result<WordDfs> {
     type Read = (usize, std::result::Result<ReadDoc, load::Skipped>);
+    let threads = threads.max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("jiansuo-read-{i}"))
+        .build()
+        .map_err(|e| Error::io("starting the reading workers")(std::io::Error::other(e)))?;
     let next = AtomicUsize::new(0);
-    std::thread::scope(|scope| {
-        // Bounded, so that fast workers do not pile up read documents ahead of a slow one.
-        let (tx, rx) = mpsc::sync_channel::<Read>(64);
-        let mut workers = Vec::new();
-        for _ in 0..threads.max(1) {
+    // The words of every passage read, each worker's added when it ends (the sum does not
+    // depend on which worker read which file).
+    let word_dfs = Mutex::new(WordDfs::new());
+    let (tx, rx) = mpsc::sync_channel::<Read>(64);
+    let added: Result<()> = pool.in_place_scope(|scope| {
+        for _ in 0..threads {
             let tx = tx.clone();
-            let next = &next;
+            let (next, word_dfs) = (&next, &word_dfs);
             let mut analyzer = analyzer.clone();
-            workers.push(scope.spawn(move || {
-                // The words of every passage this worker reads (summed at the end: the sum
-                // does not depend on which worker read which file).
-                let mut word_dfs = WordDfs::new();
+            scope.spawn(move |_| {
+                let mut own = WordDfs::new();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     if i >= files.len() {
@@ -137,16 +147,19 @@ pub(super) fn read_in_parallel(
                     }
                     // The receiver gone means the build stopped: so do the workers.
                     if tx
-                        .send((i, read_file(&files[i], cx, &mut analyzer, &mut word_dfs)))
+                        .send((i, read_file(&files[i], cx, &mut analyzer, &mut own)))
                         .is_err()
                     {
                         break;
                     }
                 }
-                word_dfs
-            }));
+                let mut total = word_dfs.lock().unwrap_or_else(PoisonError::into_inner);
+                words::merge(&mut total, own);
+            });
         }
         drop(tx);
+        // Moved in, so that it is dropped (and the workers stop) as soon as `add` fails.
+        let rx = rx;
         let mut waiting: BTreeMap<usize, std::result::Result<ReadDoc, load::Skipped>> =
             BTreeMap::new();
         let mut want = 0;
@@ -157,10 +170,10 @@ pub(super) fn read_in_parallel(
                 want += 1;
             }
         }
-        let mut word_dfs = WordDfs::new();
-        for w in workers {
-            words::merge(&mut word_dfs, w.join().expect("a reading worker panicked"));
-        }
-        Ok(word_dfs)
-    })
+        Ok(())
+    });
+    added?;
+    Ok(word_dfs
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner))
 }
