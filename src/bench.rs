@@ -17,6 +17,7 @@ use crate::api;
 use crate::error::{Error, Result};
 use crate::index::IndexHandle;
 use crate::matching::matching_string;
+pub use crate::process::peak_rss_bytes;
 use crate::query;
 
 /// The kinds of query that can be measured.
@@ -347,14 +348,6 @@ pub fn bench(handle: &IndexHandle, req: &BenchRequest) -> Result<BenchResponse> 
 }
 
 /// Time every query: a warm-up pass, then `runs` timed passes. One report per kind present.
-/// Peak resident set size of this process in bytes (`VmHWM`), where the system tells (Linux).
-pub fn peak_rss_bytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
-}
-
 pub fn run_bench(
     handle: &IndexHandle,
     queries: &[BenchQuery],

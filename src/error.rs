@@ -55,6 +55,17 @@ pub enum Error {
 
     #[error("index engine: {0}")]
     Tantivy(tantivy::TantivyError),
+
+    /// tantivy could not write the index files (a full disk, a file-size limit).
+    #[error("writing the index: {reason} (is the disk full, or a file-size limit set?)")]
+    IndexWrite { reason: String },
+
+    /// A passage of the index has no stored text.
+    #[error(
+        "the index is damaged (passage {doc} of segment {segment} has no text); rebuild it with \
+         `jiansuo index`"
+    )]
+    NoPassageText { segment: u32, doc: u32 },
 }
 
 fn pid_note(pid: Option<u32>) -> String {

@@ -18,6 +18,7 @@ pub mod load;
 pub mod matching;
 pub mod passage;
 pub mod print;
+pub mod process;
 pub mod query;
 
 pub use error::{Error, Result};

@@ -219,6 +219,7 @@ fn generations(dir: &Path) -> Vec<String> {
 }
 
 #[test]
+#[cfg_attr(not(feature = "failpoints"), ignore = "needs --features failpoints")]
 fn a_build_killed_or_failing_at_any_stage_leaves_the_previous_index() {
     let f = Fixture::with_seeds();
     f.run(&["index"]).expect(0);

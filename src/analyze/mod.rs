@@ -3,7 +3,12 @@
 mod quote;
 mod speaker;
 mod theme;
+mod words;
 
 pub use quote::{Extractor, MAX_QUOTATION_CHARS, Quotation, QuoteKind, attribute_at};
 pub use speaker::{AliasMatch, SpeakerTable};
 pub use theme::{Lexicon, TermCounts, Theme};
+pub use words::{
+    BUILTIN_USER_DICT, WordOnly, WordOnlyStream, WordOnlyTokenizer, load_jieba, normalize_words,
+    read_user_dict, word_tokens, words_analyzer,
+};

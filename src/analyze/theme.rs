@@ -18,8 +18,8 @@ use std::path::Path;
 use aho_corasick::AhoCorasick;
 use serde::Deserialize;
 
+use super::words::normalize_words;
 use crate::error::{Error, Result};
-use crate::index::tokenize::normalize_words;
 use crate::matching::matching_string;
 
 const BUILTIN: &str = include_str!("../themes.toml");

@@ -31,6 +31,15 @@ pub const USER_DICT_FILE: &str = "user-dict.txt";
 pub const QUOTES_FILE: &str = "quotes.jsonl.zst";
 pub const SPEAKERS_FILE: &str = "speakers.toml";
 
+/// Hash identifying the dictionaries an index was built with.
+pub fn dict_hash(user_dict: &str) -> String {
+    let mut h = blake3::Hasher::new();
+    h.update(crate::analyze::BUILTIN_USER_DICT.as_bytes());
+    h.update(b"\0");
+    h.update(user_dict.as_bytes());
+    h.finalize().to_hex()[..16].to_owned()
+}
+
 /// What an index records about itself.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IndexMeta {

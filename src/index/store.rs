@@ -119,7 +119,7 @@ pub fn new_generation(dir: &Path, _lock: &WriteLock) -> Result<(String, PathBuf)
 pub fn publish(dir: &Path, name: &str, lock: &WriteLock) -> Result<()> {
     let tmp = dir.join(format!("{CURRENT_FILE}.tmp"));
     crate::index::meta::write_file(dir, &format!("{CURRENT_FILE}.tmp"), name.as_bytes())?;
-    super::build::fail_point("publish")?;
+    super::failpoint::fail_point("publish")?;
     std::fs::rename(&tmp, dir.join(CURRENT_FILE)).map_err(Error::io(format!(
         "replacing {}/{CURRENT_FILE}",
         dir.display()

@@ -16,6 +16,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use rayon::prelude::*;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Searcher, SegmentReader};
 
@@ -35,9 +36,9 @@ fn stored_text(searcher: &Searcher, fields: &Fields, addr: DocAddress) -> Result
     doc.get_first(fields.text)
         .and_then(|v| tantivy::schema::Value::as_bytes(&v))
         .and_then(super::schema::text_from_stored)
-        .ok_or_else(|| Error::Corrupt {
-            path: "index".into(),
-            reason: format!("passage {addr:?} has no text"),
+        .ok_or(Error::NoPassageText {
+            segment: addr.segment_ord,
+            doc: addr.doc_id,
         })
 }
 
@@ -97,7 +98,8 @@ impl ThemeScores {
             .sum()
     }
 
-    /// Score every passage of the searcher's segments with `lexicon`, on every core.
+    /// Score every passage of the searcher's segments with `lexicon`, on every core (rayon's
+    /// global pool).
     pub fn compute(
         searcher: &Searcher,
         fields: &Fields,
@@ -116,7 +118,8 @@ impl ThemeScores {
         }
         let avg_len = total_len as f32 / count.max(1) as f32;
         let t = lexicon.themes.len();
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        // rayon's global pool: a thread per core.
+        let threads = rayon::current_num_threads();
         let mut segments = HashMap::new();
         let mut segment_order = Vec::new();
         let mut scores = Vec::new();
@@ -131,47 +134,39 @@ impl ThemeScores {
             let ff = seg.fast_fields();
             let doc_col = ff.u64("doc")?.first_or_default_col(0);
             let passage_col = ff.u64("passage")?.first_or_default_col(0);
-            let parts: Vec<Result<(Vec<f32>, u64, WordDfs)>> = std::thread::scope(|scope| {
-                let workers: Vec<_> = (0..max as usize)
-                    .step_by(chunk)
-                    .map(|from| {
-                        let to = (from + chunk).min(max as usize);
-                        let (doc_col, passage_col) = (doc_col.clone(), passage_col.clone());
-                        scope.spawn(move || -> Result<(Vec<f32>, u64, WordDfs)> {
-                            let mut out = Vec::with_capacity((to - from) * t);
-                            let mut tokens = 0u64;
-                            let mut word_dfs = WordDfs::new();
-                            // Cloned (jieba's dictionary with it) only if a passage needs it.
-                            let mut own_analyzer: Option<TextAnalyzer> = None;
-                            for d in from..to {
-                                let counted = known
-                                    .get(&doc_col.get_val(d as u32))
-                                    .and_then(|c| c.get(passage_col.get_val(d as u32) as usize));
-                                let counts = match counted {
-                                    Some(c) => std::borrow::Cow::Borrowed(c),
-                                    None => {
-                                        let addr = DocAddress::new(ord as u32, d as u32);
-                                        let text = stored_text(searcher, fields, addr)?;
-                                        let analyzer =
-                                            own_analyzer.get_or_insert_with(|| analyzer.clone());
-                                        let words = word_tokens(analyzer, &normalize_words(&text));
-                                        words::count_passage(&mut word_dfs, &words);
-                                        let mf = MatchingForm::new(&text);
-                                        std::borrow::Cow::Owned(lexicon.counts(&words, &mf.chars))
-                                    }
-                                };
-                                tokens += u64::from(counts.words);
-                                out.extend(lexicon.score(&counts, avg_len));
+            // The segment in `threads` pieces scored on rayon's threads, collected in order.
+            let pieces: Vec<usize> = (0..max as usize).step_by(chunk).collect();
+            let parts: Vec<Result<(Vec<f32>, u64, WordDfs)>> = pieces
+                .into_par_iter()
+                .map(|from| -> Result<(Vec<f32>, u64, WordDfs)> {
+                    let to = (from + chunk).min(max as usize);
+                    let mut out = Vec::with_capacity((to - from) * t);
+                    let mut tokens = 0u64;
+                    let mut word_dfs = WordDfs::new();
+                    // Cloned (jieba's dictionary with it) only if a passage needs it.
+                    let mut own_analyzer: Option<TextAnalyzer> = None;
+                    for d in from..to {
+                        let counted = known
+                            .get(&doc_col.get_val(d as u32))
+                            .and_then(|c| c.get(passage_col.get_val(d as u32) as usize));
+                        let counts = match counted {
+                            Some(c) => std::borrow::Cow::Borrowed(c),
+                            None => {
+                                let addr = DocAddress::new(ord as u32, d as u32);
+                                let text = stored_text(searcher, fields, addr)?;
+                                let analyzer = own_analyzer.get_or_insert_with(|| analyzer.clone());
+                                let words = word_tokens(analyzer, &normalize_words(&text));
+                                words::count_passage(&mut word_dfs, &words);
+                                let mf = MatchingForm::new(&text);
+                                std::borrow::Cow::Owned(lexicon.counts(&words, &mf.chars))
                             }
-                            Ok((out, tokens, word_dfs))
-                        })
-                    })
-                    .collect();
-                workers
-                    .into_iter()
-                    .map(|w| w.join().expect("theme scoring thread panicked"))
-                    .collect()
-            });
+                        };
+                        tokens += u64::from(counts.words);
+                        out.extend(lexicon.score(&counts, avg_len));
+                    }
+                    Ok((out, tokens, word_dfs))
+                })
+                .collect();
             for part in parts {
                 let (part, tokens, dfs) = part?;
                 scores.extend(part);
@@ -268,7 +263,10 @@ impl ThemeScores {
             scores[cell] = f32::from_le_bytes([c[4], c[5], c[6], c[7]]);
             next = cell + 1;
         }
-        let lexicon = Lexicon::from_extra(&extra)?;
+        let lexicon = Lexicon::from_extra(&extra).map_err(|e| match e {
+            Error::Themes { reason, .. } => corrupt(&format!("lexicon: {reason}")),
+            other => other,
+        })?;
         if lexicon.themes.iter().map(|t| &t.name).ne(names.iter()) {
             return Err(corrupt("theme names differ from the lexicon's"));
         }

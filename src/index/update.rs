@@ -3,12 +3,10 @@
 //! generation's start as hard links to the live one's segment files.
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use tantivy::Index;
 
-use super::build::{BuildObserver, BuildOptions, BuildReport, dict_hash};
-use super::meta::{self, DocEntry, FileEntry, IndexMeta, SkippedFile};
+use super::meta::{self, DocEntry, FileEntry, IndexMeta, SkippedFile, dict_hash};
 use super::schema::{EXACT_TAIL_CHARS, SCHEMA_VERSION};
 use super::{THEMES_FILE, tokenize};
 use crate::analyze::{Lexicon, SpeakerTable};
@@ -28,35 +26,45 @@ pub struct Changes {
 /// not given are those of the live index, so that a later `jiansuo index` keeps them.
 pub(super) struct Extras {
     pub(super) user_dict: String,
+    /// The file `user_dict` was read from (`None`: no user dictionary).
+    pub(super) user_dict_source: Option<PathBuf>,
     pub(super) speakers: String,
     pub(super) lexicon: Lexicon,
 }
 
 impl Extras {
-    /// `live_lexicon`: the lexicon of the live generation's theme scores, when it has one.
+    /// The tables in the files given (user dictionary, speakers, themes), or else the live
+    /// generation's. `live_lexicon`: the lexicon of the live generation's theme scores, when it
+    /// has one.
     pub(super) fn resolve(
-        opts: &BuildOptions,
+        user_dict: Option<&Path>,
+        speakers: Option<&Path>,
+        themes: Option<&Path>,
         live: Option<&Path>,
         live_lexicon: Option<&Lexicon>,
     ) -> Result<Extras> {
         let from_live = |name: &str| live.and_then(|g| std::fs::read_to_string(g.join(name)).ok());
-        let user_dict = match &opts.user_dict {
-            Some(path) => tokenize::read_user_dict(path)?,
-            None => from_live(meta::USER_DICT_FILE).unwrap_or_default(),
+        let (user_dict, user_dict_source) = match user_dict {
+            Some(path) => (tokenize::read_user_dict(path)?, Some(path.to_path_buf())),
+            None => match from_live(meta::USER_DICT_FILE) {
+                Some(text) => (text, live.map(|g| g.join(meta::USER_DICT_FILE))),
+                None => (String::new(), None),
+            },
         };
-        let speakers = match &opts.speakers {
+        let speakers = match speakers {
             Some(path) => std::fs::read_to_string(path)
                 .map_err(Error::io(format!("reading {}", path.display())))?,
             None => from_live(meta::SPEAKERS_FILE)
                 .filter(|s| SpeakerTable::from_extra(s).is_ok())
                 .unwrap_or_default(),
         };
-        let lexicon = match &opts.themes {
+        let lexicon = match themes {
             Some(path) => Lexicon::with_file(path)?,
             None => live_lexicon.cloned().unwrap_or_else(Lexicon::builtin),
         };
         Ok(Extras {
             user_dict,
+            user_dict_source,
             speakers,
             lexicon,
         })
@@ -211,45 +219,6 @@ impl Plan {
         plan.drop.sort_unstable();
         plan
     }
-}
-
-/// Nothing to index: refresh the recorded mtimes if some changed, and report.
-pub(super) fn up_to_date(
-    base: &Base,
-    plan: Plan,
-    walk_skipped: Vec<load::Skipped>,
-    observer: &dyn BuildObserver,
-    started: Instant,
-) -> Result<BuildReport> {
-    if plan.refreshed {
-        let mut files = plan.keep.clone();
-        files.sort_by(|a, b| a.path.cmp(&b.path));
-        meta::replace_json(&base.generation, meta::FILES_FILE, &files)?;
-    }
-    let mut stats = base.meta.stats.clone();
-    stats.seconds = started.elapsed().as_secs_f64();
-    stats.mb_per_s = 0.0;
-    let skipped: Vec<SkippedFile> = walk_skipped
-        .into_iter()
-        .map(|s| SkippedFile {
-            path: s.path,
-            reason: s.reason,
-            stamp: None,
-        })
-        .chain(plan.still_skipped)
-        .collect();
-    for s in &skipped {
-        observer.skipped(s);
-    }
-    stats.skipped = skipped.len() as u64;
-    Ok(BuildReport {
-        stats,
-        skipped,
-        generation: base.generation.clone(),
-        changes: Some(plan.changes),
-        full_reason: None,
-        up_to_date: true,
-    })
 }
 
 /// Give the new generation the tantivy files of the base: hard links to the immutable segment
