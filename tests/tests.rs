@@ -5,6 +5,7 @@ mod util;
 
 mod attribution;
 mod bench_cmd;
+mod determinism;
 
 mod encodings;
 mod exact_field;
