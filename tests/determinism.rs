@@ -33,7 +33,9 @@ fn masked(text: &str) -> String {
 }
 
 fn run_twice(f: &Fixture, index: &str, corpus: &str, cmd: &[&str]) {
-    let mut args = vec!["--index", index, "--corpus", corpus, "-q", "--color", "never"];
+    let mut args = vec![
+        "--index", index, "--corpus", corpus, "-q", "--color", "never",
+    ];
     args.extend_from_slice(cmd);
     let first = f.run(&args);
     let second = f.run(&args);

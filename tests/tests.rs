@@ -3,6 +3,7 @@
 mod oracle;
 mod util;
 
+mod architecture;
 mod attribution;
 mod bench_cmd;
 mod determinism;
