@@ -154,6 +154,11 @@ pub fn paragraph_text(handle: &IndexHandle, searcher: &Searcher, para_key: u64) 
 }
 
 /// Start offsets of every (overlapping) occurrence of `needle` in `hay`.
+///
+/// On characters, not through `memchr::memmem` on UTF-8: the callers hold characters, and
+/// encoding both, searching and turning byte offsets back into character offsets was no faster
+/// (measured on 26,000 paragraphs of `../shared/corpora`: 19.5 against 12.2 ms for 的, 33 against
+/// 11 ms for a 36-character needle, 10.5 against 12.7 ms for 调查研究).
 pub fn find_all(hay: &[char], needle: &[char]) -> Vec<usize> {
     if needle.is_empty() || needle.len() > hay.len() {
         return Vec::new();

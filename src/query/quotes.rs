@@ -60,6 +60,8 @@ pub struct QuoteCluster {
 
 struct Form {
     matching: Vec<char>,
+    /// `matching` as a string, for substring search.
+    text: String,
     instances: Vec<(u64, Quotation)>,
 }
 
@@ -106,6 +108,7 @@ pub fn list_quotes(handle: &IndexHandle, filter: &QuotesFilter) -> Result<Vec<Qu
             let id = *by_form.entry(q.matching.clone()).or_insert_with(|| {
                 forms.push(Form {
                     matching: q.matching.chars().collect(),
+                    text: q.matching.clone(),
                     instances: Vec::new(),
                 });
                 forms.len() - 1
@@ -227,7 +230,7 @@ fn join_similar(forms: &[Form], uf: &mut UnionFind) {
                 && n * 5 >= m
                 && count + 2 >= grams.len()
                 && forms[j].instances.iter().any(|(_, q)| !q.unbalanced)
-                && contains(&forms[j].matching, &f.matching)
+                && contains(&forms[j].text, &f.text)
             {
                 // The longest; of equally long ones the first form (in path order), not the
                 // first the map happens to yield.
@@ -253,8 +256,10 @@ fn join_similar(forms: &[Form], uf: &mut UnionFind) {
     }
 }
 
-fn contains(hay: &[char], needle: &[char]) -> bool {
-    needle.len() <= hay.len() && hay.windows(needle.len()).any(|w| w == needle)
+/// Whether `needle` is a substring of `hay`. On the UTF-8 bytes: a valid needle found in a valid
+/// haystack starts and ends on character boundaries, so this is the same as on characters.
+fn contains(hay: &str, needle: &str) -> bool {
+    memchr::memmem::find(hay.as_bytes(), needle.as_bytes()).is_some()
 }
 
 struct UnionFind(Vec<usize>);
@@ -303,6 +308,7 @@ mod tests {
         };
         Form {
             matching: text.chars().collect(),
+            text: text.to_owned(),
             instances: vec![(0, q)],
         }
     }
@@ -325,5 +331,16 @@ mod tests {
             want[1] = 0;
             assert_eq!(roots, want);
         }
+    }
+
+    #[test]
+    fn contains_on_characters() {
+        assert!(contains("调查研究是谋事之基", "研究是"));
+        assert!(contains("调查研究", "调查研究"));
+        assert!(contains("调查", ""));
+        assert!(!contains("调查", "调查研究"));
+        assert!(!contains("调查研究", "查调"));
+        // U+00AD is C2 AD and 中 is E4 B8 AD: bytes match whole characters only.
+        assert!(!contains("中丸", "\u{AD}"));
     }
 }
