@@ -257,13 +257,12 @@ mod tests {
         let src = "习近平总书记强调，“调查研究是谋事之基、成事之道。”";
         let m = MatchingForm::new(src);
         let chars: Vec<char> = src.chars().collect();
-        let needle: Vec<char> = "谋事之基成事".chars().collect();
-        let at = m
-            .chars
-            .windows(needle.len())
-            .position(|w| w == needle)
-            .unwrap();
-        let (s, e) = m.source_span(at, at + needle.len());
+        let needle = "谋事之基成事";
+        // A byte offset in the matching form as a string, then its character offset.
+        let form = m.as_string();
+        let byte = memchr::memmem::find(form.as_bytes(), needle.as_bytes()).unwrap();
+        let at = form[..byte].chars().count();
+        let (s, e) = m.source_span(at, at + needle.chars().count());
         assert_eq!(chars[s..e].iter().collect::<String>(), "谋事之基、成事");
     }
 

@@ -237,8 +237,9 @@ fn decode_html(bytes: &[u8]) -> Result<Decoded, DecodeError> {
 /// The encoding a page declares in a `<meta>` tag.
 fn meta_charset(head: &[u8]) -> Option<&'static Encoding> {
     let lower: Vec<u8> = head.to_ascii_lowercase();
+    let charset = memchr::memmem::Finder::new(b"charset");
     let mut from = 0;
-    while let Some(i) = find(&lower[from..], b"charset") {
+    while let Some(i) = charset.find(&lower[from..]) {
         let mut at = from + i + b"charset".len();
         from = at;
         while at < lower.len() && matches!(lower[at], b' ' | b'\t') {
@@ -260,10 +261,6 @@ fn meta_charset(head: &[u8]) -> Option<&'static Encoding> {
         }
     }
     None
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// Elements whose content is never shown.
@@ -487,6 +484,22 @@ mod tests {
             html_text(html),
             "四下基层\n调查研究\n调查研究是谋事之基、成事之道。\n第二行&符号\n信访 接待"
         );
+    }
+
+    #[test]
+    fn meta_charset_takes_the_first_charset_with_a_known_label() {
+        let enc = |head: &str| meta_charset(head.as_bytes()).map(|e| e.name());
+        assert_eq!(enc("<meta charset=\"GBK\">"), Some("GBK"));
+        // `charset` without `=`, then with an unknown label, then a known one.
+        assert_eq!(
+            enc(
+                "<p>charset</p><meta charset='nonsense'><meta content=\"text/html; charset = utf-8\">"
+            ),
+            Some("UTF-8")
+        );
+        assert_eq!(enc("<meta name=\"charset\">"), None);
+        assert_eq!(enc("charse"), None);
+        assert_eq!(enc(""), None);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! A user's text is never parsed as query syntax: `" : ( ) AND -` are just characters.
 
 mod highlight;
+mod kwic;
 mod phrase;
 mod quote;
 mod quotes;
@@ -16,9 +17,9 @@ mod shared;
 mod themes;
 
 pub use highlight::highlight_spans;
+pub use kwic::{Occurrence, SortOrder, occurrences, sort_occurrences};
 pub use phrase::{
-    Occurrence, ParagraphCount, PhraseCounts, SortOrder, count_phrase, find_all, locate_phrase,
-    occurrences, paragraph_text, sort_occurrences,
+    ParagraphCount, PhraseCounts, count_phrase, find_all, locate_phrase, paragraph_text,
 };
 pub use quote::{QuoteHit, QuoteOptions, QuoteResults, find_quote, min_shared_bigrams};
 pub use quotes::{QuoteCluster, QuoteOccurrence, QuotesFilter, list_quotes};

@@ -60,6 +60,8 @@ pub struct QuoteCluster {
 
 struct Form {
     matching: Vec<char>,
+    /// `matching` as a string, for substring search.
+    text: String,
     instances: Vec<(u64, Quotation)>,
 }
 
@@ -106,6 +108,7 @@ pub fn list_quotes(handle: &IndexHandle, filter: &QuotesFilter) -> Result<Vec<Qu
             let id = *by_form.entry(q.matching.clone()).or_insert_with(|| {
                 forms.push(Form {
                     matching: q.matching.chars().collect(),
+                    text: q.matching.clone(),
                     instances: Vec::new(),
                 });
                 forms.len() - 1
@@ -181,7 +184,9 @@ fn cluster_of(forms: &[Form], members: &[usize], ranks: &[u32]) -> QuoteCluster 
     }
 }
 
-/// Join forms held in a longer form, and forms of similar length that align closely.
+/// Join forms held in a longer form, and forms of similar length that align closely. A form held
+/// in several longest forms joins the first of them (forms are numbered in path order), so that
+/// the clusters do not depend on hash order.
 fn join_similar(forms: &[Form], uf: &mut UnionFind) {
     const MIN: usize = 8;
     // Bigram → forms (of at least MIN characters) that hold it.
@@ -225,9 +230,13 @@ fn join_similar(forms: &[Form], uf: &mut UnionFind) {
                 && n * 5 >= m
                 && count + 2 >= grams.len()
                 && forms[j].instances.iter().any(|(_, q)| !q.unbalanced)
-                && contains(&forms[j].matching, &f.matching)
+                && contains(&forms[j].text, &f.text)
             {
-                if container.is_none_or(|c| forms[c].matching.len() < m) {
+                // The longest; of equally long ones the first form (in path order), not the
+                // first the map happens to yield.
+                if container.is_none_or(|c| {
+                    (forms[c].matching.len(), std::cmp::Reverse(c)) < (m, std::cmp::Reverse(j))
+                }) {
                     container = Some(j);
                 }
             } else if m >= n
@@ -247,8 +256,10 @@ fn join_similar(forms: &[Form], uf: &mut UnionFind) {
     }
 }
 
-fn contains(hay: &[char], needle: &[char]) -> bool {
-    needle.len() <= hay.len() && hay.windows(needle.len()).any(|w| w == needle)
+/// Whether `needle` is a substring of `hay`. On the UTF-8 bytes: a valid needle found in a valid
+/// haystack starts and ends on character boundaries, so this is the same as on characters.
+fn contains(hay: &str, needle: &str) -> bool {
+    memchr::memmem::find(hay.as_bytes(), needle.as_bytes()).is_some()
 }
 
 struct UnionFind(Vec<usize>);
@@ -271,5 +282,65 @@ impl UnionFind {
         if ra != rb {
             self.0[ra.max(rb)] = ra.min(rb);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(text: &str) -> Form {
+        let q = Quotation {
+            line: 1,
+            paragraph: 0,
+            start: 0,
+            end: text.chars().count() as u32,
+            text: text.to_owned(),
+            matching: text.to_owned(),
+            kind: QuoteKind::Cited,
+            speaker: None,
+            cue: None,
+            depth: 0,
+            unbalanced: false,
+            pronoun: false,
+            after: false,
+            unlisted: false,
+        };
+        Form {
+            matching: text.chars().collect(),
+            text: text.to_owned(),
+            instances: vec![(0, q)],
+        }
+    }
+
+    #[test]
+    fn a_form_held_in_equally_long_forms_joins_the_first() {
+        // Twenty forms of 9 characters hold the same 8 (and do not align with each other:
+        // coverage 8/9). Chosen in hash order, the 8 would join any of them.
+        let mut forms = vec![form("一二三四五六七八")];
+        forms.extend(
+            "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉"
+                .chars()
+                .map(|c| form(&format!("{c}一二三四五六七八"))),
+        );
+        for _ in 0..5 {
+            let mut uf = UnionFind::new(forms.len());
+            join_similar(&forms, &mut uf);
+            let roots: Vec<usize> = (0..forms.len()).map(|i| uf.find(i)).collect();
+            let mut want: Vec<usize> = (0..forms.len()).collect();
+            want[1] = 0;
+            assert_eq!(roots, want);
+        }
+    }
+
+    #[test]
+    fn contains_on_characters() {
+        assert!(contains("调查研究是谋事之基", "研究是"));
+        assert!(contains("调查研究", "调查研究"));
+        assert!(contains("调查", ""));
+        assert!(!contains("调查", "调查研究"));
+        assert!(!contains("调查研究", "查调"));
+        // U+00AD is C2 AD and 中 is E4 B8 AD: bytes match whole characters only.
+        assert!(!contains("中丸", "\u{AD}"));
     }
 }

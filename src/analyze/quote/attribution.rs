@@ -1,13 +1,5 @@
-//! Quotations: spans inside quote marks, their kind and their speaker.
-//!
-//! **Marks.** “…”, 「…」, 『…』, ‘…’ and ASCII "…" (alternately opening and closing). Marks nest
-//! (‘…’ or 『…』 inside “…”): every level is a quotation, inner ones flagged `nested`. A closing
-//! mark closes the nearest open mark of its pair; marks opened inside it and not closed end there
-//! and are flagged `unbalanced`; a closing mark with no open partner is ignored (stray; ’ is often
-//! an apostrophe). A mark still open at the end of the paragraph ends there, `unbalanced`.
-//! Spans over [`MAX_QUOTATION_CHARS`] characters are not kept (an unbalanced one ends at its
-//! first sentence end instead, when that is near enough).
-//! 《…》 are titles of cited documents, recorded as kind `title`.
+//! Speaker attribution: cues before the opening mark, names after the closing one, continued
+//! quotations, pronouns. The word lists it reads are `src/quote_words.toml` ([`super::words`]).
 //!
 //! **Speaker.** Before the opening mark, after an optional `：:，,`, a cue verb (强调, 指出, 说,
 //! 要求, 所说, 深刻指出, 重要论述, …); in the clause before the cue (back to the sentence start),
@@ -16,353 +8,20 @@
 //! in the paragraph or the document (flag `pronoun`). No alias and another short subject
 //! (村党支部书记王建国说：“), when a colon or comma follows the cue: that subject, flag
 //! `unlisted`. With no cue before, the pattern
-//! `“…”，<alias>说` after the quotation (flag `after`). Nested quotations take their outer
-//! quotation's speaker.
-//!
-//! **Kind.** `cited` when a speaker cue introduces it as speech (cue, then `：` or `，`, then the
-//! mark, and the sentence does not run on after the closing mark), or its matching form has
-//! more than 8 characters, or it holds clause punctuation
-//! (，。！？；：); otherwise `term` — a short scare-quoted expression such as “扣子”, “四下基层”,
-//! “早市街”, also right after a verb or in the middle of reported speech (提出“十五五”规划 and
-//! 强调，“十五五”时期… are terms; they keep a speaker named in the table, not an unlisted
-//! subject).
+//! `“…”，<alias>说` after the quotation (flag `after`). A quotation that opens right where an
+//! attributed one closed (“……。”“……”) continues it and takes its speaker. Nested quotations take
+//! their outer quotation's speaker.
 
-use serde::{Deserialize, Serialize};
-
-use super::speaker::SpeakerTable;
+use super::marks::{has_clause_punct, is_sentence_end, kind_of, quote_spans};
+use super::{Quotation, QuoteKind, words};
+use crate::analyze::SpeakerTable;
 use crate::matching::matching_string;
 use crate::passage;
 
-/// What a quotation is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum QuoteKind {
-    /// Attributed speech, or a quoted clause or sentence.
-    Cited,
-    /// A short scare-quoted expression.
-    Term,
-    /// A title in 《…》: a cited document.
-    Title,
-}
-
-impl QuoteKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            QuoteKind::Cited => "cited",
-            QuoteKind::Term => "term",
-            QuoteKind::Title => "title",
-        }
-    }
-}
-
-/// One quotation (or title) of a document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Quotation {
-    /// 1-based line number.
-    pub line: u32,
-    /// 0-based paragraph ordinal.
-    pub paragraph: u32,
-    /// Character span of the quoted text in the line, marks excluded.
-    pub start: u32,
-    pub end: u32,
-    pub text: String,
-    /// Matching form of `text` (not written to `quotes.jsonl.zst`: read back, it is derived again).
-    #[serde(skip)]
-    pub matching: String,
-    pub kind: QuoteKind,
-    /// Canonical speaker name (or the subject as written, when `unlisted`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub speaker: Option<String>,
-    /// The cue word that introduced it (强调, 指出, …).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cue: Option<String>,
-    /// Nesting level: 0 for outermost.
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub depth: u8,
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub unbalanced: bool,
-    /// Speaker resolved from a pronoun (他/她).
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub pronoun: bool,
-    /// Speaker named after the quotation.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub after: bool,
-    /// Speaker not in the speaker table.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub unlisted: bool,
-}
-
-fn is_false(b: &bool) -> bool {
-    !*b
-}
-
-fn is_zero(n: &u8) -> bool {
-    *n == 0
-}
-
-impl Quotation {
-    /// Names of the flags that are set.
-    pub fn flags(&self) -> Vec<&'static str> {
-        let mut f = Vec::new();
-        if self.depth > 0 {
-            f.push("nested");
-        }
-        for (set, name) in [
-            (self.unbalanced, "unbalanced"),
-            (self.pronoun, "pronoun"),
-            (self.after, "after"),
-            (self.unlisted, "unlisted"),
-        ] {
-            if set {
-                f.push(name);
-            }
-        }
-        f
-    }
-}
-
-/// Cue words that introduce quoted speech, longest first where one ends another.
-const CUES: &[&str] = &[
-    "深刻指出",
-    "明确指出",
-    "强调指出",
-    "特别指出",
-    "重要论述",
-    "重要讲话",
-    "所说的",
-    "所指出的",
-    "所强调的",
-    "所引用的",
-    "说得好",
-    "常引用",
-    "回信说",
-    "指出",
-    "强调",
-    "提出",
-    "要求",
-    "认为",
-    "提倡",
-    "所说",
-    "曾说",
-    "说过",
-    "讲过",
-    "表示",
-    "写道",
-    "谈到",
-    "寄语",
-    "勉励",
-    "叮嘱",
-    "告诫",
-    "号召",
-    "批示",
-    "宣布",
-    "宣告",
-    "引用",
-    "常说",
-    "告白",
-    "坦言",
-    "感慨",
-    "回忆",
-    "介绍",
-    "呼吁",
-    "建议",
-    "提醒",
-    "透露",
-    "教导",
-    "嘱咐",
-    "鼓励",
-    "说",
-    "称",
-    "云",
-    "曰",
-];
-
-/// Subjects that are not speakers (俗话说, 也就是说, …).
-const NOT_SPEAKERS: &[&str] = &[
-    "俗话",
-    "常言",
-    "古话",
-    "有句话",
-    "民谚",
-    "谚语",
-    "俗语",
-    "古语",
-    "据",
-    "就是",
-    "也就是",
-    "比如",
-    "可以",
-    "所谓",
-    "这就是",
-    "换句话",
-    "总的来",
-    "应该",
-    "不难",
-    "一般",
-    "正所谓",
-    "这",
-];
-
-/// Adverbs and connectives trimmed from the end of a subject (李强总理也 → 李强总理).
-const TRAILING: &[&str] = &[
-    "也",
-    "还",
-    "又",
-    "都",
-    "就",
-    "曾",
-    "曾经",
-    "特别",
-    "深刻",
-    "明确",
-    "反复",
-    "多次",
-    "一再",
-    "再次",
-    "进一步",
-    "同时",
-    "一致",
-    "纷纷",
-    "普遍",
-    "更",
-    "则",
-    "却",
-    "便",
-    "亦",
-    "始终",
-    "一直",
-    "常",
-    "经常",
-    "当时",
-    "随后",
-];
-
-/// Verbs of advice that may take a short object before the quotation (叮嘱青年“…”).
-const ADVICE: &[&str] = &[
-    "叮嘱", "寄语", "勉励", "告诫", "嘱咐", "鼓励", "教导", "号召",
-];
-
-/// Words that stand right before a person's name (小伙马晓晨, 首席执行官王大为, 司机钟杰).
-const PERSON_TITLES: &[&str] = &[
-    "书记",
-    "主任",
-    "部长",
-    "局长",
-    "厅长",
-    "市长",
-    "县长",
-    "省长",
-    "区长",
-    "镇长",
-    "村长",
-    "主席",
-    "总理",
-    "总统",
-    "首相",
-    "经理",
-    "董事长",
-    "总裁",
-    "执行官",
-    "专家",
-    "教授",
-    "博士",
-    "院士",
-    "代表",
-    "队长",
-    "护士",
-    "医生",
-    "司机",
-    "工人",
-    "农民",
-    "村民",
-    "小伙",
-    "姑娘",
-    "老人",
-    "大爷",
-    "大妈",
-    "阿姨",
-    "师傅",
-    "记者",
-    "秘书长",
-    "发言人",
-    "大使",
-    "负责人",
-    "创始人",
-    "校长",
-    "老师",
-    "学生",
-    "选手",
-    "运动员",
-    "演员",
-    "作家",
-    "主持人",
-    "社长",
-    "站长",
-    "所长",
-];
-
-/// Function words that end a name taken after a title.
-const NOT_IN_NAMES: &str = "也在的说表是给对和向把被就都还又称指强提认曾今昨";
-
-/// A person named after a title in the last sentence of `text`, or the sentence before it (the
-/// antecedent of 他/她 when the speaker table names nobody): the first title of the sentence
-/// (the subject comes first), then 2 or 3 characters, stopping at a function word.
-fn titled_name(text: &str) -> Option<String> {
-    let chars: Vec<char> = text.chars().collect();
-    let sentence_start = |end: usize| {
-        chars[..end]
-            .iter()
-            .rposition(|&c| is_sentence_end(c))
-            .map_or(0, |i| i + 1)
-    };
-    let mut start = sentence_start(chars.len().saturating_sub(1));
-    for _ in 0..2 {
-        let sentence: String = chars[start..].iter().collect();
-        let mut best: Option<(usize, String)> = None;
-        for t in PERSON_TITLES {
-            for (b, _) in sentence.match_indices(t) {
-                let at = sentence[..b].chars().count() + t.chars().count();
-                let name: String = sentence
-                    .chars()
-                    .skip(at)
-                    .take(3)
-                    .take_while(|c| is_han(*c) && !NOT_IN_NAMES.contains(*c))
-                    .collect();
-                if name.chars().count() >= 2 && best.as_ref().is_none_or(|(p, _)| at < *p) {
-                    best = Some((at, name));
-                }
-            }
-        }
-        if let Some((_, name)) = best {
-            return Some(name);
-        }
-        if start == 0 {
-            break;
-        }
-        start = sentence_start(start - 1);
-    }
-    None
-}
-
-fn is_han(c: char) -> bool {
-    ('\u{4e00}'..='\u{9fff}').contains(&c)
-}
-
-const OPENERS: [char; 4] = ['“', '「', '『', '‘'];
-
-fn closer_of(open: char) -> char {
-    match open {
-        '“' => '”',
-        '「' => '」',
-        '『' => '』',
-        '‘' => '’',
-        _ => '"',
-    }
-}
-
-fn is_sentence_end(c: char) -> bool {
-    matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';')
-}
+/// Characters looked back from a quotation for its cue and the sentence before it.
+const LOOK_BACK_CUE: usize = 300;
+/// Characters looked back in a paragraph for the last speaker named (for 他/她).
+const LOOK_BACK_NAME: usize = 3000;
 
 /// Extracts quotations document by document, remembering the last speaker named.
 pub struct Extractor<'a> {
@@ -503,18 +162,19 @@ impl<'a> Extractor<'a> {
         // quotations costs linear time.
         let before: String = chars[j.saturating_sub(LOOK_BACK_CUE)..j].iter().collect();
         // 叮嘱青年“…”, 寄语大家：“…”: a verb of advice may take a short object before the mark.
-        let (cue, cue_start) = match CUES.iter().find(|c| before.ends_with(*c)) {
-            Some(c) => (*c, j - c.chars().count()),
+        let (cue, cue_start) = match words().cues.iter().find(|c| before.ends_with(c.as_str())) {
+            Some(c) => (c.as_str(), j - c.chars().count()),
             None => (1..=4)
                 .filter(|&k| k < j)
                 .find_map(|k| {
                     let head: String = chars[(j - k).saturating_sub(LOOK_BACK_CUE)..j - k]
                         .iter()
                         .collect();
-                    ADVICE
+                    words()
+                        .advice
                         .iter()
-                        .find(|c| head.ends_with(*c))
-                        .map(|c| (*c, j - k - c.chars().count()))
+                        .find(|c| head.ends_with(c.as_str()))
+                        .map(|c| (c.as_str(), j - k - c.chars().count()))
                 })
                 .filter(|_| chars[..j].iter().rev().take(4).all(|c| c.is_alphanumeric()))?,
         };
@@ -568,9 +228,10 @@ impl<'a> Extractor<'a> {
         let speaker = (separated
             && shaped_like_a_speaker
             && (2..=12).contains(&n)
-            && !NOT_SPEAKERS
+            && !words()
+                .not_speakers
                 .iter()
-                .any(|s| subject.ends_with(s) || subject == *s)
+                .any(|s| subject.ends_with(s.as_str()) || subject == *s)
             && !subject.contains(['“', '”', '《', '》', '"', '我', '你', '但', '是']))
         .then(|| subject.clone());
         // A one-character cue (说, 云, 曰) ends many words: with no known speaker it counts only
@@ -591,7 +252,7 @@ impl<'a> Extractor<'a> {
     /// subject not in the table, when the cue ends the sentence or clause. The bool says
     /// whether the speaker is unlisted.
     fn attribute_after(&self, chars: &[char], close: usize) -> Option<(String, String, bool)> {
-        const AFTER_CUES: &[&str] = &["说", "指出", "强调", "表示", "建议", "介绍", "认为", "称"];
+        let after_cues = &words().after_cues;
         let mut i = close + 1;
         if i < chars.len() && matches!(chars[i], '，' | ',') {
             i += 1;
@@ -604,7 +265,7 @@ impl<'a> Extractor<'a> {
             let rest: String = window.chars().skip(m.end).collect();
             for gap in 0..=4 {
                 let tail: String = rest.chars().skip(gap).collect();
-                if let Some(cue) = AFTER_CUES.iter().find(|c| tail.starts_with(*c)) {
+                if let Some(cue) = after_cues.iter().find(|c| tail.starts_with(c.as_str())) {
                     // 习近平总书记强调：“… introduces the next quotation, not this one.
                     let next: Vec<char> = tail.chars().skip(cue.chars().count()).take(2).collect();
                     if next.iter().any(|c| matches!(c, '：' | ':' | '“' | '「')) {
@@ -620,10 +281,13 @@ impl<'a> Extractor<'a> {
             }
             let subject: String = w[..end].iter().collect();
             let rest: String = w[end..].iter().collect();
-            if let Some(cue) = AFTER_CUES.iter().find(|c| rest.starts_with(*c)) {
+            if let Some(cue) = after_cues.iter().find(|c| rest.starts_with(c.as_str())) {
                 let after = w.get(end + cue.chars().count());
                 if after.is_none_or(|&c| matches!(c, '。' | '，' | '！' | '；'))
-                    && !NOT_SPEAKERS.iter().any(|s| subject.ends_with(s))
+                    && !words()
+                        .not_speakers
+                        .iter()
+                        .any(|s| subject.ends_with(s.as_str()))
                 {
                     return Some((subject, (*cue).to_owned(), true));
                 }
@@ -674,8 +338,8 @@ fn subject_of(clause: &str) -> String {
     }
     loop {
         let before = s.len();
-        for t in TRAILING {
-            if let Some(stripped) = s.strip_suffix(t) {
+        for t in &words().trailing {
+            if let Some(stripped) = s.strip_suffix(t.as_str()) {
                 s = stripped.to_owned();
             }
         }
@@ -696,123 +360,49 @@ fn starts_sentence(chars: &[char], open: usize) -> bool {
         .is_none_or(|&c| is_sentence_end(c) || matches!(c, '：' | ':' | '”' | '」' | '』'))
 }
 
-fn has_clause_punct(text: &str) -> bool {
-    text.chars().any(|c| {
-        matches!(
-            c,
-            '，' | '。' | '！' | '？' | '；' | '：' | ',' | '!' | '?' | ';'
-        )
-    })
-}
-
-fn kind_of(q: &Quotation) -> QuoteKind {
-    if q.cue.is_some() || q.matching.chars().count() > 8 || has_clause_punct(&q.text) {
-        QuoteKind::Cited
-    } else {
-        QuoteKind::Term
-    }
-}
-
-/// A span between marks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Span {
-    /// Position of the opening mark.
-    open: usize,
-    /// Content `[start, end)`.
-    start: usize,
-    end: usize,
-    /// Position of the closing mark, if there is one.
-    close: Option<usize>,
-    depth: u8,
-    unbalanced: bool,
-    title: bool,
-}
-
-/// Find quotation and title spans in a paragraph.
-fn quote_spans(chars: &[char]) -> Vec<Span> {
-    let mut out = Vec::new();
-    let mut stack: Vec<(char, usize)> = Vec::new();
-    let mut titles: Vec<usize> = Vec::new();
-    let end_span = |stack: &[(char, usize)], k: usize, end: usize, close: Option<usize>| Span {
-        open: stack[k].1,
-        start: stack[k].1 + 1,
-        end,
-        close,
-        depth: k.min(u8::MAX as usize) as u8,
-        unbalanced: close.is_none(),
-        title: false,
+/// A person named after a title in the last sentence of `text`, or the sentence before it (the
+/// antecedent of 他/她 when the speaker table names nobody): the first title of the sentence
+/// (the subject comes first), then 2 or 3 characters, stopping at a function word.
+fn titled_name(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let sentence_start = |end: usize| {
+        chars[..end]
+            .iter()
+            .rposition(|&c| is_sentence_end(c))
+            .map_or(0, |i| i + 1)
     };
-    for (i, &c) in chars.iter().enumerate() {
-        match c {
-            '《' => titles.push(i),
-            '》' => {
-                if let Some(open) = titles.pop() {
-                    out.push(Span {
-                        open,
-                        start: open + 1,
-                        end: i,
-                        close: Some(i),
-                        depth: titles.len().min(u8::MAX as usize) as u8,
-                        unbalanced: false,
-                        title: true,
-                    });
+    let mut start = sentence_start(chars.len().saturating_sub(1));
+    for _ in 0..2 {
+        let sentence: String = chars[start..].iter().collect();
+        let mut best: Option<(usize, String)> = None;
+        for t in &words().person_titles {
+            for (b, _) in sentence.match_indices(t.as_str()) {
+                let at = sentence[..b].chars().count() + t.chars().count();
+                let name: String = sentence
+                    .chars()
+                    .skip(at)
+                    .take(3)
+                    .take_while(|c| is_han(*c) && !words().not_in_names.contains(*c))
+                    .collect();
+                if name.chars().count() >= 2 && best.as_ref().is_none_or(|(p, _)| at < *p) {
+                    best = Some((at, name));
                 }
             }
-            _ if OPENERS.contains(&c) => stack.push((c, i)),
-            '"' if stack.last().is_some_and(|&(o, _)| o == '"') => {
-                let k = stack.len() - 1;
-                out.push(end_span(&stack, k, i, Some(i)));
-                stack.pop();
-            }
-            '"' => stack.push(('"', i)),
-            '”' | '」' | '』' | '’' => {
-                let Some(k) = stack.iter().rposition(|&(o, _)| closer_of(o) == c) else {
-                    continue; // stray closing mark
-                };
-                while stack.len() > k + 1 {
-                    let inner = stack.len() - 1;
-                    out.push(end_span(&stack, inner, i, None));
-                    stack.pop();
-                }
-                out.push(end_span(&stack, k, i, Some(i)));
-                stack.pop();
-            }
-            _ => {}
         }
+        if let Some((_, name)) = best {
+            return Some(name);
+        }
+        if start == 0 {
+            break;
+        }
+        start = sentence_start(start - 1);
     }
-    while !stack.is_empty() {
-        let k = stack.len() - 1;
-        out.push(end_span(&stack, k, chars.len(), None));
-        stack.pop();
-    }
-    // Bound what is kept, so that a pathological paragraph (a megabyte of text with marks that
-    // never close) costs linear, not quadratic, space: an unbalanced span longer than
-    // MAX_QUOTATION_CHARS ends at its first sentence end, if there is one near enough; any
-    // longer span is not kept as a quotation.
-    out.retain_mut(|s| {
-        if s.end - s.start <= MAX_QUOTATION_CHARS {
-            return true;
-        }
-        if s.unbalanced
-            && let Some(i) = chars[s.start..s.start + MAX_QUOTATION_CHARS]
-                .iter()
-                .position(|c| matches!(c, '。' | '！' | '？' | '!' | '?'))
-        {
-            s.end = s.start + i + 1;
-            return true;
-        }
-        false
-    });
-    out
+    None
 }
 
-/// Characters looked back from a quotation for its cue and the sentence before it.
-const LOOK_BACK_CUE: usize = 300;
-/// Characters looked back in a paragraph for the last speaker named (for 他/她).
-const LOOK_BACK_NAME: usize = 3000;
-
-/// Longest quotation kept (characters between the marks); see `quote_spans`.
-pub const MAX_QUOTATION_CHARS: usize = 2000;
+fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
 
 #[cfg(test)]
 mod tests {
@@ -850,33 +440,6 @@ mod tests {
                 ),
             ]
         );
-    }
-
-    #[test]
-    fn terms_titles_nesting_and_unbalanced_marks() {
-        let got = quotes(
-            "解开群众思想上的“扣子”，制定《关于学习推广“四下基层”的通知》。他说：“要‘一竿子插到底’，做到“三个不",
-        );
-        let got: Vec<_> = got.iter().map(summary).collect();
-        assert_eq!(got[0], ("扣子".into(), "term", None, vec![]));
-        assert_eq!(
-            got[1],
-            ("关于学习推广“四下基层”的通知".into(), "title", None, vec![])
-        );
-        assert_eq!(got[2], ("四下基层".into(), "term", None, vec![]));
-        assert_eq!(got[3].0, "要‘一竿子插到底’，做到“三个不");
-        assert_eq!(
-            (got[3].1, got[3].3.clone()),
-            ("cited", vec!["unbalanced", "pronoun"])
-        );
-        assert_eq!(
-            got[4],
-            ("一竿子插到底".into(), "cited", None, vec!["nested"])
-        );
-        assert_eq!(got[5].0, "三个不");
-        assert!(got[5].3.contains(&"unbalanced") && got[5].3.contains(&"nested"));
-        // A stray closing mark is ignored.
-        assert!(quotes("多余的”标记").is_empty());
     }
 
     #[test]
@@ -943,18 +506,5 @@ mod tests {
             (Some("习近平"), vec!["pronoun"])
         );
         assert_eq!((q[0].line, q[0].start, q[0].end), (3, 5, 15));
-    }
-
-    #[test]
-    fn ascii_quotes_and_spans() {
-        let got = quotes("他说\"四下基层\"和\"一线工作法\"都好");
-        let got: Vec<(String, u32, u32)> = got
-            .iter()
-            .map(|q| (q.text.clone(), q.start, q.end))
-            .collect();
-        assert_eq!(
-            got,
-            vec![("四下基层".into(), 3, 7), ("一线工作法".into(), 10, 15)]
-        );
     }
 }
