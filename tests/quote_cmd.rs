@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::util::{Fixture, corpora_index};
+use crate::util::Fixture;
 
 #[allow(dead_code)]
 #[derive(Debug, Deserialize)]
@@ -219,48 +219,4 @@ fn quotes_are_clustered_and_filtered() {
     let text = clusters(&f, &["飞入寻常百姓"]);
     assert!(text.iter().all(|c| c.0.contains("飞入寻常百姓")) && !text.is_empty());
     f.run(&["quotes", "不存在的引文"]).expect(1);
-}
-
-/// `quotes` lists the same clusters in the same order on every run: of the forms held in
-/// equally long forms, which one a form joined used to follow hash order (on
-/// `../shared/corpora`, 3397 or 3398 clusters in two or more documents, in varying order).
-#[test]
-fn quotes_on_the_corpora_are_the_same_on_every_run() {
-    let Some(index) = corpora_index() else {
-        eprintln!("../shared/corpora not found: quotes determinism test skipped");
-        return;
-    };
-    let f = Fixture::empty();
-    let index = index.to_str().expect("UTF-8 temp path");
-    let run = |extra: &[&str]| {
-        let mut args = vec!["--index", index, "quotes", "--json", "-n", "0"];
-        args.extend_from_slice(extra);
-        let out = f.run(&args).expect(0).stdout();
-        // Everything but the timing.
-        out.lines()
-            .map(|l| match serde_json::from_str::<QuotesLine>(l).unwrap() {
-                QuotesLine::Summary {
-                    clusters,
-                    shown,
-                    quotations,
-                    ..
-                } => format!("summary {clusters} {shown} {quotations}"),
-                QuotesLine::Cluster { .. } => l.to_owned(),
-            })
-            .collect::<Vec<_>>()
-    };
-    for extra in [&[][..], &["--min-docs", "2"][..]] {
-        let first = run(extra);
-        assert!(first.len() > 1000, "{extra:?}: {} lines", first.len());
-        for _ in 0..3 {
-            let again = run(extra);
-            let diff = first.iter().zip(&again).position(|(a, b)| a != b);
-            assert!(
-                diff.is_none() && first.len() == again.len(),
-                "{extra:?}: runs differ at line {diff:?} ({} vs {} lines)",
-                first.len(),
-                again.len()
-            );
-        }
-    }
 }
