@@ -141,7 +141,7 @@ pub fn sample_queries(
     rng: &mut Lcg,
 ) -> Result<Vec<BenchQuery>> {
     let searcher = handle.searcher();
-    if handle.docs.is_empty() {
+    if handle.docs().is_empty() {
         return Err(Error::Query(
             "the index has no passages to draw queries from".into(),
         ));
@@ -152,8 +152,8 @@ pub fn sample_queries(
         attempts += 1;
         // A random document, then a random passage of it: the same draw on every build of the
         // same corpus, whatever order the indexing threads wrote the passages in.
-        let doc = rng.below(handle.docs.len()) as u64;
-        let term = Term::from_field_u64(handle.fields.doc, doc);
+        let doc = rng.below(handle.docs().len()) as u64;
+        let term = Term::from_field_u64(handle.fields().doc, doc);
         let mut addrs: Vec<DocAddress> = searcher
             .search(
                 &TermQuery::new(term, IndexRecordOption::Basic),
@@ -318,7 +318,7 @@ pub struct BenchResponse {
 /// Measure the queries on an open index.
 pub fn bench(handle: &IndexHandle, req: &BenchRequest) -> Result<BenchResponse> {
     let kinds = run_bench(handle, &req.queries, req.runs)?;
-    let s = &handle.meta.stats;
+    let s = &handle.meta().stats;
     Ok(BenchResponse {
         index: BenchIndex {
             bytes: s.bytes,
@@ -328,7 +328,7 @@ pub fn bench(handle: &IndexHandle, req: &BenchRequest) -> Result<BenchResponse> 
             mb_per_s: s.mb_per_s,
             paragraphs: s.paragraphs,
             passages: s.passages,
-            path: handle.dir.display().to_string(),
+            path: handle.dir().display().to_string(),
             peak_rss_bytes: s.peak_rss_bytes,
             quotations: s.quotations,
             seconds: s.seconds,

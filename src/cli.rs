@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::api::{PhraseRequest, QuoteRequest, SharedRequest};
+
 /// jiansuo (检索): search Chinese policy and political documents by phrase, quotation and theme.
 #[derive(Debug, Parser)]
 #[command(name = "jiansuo", version, max_term_width = 100)]
@@ -163,7 +165,7 @@ pub struct PhraseArgs {
     pub count: bool,
 
     /// Characters of context shown left and right of each occurrence.
-    #[arg(short = 'C', long, default_value_t = 20, value_name = "N")]
+    #[arg(short = 'C', long, default_value_t = PhraseRequest::new("").context, value_name = "N")]
     pub context: usize,
 
     /// Order of concordance lines.
@@ -189,20 +191,20 @@ pub enum SortArg {
 #[derive(Debug, Args)]
 pub struct SharedArgs {
     /// Shortest phrase, in characters (punctuation and spaces not counted).
-    #[arg(long, default_value_t = 8, value_name = "N")]
+    #[arg(long, default_value_t = SharedRequest::default().min_chars, value_name = "N")]
     pub min_chars: usize,
 
     /// Fewest documents a phrase must occur in.
-    #[arg(long, default_value_t = 2, value_name = "N")]
+    #[arg(long, default_value_t = SharedRequest::default().min_docs, value_name = "N")]
     pub min_docs: usize,
 
     /// Most documents a phrase may occur in: more widespread ones (boilerplate such as
     /// 央视网消息（新闻联播）) are left out.
-    #[arg(long, default_value_t = 100, value_name = "N")]
+    #[arg(long, default_value_t = SharedRequest::default().max_docs, value_name = "N")]
     pub max_docs: usize,
 
     /// Number of phrases to show (0: all).
-    #[arg(short = 'n', long, default_value_t = 100, value_name = "N")]
+    #[arg(short = 'n', long, default_value_t = SharedRequest::default().limit, value_name = "N")]
     pub limit: usize,
 
     /// One JSON object per line (schema in the README).
@@ -264,7 +266,7 @@ pub struct QuoteArgs {
     pub min_coverage: Option<f64>,
 
     /// Least share of matching characters in a hit's alignment.
-    #[arg(long, default_value_t = 0.8, value_name = "X")]
+    #[arg(long, default_value_t = QuoteRequest::new("").min_identity, value_name = "X")]
     pub min_identity: f64,
 
     /// Number of hits to show (0: all).

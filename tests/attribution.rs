@@ -41,7 +41,7 @@ struct Score {
 
 fn score(handle: &IndexHandle, labels: &[&Label], s: &mut Score) {
     let docs: HashMap<String, usize> = handle
-        .docs
+        .docs()
         .all()
         .unwrap()
         .into_iter()

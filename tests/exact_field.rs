@@ -28,7 +28,7 @@ fn contains_query_equals_brute_force_on_the_seeds() {
     // Own matching form of every passage, keyed by (document ordinal, passage ordinal).
     let mut own: Vec<((u64, u32), Vec<char>)> = Vec::new();
     let mut lines: Vec<String> = Vec::new();
-    for (ord, doc) in handle.docs.all().unwrap().iter().enumerate() {
+    for (ord, doc) in handle.docs().all().unwrap().iter().enumerate() {
         let text = std::fs::read_to_string(seeds_dir().join(&doc.path)).unwrap();
         let cleaned = jiansuo::clean::clean(&text);
         for p in prepare(&cleaned).passages {
@@ -65,7 +65,10 @@ fn contains_query_equals_brute_force_on_the_seeds() {
             .map(|(k, _)| *k)
             .collect();
         let found = searcher
-            .search(&*contains_query(&handle.fields, &needle), &DocSetCollector)
+            .search(
+                &*contains_query(&handle.fields(), &needle),
+                &DocSetCollector,
+            )
             .unwrap();
         let got: BTreeSet<(u64, u32)> = found
             .into_iter()

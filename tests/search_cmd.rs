@@ -168,7 +168,7 @@ fn query_syntax_characters_are_plain_text() {
     for q in [
         "\"信访\" AND (接待)",
         "信访:接待",
-        "信访 -接待",
+        "信访 - 接待",
         "信访~2^3",
         "title:信访 OR *",
     ] {
@@ -177,6 +177,13 @@ fn query_syntax_characters_are_plain_text() {
     }
     let run = f.run(&["search", "\"信访\" (接待):", "--json"]).expect(0);
     assert!(run.stdout().contains("信访接待"));
+    // A word written as an exclusion is refused, not silently required (issue 13).
+    let run = f.run(&["search", "信访 -接待"]).expect(2);
+    assert!(
+        run.stderr().contains("no exclusion operator"),
+        "{}",
+        run.stderr()
+    );
 }
 
 #[test]

@@ -6,6 +6,7 @@ mod util;
 mod architecture;
 mod attribution;
 mod bench_cmd;
+mod cli_docs;
 mod determinism;
 
 mod encodings;

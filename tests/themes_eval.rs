@@ -42,7 +42,7 @@ fn paragraph_scores(handle: &IndexHandle) -> HashMap<(String, u32), [f32; 4]> {
     let ts = handle.themes().unwrap();
     let idx: Vec<usize> = FOUR.iter().map(|t| ts.lexicon.find(t).unwrap()).collect();
     let paths: Vec<String> = handle
-        .docs
+        .docs()
         .all()
         .unwrap()
         .into_iter()

@@ -45,7 +45,7 @@ pub struct DocsResponse {
 pub fn docs(handle: &IndexHandle, req: &DocsRequest) -> Result<DocsResponse> {
     let wanted = query::documents_matching(handle, req.filters.doc.as_deref())?;
     let mut docs: Vec<DocRow> = handle
-        .docs
+        .docs()
         .live()?
         .into_iter()
         .filter(|(ord, _)| wanted.as_ref().is_none_or(|w| w.contains(ord)))

@@ -145,7 +145,7 @@ pub fn search(handle: &IndexHandle, req: &SearchRequest) -> Result<SearchRespons
     refuse_exclusion(&req.query)?;
     let themes = resolve_themes(handle, &req.themes, req.themes_file.as_deref())?;
     let limit = match req.limit {
-        0 => handle.meta.stats.passages.max(1) as usize,
+        0 => handle.meta().stats.passages.max(1) as usize,
         n => n,
     };
     let r = query::search_with(handle, &req.query, &themes, limit, req.explain)?;

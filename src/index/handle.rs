@@ -96,14 +96,15 @@ struct Vanished(String);
 /// An opened index generation.
 pub struct IndexHandle {
     /// The index directory.
-    pub dir: PathBuf,
+    dir: PathBuf,
     /// The live generation's directory.
-    pub generation: PathBuf,
-    pub index: Index,
-    pub reader: IndexReader,
-    pub fields: Fields,
-    pub meta: IndexMeta,
-    pub docs: meta::DocTable,
+    generation: PathBuf,
+    /// Kept open for the reader's lifetime.
+    _index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    meta: IndexMeta,
+    docs: meta::DocTable,
     words: OnceLock<std::sync::Mutex<TextAnalyzer>>,
     quotes: OnceLock<meta::QuoteTable>,
     themes: OnceLock<std::sync::Arc<ThemeScores>>,
@@ -119,6 +120,31 @@ pub struct IndexHandle {
 }
 
 impl IndexHandle {
+    /// The index directory (as given to [`IndexHandle::open`]).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The live generation's directory, which this handle keeps from deletion while it lives.
+    pub fn generation(&self) -> &Path {
+        &self.generation
+    }
+
+    /// The schema's fields.
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// What the index records about itself (its build's figures, corpus root, hashes).
+    pub fn meta(&self) -> &IndexMeta {
+        &self.meta
+    }
+
+    /// The document table (paths, titles, counts), read line by line on demand.
+    pub fn docs(&self) -> &meta::DocTable {
+        &self.docs
+    }
+
     /// Open the live generation of the index in `dir`.
     pub fn open(dir: &Path) -> Result<IndexHandle> {
         // A concurrent build may swap generations between reading CURRENT and opening it.
@@ -198,7 +224,7 @@ impl IndexHandle {
         Ok(Ok(IndexHandle {
             dir: dir.to_path_buf(),
             generation,
-            index,
+            _index: index,
             reader,
             fields,
             meta,

@@ -359,7 +359,7 @@ pub fn passage_of(
     d: &TantivyDocument,
     addr: DocAddress,
 ) -> Result<StoredPassage> {
-    let f = &handle.fields;
+    let f = &handle.fields();
     let cols = handle.columns(addr.segment_ord)?;
     let num =
         |col: &std::sync::Arc<dyn tantivy::columnar::ColumnValues<u64>>| col.get_val(addr.doc_id);
@@ -369,7 +369,7 @@ pub fn passage_of(
         .and_then(|v| v.as_bytes())
         .and_then(crate::index::text_from_stored)
         .ok_or_else(|| Error::Corrupt {
-            path: handle.dir.clone(),
+            path: handle.dir().to_path_buf(),
             reason: format!("passage {addr:?} has no stored text"),
         })?;
     Ok(StoredPassage {

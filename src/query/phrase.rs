@@ -82,7 +82,7 @@ pub fn count_phrase(handle: &IndexHandle, needle: &[char]) -> Result<PhraseCount
         }
     }
     let hits = matches.iter().map(|m| m.1).sum();
-    let ndocs = handle.docs.len();
+    let ndocs = handle.docs().len();
     let per_doc = if matches.len() > ndocs / 4 {
         // Many passages: add up in a table with a slot per document.
         let mut table = vec![0u64; ndocs];
@@ -139,7 +139,7 @@ pub fn locate_phrase(
 
 /// The full text of a paragraph (its line), assembled from its passages.
 pub fn paragraph_text(handle: &IndexHandle, searcher: &Searcher, para_key: u64) -> Result<String> {
-    let term = Term::from_field_u64(handle.fields.para_key, para_key);
+    let term = Term::from_field_u64(handle.fields().para_key, para_key);
     let addrs = searcher.search(
         &TermQuery::new(term, IndexRecordOption::Basic),
         &DocSetCollector,
@@ -328,7 +328,7 @@ fn match_segment(
     needle: &[char],
     mut sink: impl FnMut(DocId, u32),
 ) -> Result<()> {
-    let f = &handle.fields;
+    let f = &handle.fields();
     let inv = reader.inverted_index(f.exact)?;
     if needle.len() == 1 {
         return char_counts(&inv, f.exact, reader.max_doc(), needle[0], sink);

@@ -228,7 +228,7 @@ fn verify<'c>(
                 cols.para_chars.get_val(addr.doc_id),
             );
             let plain = d
-                .get_first(handle.fields.text)
+                .get_first(handle.fields().text)
                 .and_then(|v| v.as_bytes())
                 .and_then(|b| crate::index::matching_chars(b, &mut scratch))
                 == Some(true);
@@ -549,7 +549,7 @@ fn candidates(
     // characters (longer ones are filtered by the count alone).
     let words = positions.div_ceil(64);
     let use_bits = words <= 8;
-    let field = handle.fields.exact;
+    let field = handle.fields().exact;
     let mut out: Vec<(u32, u64, DocAddress)> = Vec::new();
     let ranks = handle.path_ranks()?;
     for (seg, reader) in searcher.segment_readers().iter().enumerate() {

@@ -57,10 +57,10 @@ pub fn shared_phrases(handle: &IndexHandle, opts: SharedOptions) -> Result<Vec<S
             "need --min-chars ≥ 1, --min-docs ≥ 2 and --max-docs ≥ --min-docs".into(),
         ));
     }
-    if handle.docs.len() as u64 > DOC_MASK {
+    if handle.docs().len() as u64 > DOC_MASK {
         return Err(Error::Query(format!(
             "`shared` handles at most {DOC_MASK} documents; this index has {}",
-            handle.docs.len()
+            handle.docs().len()
         )));
     }
     let paragraphs = read_paragraphs(handle)?;

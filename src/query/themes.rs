@@ -37,7 +37,7 @@ pub fn documents_matching(
     };
     let dir = format!("{}/", prefix.trim_end_matches('/'));
     let mut set = HashSet::new();
-    for (i, d) in handle.docs.all()?.into_iter().enumerate() {
+    for (i, d) in handle.docs().all()?.into_iter().enumerate() {
         if d.path == prefix || d.path.starts_with(&dir) {
             set.insert(i as u64);
         }
