@@ -65,10 +65,7 @@ fn contains_query_equals_brute_force_on_the_seeds() {
             .map(|(k, _)| *k)
             .collect();
         let found = searcher
-            .search(
-                &*contains_query(&handle.fields(), &needle),
-                &DocSetCollector,
-            )
+            .search(&*contains_query(handle.fields(), &needle), &DocSetCollector)
             .unwrap();
         let got: BTreeSet<(u64, u32)> = found
             .into_iter()

@@ -120,12 +120,12 @@ pub fn rescore_themes(dir: &Path, lexicon: Option<&Path>) -> Result<RescoreSumma
     let analyzer = handle.word_analyzer()?;
     let scores = index::ThemeScores::compute(
         &handle.searcher(),
-        &handle.fields(),
+        handle.fields(),
         &lexicon,
         &analyzer,
         &Default::default(),
     )?;
-    scores.write(&handle.generation())?;
+    scores.write(handle.generation())?;
     Ok(RescoreSummary {
         themes: lexicon.themes.len(),
         passages: handle.meta().stats.passages,

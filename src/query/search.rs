@@ -170,7 +170,7 @@ pub fn search_with(
                 } else {
                     Occur::Should
                 };
-                (occur, word_query(&handle.fields(), form))
+                (occur, word_query(handle.fields(), form))
             })
             .collect();
         let q = BooleanQuery::new(clauses);
