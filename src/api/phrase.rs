@@ -173,7 +173,7 @@ pub fn phrase_counts(handle: &IndexHandle, req: &PhraseRequest) -> Result<Phrase
         .iter()
         .map(|&(d, hits)| {
             Ok(DocCount {
-                doc: handle.doc(d)?.path,
+                doc: handle.docs().path(d as usize)?.into_owned(),
                 hits,
             })
         })

@@ -389,17 +389,19 @@ impl DocTable {
     /// The path of every document by ordinal (empty for a tombstone), read without parsing
     /// the rest of the entries.
     pub fn paths(&self) -> Result<Vec<std::borrow::Cow<'_, str>>> {
-        (0..self.len())
-            .map(|i| {
-                let line = self.0.line(i)?;
-                let path = line.split('\t').next().unwrap_or("");
-                Ok(if path.contains('\\') {
-                    unescape(path).into()
-                } else {
-                    path.into()
-                })
-            })
-            .collect()
+        (0..self.len()).map(|i| self.path(i)).collect()
+    }
+
+    /// The path of document `ord` alone (empty for a tombstone), without parsing the rest of
+    /// its line: what results that name documents by path need.
+    pub fn path(&self, ord: usize) -> Result<std::borrow::Cow<'_, str>> {
+        let line = self.0.line(ord)?;
+        let path = line.split('\t').next().unwrap_or("");
+        Ok(if path.contains('\\') {
+            unescape(path).into()
+        } else {
+            path.into()
+        })
     }
 
     /// The ordinals and entries of the documents in the index (tombstones left out).
