@@ -406,16 +406,8 @@ fn is_han(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::{quotes, summary};
     use super::*;
-
-    fn quotes(text: &str) -> Vec<Quotation> {
-        let t = SpeakerTable::builtin();
-        Extractor::new(&t).paragraph(1, 0, text)
-    }
-
-    fn summary(q: &Quotation) -> (String, &'static str, Option<String>, Vec<&'static str>) {
-        (q.text.clone(), q.kind.name(), q.speaker.clone(), q.flags())
-    }
 
     #[test]
     fn attributed_citation_from_the_seeds() {

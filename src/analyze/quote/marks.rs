@@ -151,18 +151,8 @@ pub(super) fn quote_spans(chars: &[char]) -> Vec<Span> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Extractor, Quotation};
+    use super::super::testing::{quotes, summary};
     use super::*;
-    use crate::analyze::SpeakerTable;
-
-    fn quotes(text: &str) -> Vec<Quotation> {
-        let t = SpeakerTable::builtin();
-        Extractor::new(&t).paragraph(1, 0, text)
-    }
-
-    fn summary(q: &Quotation) -> (String, &'static str, Option<String>, Vec<&'static str>) {
-        (q.text.clone(), q.kind.name(), q.speaker.clone(), q.flags())
-    }
 
     #[test]
     fn spans_nest_and_long_ones_are_bounded() {

@@ -143,6 +143,26 @@ fn words() -> &'static Words {
     &WORDS
 }
 
+/// What the unit tests of `marks` and `attribution` extract and compare.
+#[cfg(test)]
+mod testing {
+    use super::{Extractor, Quotation};
+    use crate::analyze::SpeakerTable;
+
+    /// The quotations of one paragraph, with the built-in speaker table.
+    pub(super) fn quotes(text: &str) -> Vec<Quotation> {
+        let t = SpeakerTable::builtin();
+        Extractor::new(&t).paragraph(1, 0, text)
+    }
+
+    /// Text, kind, speaker and flags of a quotation.
+    pub(super) fn summary(
+        q: &Quotation,
+    ) -> (String, &'static str, Option<String>, Vec<&'static str>) {
+        (q.text.clone(), q.kind.name(), q.speaker.clone(), q.flags())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
