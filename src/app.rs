@@ -246,6 +246,7 @@ fn ms(us: u128) -> f64 {
 }
 
 fn run_search(cli: &Cli, args: &SearchArgs, style: Style) -> anyhow::Result<Outcome> {
+    api::refuse_exclusion(&args.query.join(" "))?; // before the index is opened (or built)
     let handle = open_or_build(cli)?;
     let req = api::SearchRequest {
         query: args.query.join(" "),

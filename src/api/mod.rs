@@ -1,7 +1,9 @@
 //! The query API: one function per command, taking a typed request and returning a typed
-//! response whose `Serialize` form *is* the JSON schema (each hit or row one JSON line, its
-//! summary the last). The command line ([`crate::app`]), `bench` and the HTTP server call these
-//! and only print what they return; nothing above this module assembles rows or resolves names.
+//! response whose `Serialize` form *is* the JSON schema (each hit or row one JSON line, then
+//! its summary where the command has one; `index --json` is one [`IndexSummary`] object). The
+//! command line ([`crate::app`]) and `bench` call these, as a server will, and only print
+//! what they return; nothing above this module assembles rows or resolves names for output
+//! (`bench` only checks that a drawn theme exists before timing it).
 //!
 //! ```no_run
 //! use jiansuo::api::{self, PhraseRequest};
@@ -34,8 +36,8 @@ pub use quote::{
     QuotesResponse, QuotesSummary, SpeakerCount, quote, quote_options, quotes,
 };
 pub use search::{
-    HitTheme, HitThemes, SearchHit, SearchRequest, SearchResponse, SearchSummary, resolve_themes,
-    search,
+    HitTheme, HitThemes, SearchHit, SearchRequest, SearchResponse, SearchSummary, refuse_exclusion,
+    resolve_themes, search,
 };
 pub use shared::{SharedDoc, SharedPhrase, SharedRequest, SharedResponse, SharedSummary, shared};
 pub use themes::{

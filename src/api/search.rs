@@ -125,7 +125,8 @@ pub fn resolve_themes(
 
 /// A query word written as an exclusion (`-脱贫`): there is no exclusion operator, and the
 /// `-` is punctuation, which matching ignores, so such a word would silently be required.
-fn refuse_exclusion(query: &str) -> Result<()> {
+/// Checked by [`search`]; a front end may call it before opening (or building) an index.
+pub fn refuse_exclusion(query: &str) -> Result<()> {
     match query
         .split_whitespace()
         .find(|w| w.chars().count() > 1 && w.starts_with(['-', '－']))

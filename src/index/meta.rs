@@ -396,6 +396,12 @@ impl DocTable {
     /// its line: what results that name documents by path need.
     pub fn path(&self, ord: usize) -> Result<std::borrow::Cow<'_, str>> {
         let line = self.0.line(ord)?;
+        if line.bytes().filter(|&b| b == b'\t').count() != 6 {
+            return Err(self.0.corrupt(format!(
+                "line {} is not path, title, three counts, format and encoding",
+                ord + 1
+            )));
+        }
         let path = line.split('\t').next().unwrap_or("");
         Ok(if path.contains('\\') {
             unescape(path).into()
