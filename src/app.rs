@@ -109,17 +109,16 @@ fn run_index(cli: &Cli, args: &IndexArgs) -> anyhow::Result<Outcome> {
         to_stdout(|w| print::print_rescore_text(w, &summary))?;
         return Ok(Outcome::Hits);
     }
-    let mut options = BuildOptions {
-        user_dict: args.user_dict.clone(),
-        speakers: args.speakers.clone(),
-        themes: args.themes.clone(),
-        update: !args.full,
-        ..BuildOptions::default()
-    };
-    if let Some(t) = cli.threads {
-        options.threads = t.max(1);
-        options.heap_bytes = 128_000_000 * options.threads;
-    }
+    let options = build_options(
+        cli,
+        BuildOptions {
+            user_dict: args.user_dict.clone(),
+            speakers: args.speakers.clone(),
+            themes: args.themes.clone(),
+            update: !args.full,
+            ..BuildOptions::default()
+        },
+    );
     let req = api::IndexRequest {
         corpus: args.corpus.clone().unwrap_or_else(|| cli.corpus.clone()),
         index: cli.index.clone(),
@@ -132,6 +131,14 @@ fn run_index(cli: &Cli, args: &IndexArgs) -> anyhow::Result<Outcome> {
         to_stdout(|w| print::print_index_text(w, &summary))?;
     }
     Ok(Outcome::Hits)
+}
+
+/// `options` with `--threads` applied, when given.
+fn build_options(cli: &Cli, options: BuildOptions) -> BuildOptions {
+    match cli.threads {
+        Some(n) => options.with_threads(n),
+        None => options,
+    }
 }
 
 /// Progress bar and warnings on stderr while building.
@@ -211,15 +218,10 @@ fn open_or_build(cli: &Cli) -> anyhow::Result<IndexHandle> {
                     cli.corpus.display()
                 );
             }
-            let mut options = BuildOptions::default();
-            if let Some(t) = cli.threads {
-                options.threads = t.max(1);
-                options.heap_bytes = 128_000_000 * options.threads;
-            }
             let req = api::IndexRequest {
                 corpus: cli.corpus.clone(),
                 index: cli.index.clone(),
-                options,
+                options: build_options(cli, BuildOptions::default()),
             };
             if let Err(e) = build_with_progress(&req, cli.quiet, true) {
                 // Another process started the same first build: wait for it, then use its index.

@@ -245,12 +245,12 @@ pub fn run_query(handle: &IndexHandle, q: &BenchQuery) -> Result<u64> {
         }
         QueryKind::Theme => {
             let (name, query) = q.text.split_once('\t').unwrap_or((&q.text, ""));
-            if handle.themes()?.lexicon.find(name).is_none() {
-                return Err(Error::Query(format!("bench: no theme {name:?}")));
-            }
+            // An unknown theme in a query file is an error, not a query with no hits.
+            let themes = vec![name.to_owned()];
+            api::resolve_themes(handle, &themes, None)?;
             let req = api::SearchRequest {
                 query: query.to_owned(),
-                themes: vec![name.to_owned()],
+                themes,
                 limit: 10,
                 ..Default::default()
             };

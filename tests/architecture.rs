@@ -92,7 +92,7 @@ impl Source {
 
     /// The file module that `path` (from the crate root) names: the longest module prefix,
     /// followed through re-exports.
-    fn resolve(&self, path: &[String]) -> Option<Module> {
+    fn resolve(&self, path: &[String]) -> Module {
         let mut m: Module = Vec::new();
         for part in path {
             let mut next = m.clone();
@@ -110,7 +110,7 @@ impl Source {
             }
             break;
         }
-        Some(m)
+        m
     }
 
     /// Each file and the file modules it uses.
@@ -189,9 +189,7 @@ impl Source {
                 None => break,
             }
         }
-        if let Some(m) = self.resolve(&path) {
-            out.push(m);
-        }
+        out.push(self.resolve(&path));
     }
 }
 

@@ -19,6 +19,18 @@ pub struct IndexRequest {
     pub options: BuildOptions,
 }
 
+/// What a build did: written `full`, `update` or `up-to-date`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IndexMode {
+    /// The whole index built.
+    Full,
+    /// New and changed files read, removed ones dropped.
+    Update,
+    /// Nothing had changed; nothing was written.
+    UpToDate,
+}
+
 /// What a build did (the `index --json` object; fields in the order they are written).
 #[derive(Debug, Clone, Serialize)]
 pub struct IndexSummary {
@@ -35,8 +47,7 @@ pub struct IndexSummary {
     pub index: String,
     pub index_bytes: u64,
     pub mb_per_s: f64,
-    /// `full`, `update` or `up-to-date`.
-    pub mode: &'static str,
+    pub mode: IndexMode,
     pub paragraphs: u64,
     pub passages: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -72,9 +83,9 @@ impl IndexSummary {
             index_bytes: s.index_bytes,
             mb_per_s: s.mb_per_s,
             mode: match (report.up_to_date, report.changes.is_some()) {
-                (true, _) => "up-to-date",
-                (false, true) => "update",
-                (false, false) => "full",
+                (true, _) => IndexMode::UpToDate,
+                (false, true) => IndexMode::Update,
+                (false, false) => IndexMode::Full,
             },
             paragraphs: s.paragraphs,
             passages: s.passages,

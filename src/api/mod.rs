@@ -26,7 +26,7 @@ mod shared;
 mod themes;
 
 pub use docs::{DocRow, DocsRequest, DocsResponse, DocsSummary, docs};
-pub use index::{IndexRequest, IndexSummary, RescoreSummary, build, rescore_themes};
+pub use index::{IndexMode, IndexRequest, IndexSummary, RescoreSummary, build, rescore_themes};
 pub use phrase::{
     DocCount, PhraseCounts, PhraseHit, PhraseHits, PhraseRequest, PhraseSummary, phrase_counts,
     phrase_hits, phrase_needle,

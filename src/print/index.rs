@@ -2,12 +2,12 @@
 
 use std::io::{self, Write};
 
-use crate::api::{IndexSummary, RescoreSummary};
+use crate::api::{IndexMode, IndexSummary, RescoreSummary};
 
 /// What a build or update did, in two or three lines.
 pub fn print_index_text(w: &mut dyn Write, s: &IndexSummary) -> io::Result<()> {
     if let Some(c) = &s.changes {
-        if s.mode == "up-to-date" {
+        if s.mode == IndexMode::UpToDate {
             writeln!(
                 w,
                 "{} is up to date: {} documents unchanged, checked in {:.2} s",

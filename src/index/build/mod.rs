@@ -50,9 +50,23 @@ impl Default for BuildOptions {
             user_dict: None,
             speakers: None,
             themes: None,
+            threads: 0,
+            heap_bytes: 0,
+            update: false,
+        }
+        .with_threads(threads)
+    }
+}
+
+impl BuildOptions {
+    /// `threads` reading workers and writer threads (at least one), with the writer's memory
+    /// budget that goes with them (128 MB a thread).
+    pub fn with_threads(self, threads: usize) -> BuildOptions {
+        let threads = threads.max(1);
+        BuildOptions {
             threads,
             heap_bytes: 128_000_000 * threads,
-            update: false,
+            ..self
         }
     }
 }
