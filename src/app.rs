@@ -116,6 +116,7 @@ fn run_index(cli: &Cli, args: &IndexArgs) -> anyhow::Result<Outcome> {
             speakers: args.speakers.clone(),
             themes: args.themes.clone(),
             update: !args.full,
+            sticky: jiansuo_sticky(args),
             ..BuildOptions::default()
         },
     );
@@ -131,6 +132,16 @@ fn run_index(cli: &Cli, args: &IndexArgs) -> anyhow::Result<Outcome> {
         to_stdout(|w| print::print_index_text(w, &summary))?;
     }
     Ok(Outcome::Hits)
+}
+
+/// The manifests and excludes `index` was given.
+fn jiansuo_sticky(args: &IndexArgs) -> crate::index::Sticky {
+    crate::index::Sticky {
+        meta: args.meta.clone(),
+        no_meta: args.no_meta,
+        exclude: args.exclude.clone(),
+        no_exclude: args.no_exclude,
+    }
 }
 
 /// `options` with `--threads` applied, when given.
@@ -172,6 +183,12 @@ impl BuildObserver for Progress {
         if !self.quiet {
             self.bar
                 .suspend(|| eprintln!("jiansuo: rebuilding the whole index: {reason}"));
+        }
+    }
+    fn warning(&self, message: &str) {
+        if !self.quiet {
+            self.bar
+                .suspend(|| eprintln!("jiansuo: warning: {}", print::sanitize(message)));
         }
     }
 }

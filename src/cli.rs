@@ -101,6 +101,26 @@ pub struct IndexArgs {
     #[arg(long, value_name = "FILE")]
     pub themes: Option<PathBuf>,
 
+    /// Metadata per document: a CSV or TSV file with a header row (columns `file`/`path`,
+    /// `date`, `title`, `url`, `collection`, any others kept as fields). Repeatable; kept by
+    /// the index, so a later `jiansuo index` reads the same files again.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_meta")]
+    pub meta: Vec<PathBuf>,
+
+    /// Forget the manifests the index was built with.
+    #[arg(long)]
+    pub no_meta: bool,
+
+    /// Leave out files matching this glob (gitignore syntax, relative to the corpus root, e.g.
+    /// `README.md` or `drafts/`). Repeatable; kept by the index like --meta. The corpus root's
+    /// `.jiansuoignore` file is read too.
+    #[arg(long, value_name = "GLOB", conflicts_with = "no_exclude")]
+    pub exclude: Vec<String>,
+
+    /// Forget the --exclude globs the index was built with.
+    #[arg(long)]
+    pub no_exclude: bool,
+
     /// Only rescore the themes of the existing index (with --themes, or the built-in lexicon).
     #[arg(long)]
     pub themes_only: bool,

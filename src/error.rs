@@ -42,6 +42,9 @@ pub enum Error {
     #[error("theme lexicon {path}: {reason}")]
     Themes { path: PathBuf, reason: String },
 
+    #[error("manifest {path}: {reason}")]
+    Manifest { path: PathBuf, reason: String },
+
     #[error("user dictionary {path}: {reason}")]
     UserDict { path: PathBuf, reason: String },
 

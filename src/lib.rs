@@ -12,6 +12,7 @@ pub mod app;
 pub mod bench;
 pub mod clean;
 pub mod cli;
+pub mod docmeta;
 pub mod error;
 pub mod index;
 pub mod load;

@@ -47,6 +47,8 @@ pub struct IndexSummary {
     pub index: String,
     pub index_bytes: u64,
     pub mb_per_s: f64,
+    /// Where the documents' dates, collections and titles came from.
+    pub metadata: index::MetaStats,
     pub mode: IndexMode,
     pub paragraphs: u64,
     pub passages: u64,
@@ -82,6 +84,7 @@ impl IndexSummary {
             index: req.index.display().to_string(),
             index_bytes: s.index_bytes,
             mb_per_s: s.mb_per_s,
+            metadata: s.metadata,
             mode: match (report.up_to_date, report.changes.is_some()) {
                 (true, _) => IndexMode::UpToDate,
                 (false, true) => IndexMode::Update,

@@ -104,7 +104,7 @@ pub struct IndexHandle {
     reader: IndexReader,
     fields: Fields,
     meta: IndexMeta,
-    docs: meta::DocTable,
+    docs: super::DocTable,
     words: OnceLock<std::sync::Mutex<TextAnalyzer>>,
     quotes: OnceLock<meta::QuoteTable>,
     themes: OnceLock<std::sync::Arc<ThemeScores>>,
@@ -141,7 +141,7 @@ impl IndexHandle {
     }
 
     /// The document table (paths, titles, counts), read line by line on demand.
-    pub fn docs(&self) -> &meta::DocTable {
+    pub fn docs(&self) -> &super::DocTable {
         &self.docs
     }
 
@@ -208,7 +208,7 @@ impl IndexHandle {
             return Err(e);
         }
         let meta: IndexMeta = meta::read_json(dir, &generation, meta::META_FILE)?;
-        let docs = meta::DocTable::open(dir, &generation)?;
+        let docs = super::DocTable::open(dir, &generation)?;
         let corrupt = |e: tantivy::TantivyError| Error::Corrupt {
             path: dir.to_path_buf(),
             reason: e.to_string(),

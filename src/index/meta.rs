@@ -2,21 +2,20 @@
 //!
 //! * `jiansuo.json` ([`IndexMeta`]): schema version, corpus root, user-dictionary hash, build
 //!   figures and skipped files;
-//! * `docs.tsv` (`Vec<DocEntry>`): one line per document, indexed by the `doc` field: path,
-//!   title and counts (what queries need; tab-separated so that opening an index of 20,000
-//!   documents costs a millisecond, not the ten that JSON takes);
+//! * `docs.bin` (`Vec<DocEntry>`, see [`super::doctable`]): one entry per document, indexed by
+//!   the `doc` field: path, title, counts, date, collection and metadata, memory-mapped;
 //! * `files.json.zst` (`Vec<FileEntry>`): the same documents' encoding, size, mtime and
 //!   content hash (what an update needs);
 //! * `user-dict.txt`: the user dictionary the index was built with (queries load the same one);
-//! * `quotes.jsonl.zst`: one line per document (same order as `docs.tsv`): a JSON array of
+//! * `quotes.jsonl.zst`: one line per document (same order as `docs.bin`): a JSON array of
 //!   its quotations ([`crate::analyze::Quotation`]);
 //! * `speakers.toml`: the user speaker table the index was built with (added to the built-in one).
 //!
 //! A table whose name ends in `.zst` is zstd-compressed ([`write_file`] and [`read_file`] do
 //! it by the name): on `../shared/corpora` the quotations are 6.0 → 1.0 MB, the file table
 //! 3.0 → 0.7 MB, the theme scores 1.1 → 0.7 MB, for 4 ms of decompression when quote reads
-//! its table. `docs.tsv` stays plain: every query process reads it (2 ms more per process
-//! to save 2 MB), and `jiansuo.json` is small and meant to be read by people.
+//! its table. `docs.bin` stays plain (it is memory-mapped), and `jiansuo.json` is small
+//! and meant to be read by people.
 
 use std::path::Path;
 
@@ -25,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 
 pub const META_FILE: &str = "jiansuo.json";
-pub const DOCS_FILE: &str = "docs.tsv";
+pub use super::doctable::DOCS_FILE;
 pub const FILES_FILE: &str = "files.json.zst";
 pub const USER_DICT_FILE: &str = "user-dict.txt";
 pub const QUOTES_FILE: &str = "quotes.jsonl.zst";
@@ -56,8 +55,48 @@ pub struct IndexMeta {
     pub themes_hash: String,
     /// Characters of following text indexed after each passage in the exact field.
     pub exact_tail_chars: usize,
+    /// The manifests (`--meta`) the documents' metadata was read from, as given (absolute),
+    /// with the name of the copy kept in the generation.
+    #[serde(default)]
+    pub manifests: Vec<ManifestRecord>,
+    /// BLAKE3 of the manifests' contents, hex (an update reads them again when it changes).
+    #[serde(default)]
+    pub manifests_hash: String,
+    /// Globs of files left out of the corpus (`--exclude`).
+    #[serde(default)]
+    pub excludes: Vec<String>,
     pub stats: BuildStats,
     pub skipped: Vec<SkippedFile>,
+}
+
+/// A manifest an index was built with.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ManifestRecord {
+    /// Absolute path of the file.
+    pub path: String,
+    /// Name of its copy in the generation (read when the file is gone).
+    pub copy: String,
+}
+
+/// What the documents' metadata came from (`index --json`: `metadata`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct MetaStats {
+    /// Manifest rows read, matched to a document, matching none, matching several, repeating a
+    /// document's earlier row; date values that are not dates.
+    pub manifest_rows: u64,
+    pub matched: u64,
+    pub unmatched: u64,
+    pub ambiguous: u64,
+    pub duplicates: u64,
+    pub bad_dates: u64,
+    /// Documents dated from each source, and undated.
+    pub dated_manifest: u64,
+    pub dated_embedded: u64,
+    pub dated_path: u64,
+    pub dated_text: u64,
+    pub undated: u64,
+    /// Distinct collections.
+    pub collections: u64,
 }
 
 /// Figures of one index build.
@@ -91,6 +130,9 @@ pub struct BuildStats {
     /// Peak resident set size of the building process, in bytes (where the system tells).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peak_rss_bytes: Option<u64>,
+    /// Where the documents' metadata came from.
+    #[serde(default)]
+    pub metadata: MetaStats,
 }
 
 /// A file left out of the index, and why.
@@ -118,6 +160,10 @@ pub struct DocEntry {
     pub format: String,
     /// Encoding the text was decoded from.
     pub encoding: String,
+    /// Date, collection and other fields, with their sources.
+    pub meta: crate::docmeta::DocMeta,
+    /// What the document says about itself (kept so that an update can choose again).
+    pub found: crate::docmeta::Found,
 }
 
 impl DocEntry {
@@ -132,7 +178,7 @@ impl DocEntry {
 pub struct FileEntry {
     /// Path relative to the corpus root, `/`-separated.
     pub path: String,
-    /// The document's ordinal (line of `docs.tsv`).
+    /// The document's ordinal (record of `docs.bin`).
     pub doc: u64,
     pub size: u64,
     pub mtime_ns: i64,
@@ -255,26 +301,6 @@ pub fn read_json<T: for<'de> Deserialize<'de>>(index: &Path, dir: &Path, name: &
     })
 }
 
-/// Write the document table as tab-separated lines: path, title, paragraphs, passages, chars,
-/// format, encoding (tabs, line breaks and backslashes in text escaped as `\t`, `\n`, `\\`).
-pub fn write_docs(dir: &Path, docs: &[DocEntry]) -> Result<()> {
-    let mut out = String::with_capacity(docs.len() * 80);
-    for d in docs {
-        out.push_str(&escape(&d.path));
-        out.push('\t');
-        out.push_str(&escape(&d.title));
-        out.push_str(&format!(
-            "\t{}\t{}\t{}\t{}\t{}\n",
-            d.paragraphs,
-            d.passages,
-            d.chars,
-            escape(&d.format),
-            escape(&d.encoding)
-        ));
-    }
-    write_file(dir, DOCS_FILE, out.as_bytes())
-}
-
 /// A file of lines read lazily: opening it only finds the line starts; a line is decoded
 /// when it is asked for.
 #[derive(Debug, Clone, Default)]
@@ -337,91 +363,6 @@ impl LineTable {
     }
 }
 
-/// The document table of an index, read lazily (an index of 20,000 documents opens in about a
-/// millisecond; parsing every entry up front took ten).
-#[derive(Debug, Clone, Default)]
-pub struct DocTable(LineTable);
-
-impl DocTable {
-    /// Read the table written by [`write_docs`] in `dir`.
-    pub fn open(index: &Path, dir: &Path) -> Result<DocTable> {
-        LineTable::open(index, dir, DOCS_FILE).map(DocTable)
-    }
-
-    /// Number of documents.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// The entry of document `ord`.
-    pub fn get(&self, ord: usize) -> Result<DocEntry> {
-        let line = self.0.line(ord)?;
-        let bad = || {
-            self.0.corrupt(format!(
-                "line {} is not path, title, three counts, format and encoding",
-                ord + 1
-            ))
-        };
-        let f: Vec<&str> = line.split('\t').collect();
-        let [path, title, paragraphs, passages, chars, format, encoding] = f[..] else {
-            return Err(bad());
-        };
-        Ok(DocEntry {
-            path: unescape(path),
-            title: unescape(title),
-            paragraphs: paragraphs.parse().map_err(|_| bad())?,
-            passages: passages.parse().map_err(|_| bad())?,
-            chars: chars.parse().map_err(|_| bad())?,
-            format: unescape(format),
-            encoding: unescape(encoding),
-        })
-    }
-
-    /// Every entry, in order, tombstones included (the position is the ordinal).
-    pub fn all(&self) -> Result<Vec<DocEntry>> {
-        (0..self.len()).map(|i| self.get(i)).collect()
-    }
-
-    /// The path of every document by ordinal (empty for a tombstone), read without parsing
-    /// the rest of the entries.
-    pub fn paths(&self) -> Result<Vec<std::borrow::Cow<'_, str>>> {
-        (0..self.len()).map(|i| self.path(i)).collect()
-    }
-
-    /// The path of document `ord` alone (empty for a tombstone), without parsing the rest of
-    /// its line: what results that name documents by path need.
-    pub fn path(&self, ord: usize) -> Result<std::borrow::Cow<'_, str>> {
-        let line = self.0.line(ord)?;
-        if line.bytes().filter(|&b| b == b'\t').count() != 6 {
-            return Err(self.0.corrupt(format!(
-                "line {} is not path, title, three counts, format and encoding",
-                ord + 1
-            )));
-        }
-        let path = line.split('\t').next().unwrap_or("");
-        Ok(if path.contains('\\') {
-            unescape(path).into()
-        } else {
-            path.into()
-        })
-    }
-
-    /// The ordinals and entries of the documents in the index (tombstones left out).
-    pub fn live(&self) -> Result<Vec<(u64, DocEntry)>> {
-        Ok(self
-            .all()?
-            .into_iter()
-            .enumerate()
-            .filter(|(_, d)| !d.is_tombstone())
-            .map(|(i, d)| (i as u64, d))
-            .collect())
-    }
-}
-
 /// The quotations of every document, read lazily.
 #[derive(Debug, Clone, Default)]
 pub struct QuoteTable(LineTable);
@@ -452,39 +393,6 @@ impl QuoteTable {
     }
 }
 
-fn escape(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.contains(['\t', '\n', '\r', '\\']) {
-        return s.into();
-    }
-    s.replace('\\', "\\\\")
-        .replace('\t', "\\t")
-        .replace('\n', "\\n")
-        .replace('\r', "\\r")
-        .into()
-}
-
-fn unescape(s: &str) -> String {
-    if !s.contains('\\') {
-        return s.to_owned();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('t') => out.push('\t'),
-            Some('n') => out.push('\n'),
-            Some('r') => out.push('\r'),
-            Some(other) => out.push(other),
-            None => out.push('\\'),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -513,41 +421,5 @@ mod tests {
         std::fs::write(dir.path().join(QUOTES_FILE), &on_disk[..on_disk.len() / 2]).unwrap();
         let err = LineTable::open(dir.path(), dir.path(), QUOTES_FILE).unwrap_err();
         assert!(matches!(err, Error::Corrupt { .. }), "{err}");
-    }
-
-    #[test]
-    fn docs_table_round_trips() {
-        let dir = tempfile::tempdir().unwrap();
-        let docs = vec![
-            DocEntry {
-                path: "a/b.txt".into(),
-                title: "“四下基层”专题学习研讨材料".into(),
-                paragraphs: 13,
-                passages: 20,
-                chars: 3000,
-                format: "text".into(),
-                encoding: "UTF-8".into(),
-            },
-            DocEntry::default(),
-            DocEntry {
-                path: "odd\tname\\x.md".into(),
-                title: "tab\there\nnew line\\".into(),
-                paragraphs: 1,
-                passages: 1,
-                chars: 5,
-                format: "docx".into(),
-                encoding: "UTF-8".into(),
-            },
-        ];
-        write_docs(dir.path(), &docs).unwrap();
-        let table = DocTable::open(dir.path(), dir.path()).unwrap();
-        assert_eq!(table.all().unwrap(), docs);
-        assert!(table.get(1).unwrap().is_tombstone());
-        assert_eq!(table.live().unwrap().len(), 2);
-        assert!(table.get(3).is_err());
-        std::fs::write(dir.path().join(DOCS_FILE), "only\ttwo\n").unwrap();
-        let table = DocTable::open(dir.path(), dir.path()).unwrap();
-        let err = table.get(0).unwrap_err().to_string();
-        assert!(err.contains("line 1"), "{err}");
     }
 }

@@ -5,6 +5,7 @@
 //! tokens ([`IndexHandle::word_analyzer`]).
 
 mod build;
+pub mod doctable;
 mod failpoint;
 mod handle;
 pub mod meta;
@@ -17,10 +18,12 @@ mod update;
 pub mod words;
 
 pub use build::{
-    BuildObserver, BuildOptions, BuildReport, PreparedDoc, PreparedPassage, Quiet, build, prepare,
+    BuildObserver, BuildOptions, BuildReport, PreparedDoc, PreparedPassage, Quiet, Sticky, build,
+    prepare,
 };
+pub use doctable::DocTable;
 pub use handle::{Bm25Stats, IndexHandle, PassageColumns};
-pub use meta::{BuildStats, DocEntry, FileEntry, IndexMeta, SkippedFile, dict_hash};
+pub use meta::{BuildStats, DocEntry, FileEntry, IndexMeta, MetaStats, SkippedFile, dict_hash};
 pub use schema::{EXACT_TAIL_CHARS, Fields, SCHEMA_VERSION, para_key, text_from_stored};
 pub use textcode::matching_chars;
 pub use themes::{THEMES_FILE, ThemeScores};

@@ -10,6 +10,7 @@ use super::meta::{self, DocEntry, FileEntry, IndexMeta, SkippedFile, dict_hash};
 use super::schema::{EXACT_TAIL_CHARS, SCHEMA_VERSION};
 use super::{THEMES_FILE, tokenize};
 use crate::analyze::{Lexicon, SpeakerTable};
+use crate::docmeta::{Manifest, ManifestSet};
 use crate::error::{Error, Result};
 use crate::load::{self, SourceFile};
 
@@ -30,6 +31,102 @@ pub(super) struct Extras {
     pub(super) user_dict_source: Option<PathBuf>,
     pub(super) speakers: String,
     pub(super) lexicon: Lexicon,
+    /// The manifests, read (from the files given, else from those the live index was built
+    /// with, else from their copies there).
+    pub(super) manifests: ManifestSet,
+    pub(super) manifest_records: Vec<(meta::ManifestRecord, Vec<u8>)>,
+    pub(super) manifests_hash: String,
+    /// Warnings about the manifests themselves (a file gone, its copy read).
+    pub(super) manifest_notes: Vec<String>,
+    pub(super) excludes: Vec<String>,
+}
+
+/// Which manifests and excludes a build uses: the ones given, or none (`clear`), or the live
+/// index's.
+#[derive(Debug, Clone, Default)]
+pub struct Sticky {
+    pub meta: Vec<PathBuf>,
+    pub no_meta: bool,
+    pub exclude: Vec<String>,
+    pub no_exclude: bool,
+}
+
+/// The globs a build leaves out: those given, none (`no_exclude`), or the live index's.
+pub(super) fn excludes(sticky: &Sticky, live_meta: Option<&IndexMeta>) -> Vec<String> {
+    if !sticky.exclude.is_empty() {
+        sticky.exclude.clone()
+    } else if sticky.no_exclude {
+        Vec::new()
+    } else {
+        live_meta.map(|m| m.excludes.clone()).unwrap_or_default()
+    }
+}
+
+/// The manifests of a build, with their bytes.
+fn read_manifests(
+    sticky: &Sticky,
+    live: Option<&Path>,
+    live_meta: Option<&IndexMeta>,
+) -> Result<(
+    ManifestSet,
+    Vec<(meta::ManifestRecord, Vec<u8>)>,
+    Vec<String>,
+)> {
+    let mut notes = Vec::new();
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    if !sticky.meta.is_empty() {
+        for p in &sticky.meta {
+            let bytes = std::fs::read(p).map_err(|e| Error::Manifest {
+                path: p.clone(),
+                reason: format!("cannot read it: {e}"),
+            })?;
+            files.push((
+                std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()),
+                bytes,
+            ));
+        }
+    } else if !sticky.no_meta
+        && let (Some(g), Some(m)) = (live, live_meta)
+    {
+        for r in &m.manifests {
+            let path = PathBuf::from(&r.path);
+            match std::fs::read(&path) {
+                Ok(bytes) => files.push((path, bytes)),
+                Err(e) => match meta::read_file(g, g, &r.copy) {
+                    Ok(bytes) => {
+                        notes.push(format!(
+                            "manifest {} cannot be read ({e}); the copy the index keeps is used",
+                            r.path
+                        ));
+                        files.push((path, bytes));
+                    }
+                    Err(_) => notes.push(format!(
+                        "manifest {} cannot be read ({e}) and the index has no copy; its \
+                         metadata is left out",
+                        r.path
+                    )),
+                },
+            }
+        }
+    }
+    let mut set = ManifestSet::default();
+    let mut records = Vec::new();
+    for (i, (path, bytes)) in files.into_iter().enumerate() {
+        set.manifests.push(Manifest::parse(&path, &bytes)?);
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .filter(|e| e.chars().all(|c| c.is_ascii_alphanumeric()))
+            .unwrap_or("txt");
+        records.push((
+            meta::ManifestRecord {
+                path: path.display().to_string(),
+                copy: format!("manifest-{i}.{ext}.zst"),
+            },
+            bytes,
+        ));
+    }
+    Ok((set, records, notes))
 }
 
 impl Extras {
@@ -40,9 +137,22 @@ impl Extras {
         user_dict: Option<&Path>,
         speakers: Option<&Path>,
         themes: Option<&Path>,
+        sticky: &Sticky,
         live: Option<&Path>,
         live_lexicon: Option<&Lexicon>,
     ) -> Result<Extras> {
+        let live_meta: Option<IndexMeta> =
+            live.and_then(|g| meta::read_json(g, g, meta::META_FILE).ok());
+        let (manifests, manifest_records, manifest_notes) =
+            read_manifests(sticky, live, live_meta.as_ref())?;
+        let mut h = blake3::Hasher::new();
+        for (r, bytes) in &manifest_records {
+            h.update(r.path.as_bytes());
+            h.update(b"\0");
+            h.update(blake3::hash(bytes).as_bytes());
+        }
+        let manifests_hash = h.finalize().to_hex()[..16].to_owned();
+        let excludes = excludes(sticky, live_meta.as_ref());
         let from_live = |name: &str| live.and_then(|g| std::fs::read_to_string(g.join(name)).ok());
         let (user_dict, user_dict_source) = match user_dict {
             Some(path) => (tokenize::read_user_dict(path)?, Some(path.to_path_buf())),
@@ -67,6 +177,11 @@ impl Extras {
             user_dict_source,
             speakers,
             lexicon,
+            manifests,
+            manifest_records,
+            manifests_hash,
+            manifest_notes,
+            excludes,
         })
     }
 
@@ -130,7 +245,7 @@ impl Base {
         Index::open_in_dir(generation)
             .and_then(|index| index.searchable_segment_ids())
             .map_err(|e| unreadable("index files", e.into()))?;
-        let docs = meta::DocTable::open(dir, generation)
+        let docs = super::DocTable::open(dir, generation)
             .and_then(|t| t.all())
             .map_err(|e| unreadable("document table", e))?;
         let files: Vec<FileEntry> = meta::read_json(dir, generation, meta::FILES_FILE)

@@ -27,6 +27,9 @@ pub enum DecodeError {
 pub struct Decoded {
     pub text: String,
     pub encoding: &'static str,
+    /// Embedded metadata as `(name, value)`: HTML `<meta>` tags by their `name`, `property`,
+    /// `itemprop` or `http-equiv`; docx core properties by their qualified name.
+    pub meta: Vec<(String, String)>,
 }
 
 /// Detect the encoding of `bytes` and decode them.
@@ -71,7 +74,11 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
 }
 
 fn text_of(text: String, encoding: &'static str) -> Decoded {
-    Decoded { text, encoding }
+    Decoded {
+        text,
+        encoding,
+        meta: Vec::new(),
+    }
 }
 
 fn invalid_utf8(at: usize) -> DecodeError {

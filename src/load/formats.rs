@@ -78,14 +78,16 @@ pub fn extract(format: Format, bytes: &[u8]) -> Result<Decoded, DecodeError> {
             let decoded = decode(bytes)?;
             Ok(Decoded {
                 text: markdown_text(&decoded.text),
-                encoding: decoded.encoding,
+                ..decoded
             })
         }
         Format::Html => {
             let decoded = decode_html(bytes)?;
+            let (text, meta) = html_text_and_meta(&decoded.text);
             Ok(Decoded {
-                text: html_text(&decoded.text),
+                text,
                 encoding: decoded.encoding,
+                meta,
             })
         }
         Format::Docx => {
@@ -95,6 +97,7 @@ pub fn extract(format: Format, bytes: &[u8]) -> Result<Decoded, DecodeError> {
             Ok(Decoded {
                 text: docx_text(bytes)?,
                 encoding: "UTF-8",
+                meta: docx_properties(bytes),
             })
         }
     }
@@ -227,6 +230,7 @@ fn decode_html(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             return Ok(Decoded {
                 text: text.into_owned(),
                 encoding: encoding.name(),
+                meta: Vec::new(),
             });
         }
         // The declaration is wrong; fall back to detection.
@@ -312,7 +316,18 @@ const BLOCKS: &[&str] = &[
 
 /// Visible text of an HTML document, a line per block element.
 pub fn html_text(html: &str) -> String {
+    html_text_and_meta(html).0
+}
+
+/// Most `<meta>` tags kept from one page, and the longest value kept.
+const MAX_META_TAGS: usize = 64;
+const MAX_META_VALUE: usize = 2000;
+
+/// Visible text of an HTML document, a line per block element, and its `<meta>` tags as
+/// `(name, content)` (the name from `name`, `property`, `itemprop` or `http-equiv`).
+pub fn html_text_and_meta(html: &str) -> (String, Vec<(String, String)>) {
     use html5gum::{Token, Tokenizer};
+    let mut meta: Vec<(String, String)> = Vec::new();
     let mut out = String::with_capacity(html.len() / 2);
     // Depth inside hidden elements; `title` is shown even though it sits in `head`.
     let mut hidden: Vec<String> = Vec::new();
@@ -331,6 +346,22 @@ pub fn html_text(html: &str) -> String {
                 let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
                 if name == "title" {
                     in_title = true;
+                }
+                if name == "meta" && meta.len() < MAX_META_TAGS {
+                    let attr = |a: &str| {
+                        tag.attributes
+                            .iter()
+                            .find(|(k, _)| k.eq_ignore_ascii_case(a.as_bytes()))
+                            .map(|(_, v)| String::from_utf8_lossy(v).trim().to_owned())
+                    };
+                    let key = ["name", "property", "itemprop", "http-equiv"]
+                        .iter()
+                        .find_map(|a| attr(a).filter(|v| !v.is_empty()));
+                    if let (Some(key), Some(value)) = (key, attr("content"))
+                        && value.len() <= MAX_META_VALUE
+                    {
+                        meta.push((key, value));
+                    }
                 }
                 if HIDDEN.contains(&name.as_str()) && !tag.self_closing {
                     hidden.push(name.clone());
@@ -378,11 +409,13 @@ pub fn html_text(html: &str) -> String {
         }
     }
     newline(&mut out);
-    out.lines()
+    let text = out
+        .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
-        .join("\n")
+        .join("\n");
+    (text, meta)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -414,6 +447,50 @@ pub fn docx_text(bytes: &[u8]) -> Result<String, DecodeError> {
     let xml = String::from_utf8(xml)
         .map_err(|e| not_docx(format!("word/document.xml is not UTF-8: {e}")))?;
     word_xml_text(&xml).map_err(|e| not_docx(format!("word/document.xml: {e}")))
+}
+
+/// The core properties of a `.docx` file (`docProps/core.xml`: `dcterms:created`,
+/// `dc:creator`, `dc:title`…) as `(qualified name, text)`; none when it has none.
+pub fn docx_properties(bytes: &[u8]) -> Vec<(String, String)> {
+    use quick_xml::Reader;
+    use quick_xml::events::Event;
+    let Ok(mut archive) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        return Vec::new();
+    };
+    let Ok(entry) = archive.by_name("docProps/core.xml") else {
+        return Vec::new();
+    };
+    let mut xml = Vec::new();
+    if entry.take(1 << 20).read_to_end(&mut xml).is_err() {
+        return Vec::new();
+    }
+    let Ok(xml) = String::from_utf8(xml) else {
+        return Vec::new();
+    };
+    let mut reader = Reader::from_str(&xml);
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut open: Option<String> = None;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => {
+                open = Some(e.name().into_inner().to_owned());
+            }
+            Ok(Event::Text(t)) => {
+                if let Some(name) = &open
+                    && out.len() < MAX_META_TAGS
+                {
+                    let value = t.xml10_content().trim().to_owned();
+                    if !value.is_empty() && value.len() <= MAX_META_VALUE {
+                        out.push((name.clone(), value));
+                    }
+                }
+            }
+            Ok(Event::End(_)) => open = None,
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Text of WordprocessingML: `w:t` runs, a line per `w:p`, `w:tab` as a tab, `w:br`/`w:cr` as

@@ -58,8 +58,42 @@ pub struct Loaded {
     pub hash: String,
 }
 
+/// Name of the ignore file read in a corpus root (gitignore syntax).
+pub const IGNORE_FILE: &str = ".jiansuoignore";
+
 /// List the document files under `root`.
 pub fn walk(root: &Path) -> Result<Walk> {
+    walk_excluding(root, &[])
+}
+
+/// The matcher of the files to leave out: `root/.jiansuoignore` (when there is one) and the
+/// `excludes` globs (gitignore syntax, relative to the root; `!GLOB` keeps a file back in).
+pub fn exclusions(root: &Path, excludes: &[String]) -> Result<ignore::gitignore::Gitignore> {
+    let mut b = ignore::gitignore::GitignoreBuilder::new(root);
+    let file = root.join(IGNORE_FILE);
+    if file.is_file()
+        && let Some(e) = b.add(&file)
+    {
+        return Err(Error::Corpus {
+            path: root.to_path_buf(),
+            reason: format!("{}: {e}", file.display()),
+        });
+    }
+    for glob in excludes {
+        b.add_line(None, glob).map_err(|e| Error::Corpus {
+            path: root.to_path_buf(),
+            reason: format!("--exclude {glob:?} is not a glob: {e}"),
+        })?;
+    }
+    b.build().map_err(|e| Error::Corpus {
+        path: root.to_path_buf(),
+        reason: format!("the files to exclude: {e}"),
+    })
+}
+
+/// List the document files under `root`, leaving out those [`exclusions`] names (and the
+/// folders it names, whole).
+pub fn walk_excluding(root: &Path, excludes: &[String]) -> Result<Walk> {
     let meta = std::fs::metadata(root).map_err(|e| Error::Corpus {
         path: root.to_path_buf(),
         reason: e.to_string(),
@@ -71,11 +105,21 @@ pub fn walk(root: &Path) -> Result<Walk> {
         });
     }
     let mut out = Walk::default();
+    let left_out = exclusions(root, excludes)?;
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| {
+            e.depth() == 0
+                || (!e.file_name().to_string_lossy().starts_with('.')
+                    && !left_out
+                        .matched(
+                            e.path().strip_prefix(root).unwrap_or(e.path()),
+                            e.file_type().is_dir(),
+                        )
+                        .is_ignore())
+        });
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,

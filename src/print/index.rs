@@ -6,6 +6,46 @@ use crate::api::{IndexMode, IndexSummary, RescoreSummary};
 
 /// What a build or update did, in two or three lines.
 pub fn print_index_text(w: &mut dyn Write, s: &IndexSummary) -> io::Result<()> {
+    print_index_lines(w, s)?;
+    print_metadata(w, s)
+}
+
+/// The line on where dates and collections came from, and the manifests' figures.
+fn print_metadata(w: &mut dyn Write, s: &IndexSummary) -> io::Result<()> {
+    let m = &s.metadata;
+    let mut from: Vec<String> = Vec::new();
+    for (n, what) in [
+        (m.dated_manifest, "manifests"),
+        (m.dated_embedded, "embedded metadata"),
+        (m.dated_path, "paths"),
+        (m.dated_text, "date lines"),
+    ] {
+        if n > 0 {
+            from.push(format!("{n} from {what}"));
+        }
+    }
+    if from.is_empty() {
+        from.push("none".into());
+    }
+    writeln!(
+        w,
+        "dates: {}; {} undated; {} collection{}",
+        from.join(", "),
+        m.undated,
+        m.collections,
+        if m.collections == 1 { "" } else { "s" }
+    )?;
+    if m.manifest_rows > 0 {
+        writeln!(
+            w,
+            "manifests: {} rows, {} matched, {} matching no document, {} ambiguous, {} repeated, {} bad dates",
+            m.manifest_rows, m.matched, m.unmatched, m.ambiguous, m.duplicates, m.bad_dates
+        )?;
+    }
+    Ok(())
+}
+
+fn print_index_lines(w: &mut dyn Write, s: &IndexSummary) -> io::Result<()> {
     if let Some(c) = &s.changes {
         if s.mode == IndexMode::UpToDate {
             writeln!(

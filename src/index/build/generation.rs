@@ -105,6 +105,8 @@ impl Tables<'_> {
                     chars: read.chars,
                     format: file.format.name().to_owned(),
                     encoding: read.encoding,
+                    meta: Default::default(),
+                    found: read.found,
                 });
                 self.files.push(FileEntry {
                     path: file.rel.clone(),
@@ -120,6 +122,62 @@ impl Tables<'_> {
         }
         Ok(())
     }
+}
+
+/// Choose every live document's metadata from the manifests and what it says about itself
+/// (again for the documents an update keeps, so that an update and a full build agree), telling
+/// the observer each manifest warning.
+fn resolve_metadata(
+    docs: &mut [DocEntry],
+    extras: &Extras,
+    observer: &dyn BuildObserver,
+) -> meta::MetaStats {
+    use crate::docmeta::{self, Source};
+    for note in &extras.manifest_notes {
+        observer.warning(note);
+    }
+    let paths: Vec<&str> = docs.iter().map(|d| d.path.as_str()).collect();
+    let matched = extras.manifests.match_paths(&paths);
+    for w in &matched.warnings {
+        observer.warning(w);
+    }
+    let mut stats = meta::MetaStats {
+        manifest_rows: matched.rows_read as u64,
+        matched: matched.rows.len() as u64,
+        unmatched: matched.unmatched as u64,
+        ambiguous: matched.ambiguous as u64,
+        duplicates: matched.duplicates as u64,
+        bad_dates: matched.bad_dates as u64,
+        ..meta::MetaStats::default()
+    };
+    let mut collections = std::collections::BTreeSet::new();
+    for (i, d) in docs.iter_mut().enumerate() {
+        if d.is_tombstone() {
+            continue;
+        }
+        let first = d
+            .found
+            .first_line
+            .take()
+            .unwrap_or_else(|| std::mem::take(&mut d.title));
+        let row = matched.rows.get(&i).map(|&at| extras.manifests.row(at));
+        let (title, m) = docmeta::resolve(&d.path, &first, &d.found, row);
+        if title != first {
+            d.found.first_line = Some(first);
+        }
+        d.title = title;
+        match m.date_source {
+            Some(Source::Manifest) => stats.dated_manifest += 1,
+            Some(Source::Embedded) => stats.dated_embedded += 1,
+            Some(Source::Path) => stats.dated_path += 1,
+            Some(Source::Text) => stats.dated_text += 1,
+            _ => stats.undated += 1,
+        }
+        collections.insert(m.collection.clone());
+        d.meta = m;
+    }
+    stats.collections = collections.len() as u64;
+    stats
 }
 
 /// A new generation: its index, and the tables gathered for it.
@@ -263,7 +321,11 @@ impl<'a> Generation<'a> {
         stats.seconds = job.started.elapsed().as_secs_f64();
         stats.mb_per_s = self.read_bytes as f64 / 1e6 / stats.seconds.max(1e-9);
 
-        meta::write_docs(gen_dir, &tables.docs)?;
+        tables.stats.metadata = resolve_metadata(&mut tables.docs, extras, job.observer);
+        super::super::doctable::write_docs(gen_dir, &tables.docs)?;
+        for (record, bytes) in &extras.manifest_records {
+            meta::write_file(gen_dir, &record.copy, bytes)?;
+        }
         meta::write_json(gen_dir, meta::FILES_FILE, &tables.files)?;
         words::write(gen_dir, &tables.word_dfs)?;
         meta::write_file(gen_dir, meta::USER_DICT_FILE, extras.user_dict.as_bytes())?;
@@ -283,6 +345,13 @@ impl<'a> Generation<'a> {
             speakers_hash: extras.speakers_hash(),
             themes_hash: extras.lexicon.hash(),
             exact_tail_chars: EXACT_TAIL_CHARS,
+            manifests: extras
+                .manifest_records
+                .iter()
+                .map(|(r, _)| r.clone())
+                .collect(),
+            manifests_hash: extras.manifests_hash.clone(),
+            excludes: extras.excludes.clone(),
             stats: stats.clone(),
             skipped: skipped.clone(),
         };

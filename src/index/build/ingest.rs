@@ -42,6 +42,19 @@ pub(super) struct ReadDoc {
     /// The document's quotations, as a line of `quotes.jsonl.zst`.
     pub(super) quotes_json: String,
     pub(super) quotations: u64,
+    /// What the document says about itself (embedded metadata, a date line).
+    pub(super) found: crate::docmeta::Found,
+}
+
+/// Non-empty lines of a text that a date line is looked for in: the first 12 and the last 6.
+fn date_line_candidates(text: &str) -> Vec<&str> {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    if lines.len() <= 18 {
+        return lines;
+    }
+    let mut out = lines[..12].to_vec();
+    out.extend_from_slice(&lines[lines.len() - 6..]);
+    out
 }
 
 /// Read, clean, cut and analyse one file: its passages' documents, their theme counts (from
@@ -56,6 +69,8 @@ fn read_file(
     let cleaned = clean::clean(&loaded.decoded.text);
     // Keep one copy of a big document's text in memory, not two.
     loaded.decoded.text = String::new();
+    let found =
+        crate::docmeta::found_from_embedded(&loaded.decoded.meta, &date_line_candidates(&cleaned));
     let PreparedDoc {
         title,
         paragraphs,
@@ -104,6 +119,7 @@ fn read_file(
         counts,
         quotes_json,
         quotations,
+        found,
     })
 }
 

@@ -19,6 +19,7 @@ use tantivy::directory::error::OpenWriteError;
 
 use self::generation::{Generation, Job};
 use super::meta::{self, BuildStats, SkippedFile};
+pub use super::update::Sticky;
 use super::update::{Base, Changes, Extras, Plan};
 use super::{ThemeScores, store, tokenize};
 use crate::analyze::{Lexicon, SpeakerTable};
@@ -41,6 +42,8 @@ pub struct BuildOptions {
     /// Update the live index when it allows (same corpus, schema, dictionaries, lexicon)
     /// instead of rebuilding it whole.
     pub update: bool,
+    /// Manifests and files to leave out (kept by the index for its next build).
+    pub sticky: Sticky,
 }
 
 impl Default for BuildOptions {
@@ -53,6 +56,7 @@ impl Default for BuildOptions {
             threads: 0,
             heap_bytes: 0,
             update: false,
+            sticky: Sticky::default(),
         }
         .with_threads(threads)
     }
@@ -86,6 +90,8 @@ pub trait BuildObserver {
     fn scoring_themes(&self) {}
     /// An update was asked for but the whole index is rebuilt, for this reason.
     fn rebuilding(&self, _reason: &str) {}
+    /// Something the user should know that stops nothing (a manifest row matching no file).
+    fn warning(&self, _message: &str) {}
 }
 
 /// Observer that ignores everything.
@@ -129,7 +135,13 @@ pub fn build(
     if let Some(path) = &opts.themes {
         Lexicon::with_file(path)?;
     }
-    let walk = load::walk(corpus)?;
+    let live_meta: Option<meta::IndexMeta> = store::current(dir)
+        .ok()
+        .flatten()
+        .map(|name| dir.join(name))
+        .and_then(|g| meta::read_json(&g, &g, meta::META_FILE).ok());
+    let excludes = super::update::excludes(&opts.sticky, live_meta.as_ref());
+    let walk = load::walk_excluding(corpus, &excludes)?;
     let lock = store::lock(dir)?;
     store::remove_stale(dir, &lock)?;
     let live = store::current(dir)
@@ -145,6 +157,7 @@ pub fn build(
         opts.user_dict.as_deref(),
         opts.speakers.as_deref(),
         opts.themes.as_deref(),
+        &opts.sticky,
         live.as_deref(),
         live_lexicon.as_ref().and_then(|r| r.as_ref().ok()),
     )?;
@@ -166,6 +179,8 @@ pub fn build(
     if let Some(base) = &base
         && plan.index.is_empty()
         && plan.drop.is_empty()
+        && base.meta.manifests_hash == extras.manifests_hash
+        && base.meta.excludes == extras.excludes
     {
         return up_to_date(base, plan, walk.skipped, observer, started);
     }

@@ -1,0 +1,366 @@
+//! The document table of a generation (`docs.bin`): one fixed-width record per document
+//! ordinal — date, collection, counts — and beside them each document's path and the rest of
+//! its entry (title, format, encoding, metadata with its sources) as JSON.
+//!
+//! The file is memory-mapped, never parsed whole: opening an index reads the 40-byte header and
+//! the list of collections; a filter reads the fixed-width records (32 bytes a document); a
+//! result reads the path (or the entry) of the documents it names. On the 548,122 documents of
+//! a 1 GB corpus the text table this replaces (66 MB) took a query process tens of
+//! milliseconds to read and split at every start.
+//!
+//! ```text
+//! header   b"JSDOCS01", documents u64, heap start u64, collections start u64, file length u64
+//! records  documents × { date u32 (YYYYMMDD, 00 for unknown parts, 0 undated),
+//!                        collection u32, chars u64, paragraphs u32, passages u32,
+//!                        heap offset u64 }
+//! heap     per document: path length u32, path (UTF-8), entry JSON
+//! trailer  the collections' names, a JSON array (a record's collection indexes it)
+//! ```
+//! Numbers are little-endian. A tombstone (a removed document) has an empty path.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use tantivy::directory::{Directory, MmapDirectory, OwnedBytes};
+
+use super::meta::{self, DocEntry};
+use crate::docmeta::{Date, DocMeta, Found};
+use crate::error::{Error, Result};
+
+/// File name of the table.
+pub const DOCS_FILE: &str = "docs.bin";
+
+const MAGIC: &[u8; 8] = b"JSDOCS01";
+const HEADER: usize = 40;
+const RECORD: usize = 32;
+
+/// The part of an entry kept as JSON.
+#[derive(Serialize, Deserialize)]
+struct Rest<'a> {
+    #[serde(borrow)]
+    title: Cow<'a, str>,
+    #[serde(borrow)]
+    format: Cow<'a, str>,
+    #[serde(borrow)]
+    encoding: Cow<'a, str>,
+    #[serde(default)]
+    meta: DocMeta,
+    #[serde(default)]
+    found: Found,
+}
+
+/// Write the table of `docs` (by ordinal, tombstones included) in `dir`.
+pub fn write_docs(dir: &Path, docs: &[DocEntry]) -> Result<()> {
+    let mut collections: Vec<&str> = docs
+        .iter()
+        .filter(|d| !d.is_tombstone())
+        .map(|d| d.meta.collection.as_str())
+        .collect();
+    collections.sort_unstable();
+    collections.dedup();
+    let n = docs.len();
+    let mut records = Vec::with_capacity(n * RECORD);
+    let mut heap: Vec<u8> = Vec::with_capacity(n * 160);
+    for d in docs {
+        let collection = if d.is_tombstone() {
+            0
+        } else {
+            collections
+                .binary_search(&d.meta.collection.as_str())
+                .unwrap_or(0) as u32
+        };
+        let date = if d.is_tombstone() {
+            0
+        } else {
+            d.meta.date.map_or(0, Date::key)
+        };
+        records.extend_from_slice(&date.to_le_bytes());
+        records.extend_from_slice(&collection.to_le_bytes());
+        records.extend_from_slice(&d.chars.to_le_bytes());
+        records.extend_from_slice(&d.paragraphs.to_le_bytes());
+        records.extend_from_slice(&d.passages.to_le_bytes());
+        records.extend_from_slice(&(heap.len() as u64).to_le_bytes());
+        heap.extend_from_slice(&(d.path.len() as u32).to_le_bytes());
+        heap.extend_from_slice(d.path.as_bytes());
+        let rest = Rest {
+            title: Cow::Borrowed(&d.title),
+            format: Cow::Borrowed(&d.format),
+            encoding: Cow::Borrowed(&d.encoding),
+            meta: d.meta.clone(),
+            found: d.found.clone(),
+        };
+        serde_json::to_writer(&mut heap, &rest).map_err(|e| Error::Io {
+            context: "serialising the document table".into(),
+            cause: e.into(),
+        })?;
+    }
+    let names = serde_json::to_vec(&collections).expect("names serialise");
+    let heap_start = HEADER + records.len();
+    let colls_start = heap_start + heap.len();
+    let total = colls_start + names.len();
+    let mut out = Vec::with_capacity(total);
+    out.extend_from_slice(MAGIC);
+    for v in [n, heap_start, colls_start, total] {
+        out.extend_from_slice(&(v as u64).to_le_bytes());
+    }
+    out.extend_from_slice(&records);
+    out.extend_from_slice(&heap);
+    out.extend_from_slice(&names);
+    meta::write_file(dir, DOCS_FILE, &out)
+}
+
+/// The document table of an index, memory-mapped.
+#[derive(Clone)]
+pub struct DocTable {
+    bytes: OwnedBytes,
+    len: usize,
+    heap_start: usize,
+    colls_start: usize,
+    collections: Vec<String>,
+    index: std::path::PathBuf,
+}
+
+impl std::fmt::Debug for DocTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DocTable")
+            .field("len", &self.len)
+            .field("collections", &self.collections)
+            .finish()
+    }
+}
+
+impl Default for DocTable {
+    fn default() -> Self {
+        DocTable {
+            bytes: OwnedBytes::empty(),
+            len: 0,
+            heap_start: HEADER,
+            colls_start: HEADER,
+            collections: Vec::new(),
+            index: Default::default(),
+        }
+    }
+}
+
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(b[at..at + 4].try_into().expect("four bytes"))
+}
+
+fn u64_at(b: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(b[at..at + 8].try_into().expect("eight bytes"))
+}
+
+impl DocTable {
+    /// Map the table of the generation `dir` of the index `index`.
+    pub fn open(index: &Path, dir: &Path) -> Result<DocTable> {
+        let corrupt = |reason: String| Error::Corrupt {
+            path: index.to_path_buf(),
+            reason: format!("{}: {reason}", dir.join(DOCS_FILE).display()),
+        };
+        let mmap = MmapDirectory::open(dir).map_err(|e| corrupt(e.to_string()))?;
+        let bytes = mmap
+            .open_read(Path::new(DOCS_FILE))
+            .map_err(|e| corrupt(e.to_string()))?
+            .read_bytes()
+            .map_err(|e| corrupt(e.to_string()))?;
+        let b = bytes.as_slice();
+        if b.len() < HEADER || &b[..8] != MAGIC {
+            return Err(corrupt("not a document table".into()));
+        }
+        let [n, heap_start, colls_start, total] = [8, 16, 24, 32].map(|at| u64_at(b, at) as usize);
+        if total != b.len()
+            || n.checked_mul(RECORD).and_then(|r| r.checked_add(HEADER)) != Some(heap_start)
+            || heap_start > colls_start
+            || colls_start > total
+        {
+            return Err(corrupt(format!(
+                "its header does not fit its {} bytes",
+                b.len()
+            )));
+        }
+        let collections: Vec<String> = serde_json::from_slice(&b[colls_start..])
+            .map_err(|e| corrupt(format!("collections: {e}")))?;
+        Ok(DocTable {
+            len: n,
+            heap_start,
+            colls_start,
+            collections,
+            index: index.to_path_buf(),
+            bytes,
+        })
+    }
+
+    fn corrupt(&self, reason: String) -> Error {
+        Error::Corrupt {
+            path: self.index.clone(),
+            reason: format!("{DOCS_FILE}: {reason}"),
+        }
+    }
+
+    /// Number of documents (tombstones included).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The names of the collections, in order (a document's [`DocTable::collection`] indexes
+    /// them).
+    pub fn collections(&self) -> &[String] {
+        &self.collections
+    }
+
+    fn record(&self, ord: usize) -> Result<&[u8]> {
+        if ord >= self.len {
+            return Err(self.corrupt(format!(
+                "asked for document {ord}, the table has {}",
+                self.len
+            )));
+        }
+        let at = HEADER + ord * RECORD;
+        Ok(&self.bytes.as_slice()[at..at + RECORD])
+    }
+
+    /// Date key of document `ord` (`YYYYMMDD`, 00 for unknown parts; 0 when undated).
+    pub fn date_key(&self, ord: usize) -> u32 {
+        self.record(ord).map_or(0, |r| u32_at(r, 0))
+    }
+
+    /// Collection index of document `ord`.
+    pub fn collection(&self, ord: usize) -> u32 {
+        self.record(ord).map_or(0, |r| u32_at(r, 4))
+    }
+
+    /// Characters of document `ord`.
+    pub fn chars(&self, ord: usize) -> u64 {
+        self.record(ord).map_or(0, |r| u64_at(r, 8))
+    }
+
+    /// The bytes of document `ord`'s heap entry.
+    fn entry(&self, ord: usize) -> Result<&[u8]> {
+        let start = self.heap_start + u64_at(self.record(ord)?, 24) as usize;
+        let end = if ord + 1 < self.len {
+            self.heap_start + u64_at(self.record(ord + 1)?, 24) as usize
+        } else {
+            self.colls_start
+        };
+        if start + 4 > end || end > self.colls_start {
+            return Err(self.corrupt(format!("entry {ord} is out of place")));
+        }
+        Ok(&self.bytes.as_slice()[start..end])
+    }
+
+    /// The path of document `ord` alone (empty for a tombstone).
+    pub fn path(&self, ord: usize) -> Result<Cow<'_, str>> {
+        let e = self.entry(ord)?;
+        let n = u32_at(e, 0) as usize;
+        let path = e
+            .get(4..4 + n)
+            .ok_or_else(|| self.corrupt(format!("entry {ord}: path longer than the entry")))?;
+        std::str::from_utf8(path)
+            .map(Cow::Borrowed)
+            .map_err(|_| self.corrupt(format!("entry {ord}: path is not UTF-8")))
+    }
+
+    /// True when document `ord` was removed.
+    pub fn is_tombstone(&self, ord: usize) -> bool {
+        self.entry(ord).is_ok_and(|e| u32_at(e, 0) == 0)
+    }
+
+    /// The entry of document `ord`.
+    pub fn get(&self, ord: usize) -> Result<DocEntry> {
+        let e = self.entry(ord)?;
+        let path = self.path(ord)?.into_owned();
+        let n = u32_at(e, 0) as usize;
+        let rest: Rest = serde_json::from_slice(&e[4 + n..])
+            .map_err(|err| self.corrupt(format!("entry {ord}: {err}")))?;
+        let r = self.record(ord)?;
+        Ok(DocEntry {
+            path,
+            title: rest.title.into_owned(),
+            paragraphs: u32_at(r, 16),
+            passages: u32_at(r, 20),
+            chars: u64_at(r, 8),
+            format: rest.format.into_owned(),
+            encoding: rest.encoding.into_owned(),
+            meta: rest.meta,
+            found: rest.found,
+        })
+    }
+
+    /// Every entry, in order, tombstones included (the position is the ordinal).
+    pub fn all(&self) -> Result<Vec<DocEntry>> {
+        (0..self.len()).map(|i| self.get(i)).collect()
+    }
+
+    /// The path of every document by ordinal (empty for a tombstone).
+    pub fn paths(&self) -> Result<Vec<Cow<'_, str>>> {
+        (0..self.len()).map(|i| self.path(i)).collect()
+    }
+
+    /// The ordinals and entries of the documents in the index (tombstones left out).
+    pub fn live(&self) -> Result<Vec<(u64, DocEntry)>> {
+        Ok(self
+            .all()?
+            .into_iter()
+            .enumerate()
+            .filter(|(_, d)| !d.is_tombstone())
+            .map(|(i, d)| (i as u64, d))
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn docs_table_round_trips_and_damage_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut a = DocEntry {
+            path: "a/b.txt".into(),
+            title: "“四下基层”专题学习研讨材料".into(),
+            paragraphs: 13,
+            passages: 20,
+            chars: 3000,
+            format: "text".into(),
+            encoding: "UTF-8".into(),
+            ..DocEntry::default()
+        };
+        a.meta.date = Date::new(2024, 3, 0);
+        a.meta.collection = "a".into();
+        let mut c = DocEntry {
+            path: "odd\tname\\x.md".into(),
+            title: "tab\there\nnew line\\".into(),
+            paragraphs: 1,
+            passages: 1,
+            chars: 5,
+            format: "docx".into(),
+            encoding: "UTF-8".into(),
+            ..DocEntry::default()
+        };
+        c.meta.collection = ".".into();
+        let docs = vec![a, DocEntry::default(), c];
+        write_docs(dir.path(), &docs).unwrap();
+        let table = DocTable::open(dir.path(), dir.path()).unwrap();
+        assert_eq!(table.all().unwrap(), docs);
+        assert!(table.is_tombstone(1));
+        assert_eq!(table.live().unwrap().len(), 2);
+        assert_eq!(table.date_key(0), 20240300);
+        assert_eq!(table.collections(), [".", "a"]);
+        assert_eq!(table.collection(0), 1);
+        assert_eq!(table.path(2).unwrap(), "odd\tname\\x.md");
+        assert!(table.get(3).is_err());
+        let bytes = std::fs::read(dir.path().join(DOCS_FILE)).unwrap();
+        std::fs::write(dir.path().join(DOCS_FILE), &bytes[..bytes.len() - 3]).unwrap();
+        let err = DocTable::open(dir.path(), dir.path())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("docs.bin"), "{err}");
+        std::fs::write(dir.path().join(DOCS_FILE), "only\ttwo\n").unwrap();
+        assert!(DocTable::open(dir.path(), dir.path()).is_err());
+    }
+}
