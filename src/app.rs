@@ -9,8 +9,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::api::{self, Filters};
 use crate::bench::{self, QueryKind};
 use crate::cli::{
-    BenchArgs, BenchKind, Cli, ColorWhen, Command, DocsArgs, IndexArgs, KeywordsArgs, KindArg,
-    PhraseArgs, QuoteArgs, QuotesArgs, SearchArgs, SharedArgs, SortArg, ThemesArgs,
+    BenchArgs, BenchKind, ByArg, Cli, ColorWhen, Command, DocsArgs, FilterArgs, IndexArgs,
+    KeywordsArgs, KindArg, OutputArgs, PhraseArgs, QuoteArgs, QuotesArgs, SearchArgs, SharedArgs,
+    ShowArgs, SortArg, ThemesArgs,
 };
 use crate::error::Error;
 use crate::index::{self, BuildObserver, BuildOptions, IndexHandle, SkippedFile};
@@ -55,6 +56,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Keywords(args) => run_keywords(&cli, args),
         Command::Quotes(args) => run_quotes(&cli, args, style),
         Command::Docs(args) => run_docs(&cli, args, style),
+        Command::Show(args) => run_show(&cli, args, style),
     }
 }
 
@@ -256,8 +258,34 @@ fn open_or_build(cli: &Cli) -> anyhow::Result<IndexHandle> {
     }
 }
 
-fn filters(doc: &Option<String>) -> Filters {
-    Filters { doc: doc.clone() }
+fn filters(f: &FilterArgs) -> Filters {
+    Filters {
+        under: f.under.clone(),
+        collections: f.collection.clone(),
+        since: f.since,
+        until: f.until,
+    }
+}
+
+fn by(b: ByArg) -> api::By {
+    match b {
+        ByArg::Year => api::By::Year,
+        ByArg::Month => api::By::Month,
+        ByArg::Day => api::By::Day,
+        ByArg::Collection => api::By::Collection,
+    }
+}
+
+/// Rows as CSV on stdout (with a byte-order mark for `--excel`).
+fn csv_out<T: serde::Serialize>(out: &OutputArgs, rows: &[T]) -> anyhow::Result<()> {
+    to_stdout(|w| print::write_csv(w, rows, out.excel))
+}
+
+/// The note on stderr saying what filters limited a query to.
+fn scope_note(cli: &Cli, machine: bool, scope: Option<&api::Scope>) {
+    if let Some(s) = scope {
+        note(cli, machine, || print::scope_line(s));
+    }
 }
 
 fn ms(us: u128) -> f64 {
@@ -273,15 +301,33 @@ fn run_search(cli: &Cli, args: &SearchArgs, style: Style) -> anyhow::Result<Outc
         themes_file: args.themes.clone(),
         limit: args.limit,
         explain: args.explain,
+        filters: filters(&args.filters),
     };
+    let machine = args.out.machine();
+    if let Some(b) = args.by {
+        let r = api::search_trend(&handle, &req, by(b))?;
+        if args.out.csv() {
+            csv_out(&args.out, &r.buckets)?;
+        } else if args.out.json {
+            to_stdout(|w| print::print_search_trend_json(w, &r))?;
+        } else {
+            let bars = io::stdout().is_terminal();
+            to_stdout(|w| print::print_search_trend_text(w, &r, style, bars))?;
+        }
+        scope_note(cli, machine, r.summary.scope.as_ref());
+        return Ok(Outcome::found(r.summary.passages > 0));
+    }
     let r = api::search(&handle, &req)?;
-    if args.json {
+    if args.out.csv() {
+        csv_out(&args.out, &r.hits)?;
+    } else if args.out.json {
         to_stdout(|w| print::print_search_json(w, &r))?;
     } else {
         to_stdout(|w| print::print_search_text(w, &r, style, args.snippet))?;
     }
     let s = &r.summary;
-    note(cli, args.json, || {
+    scope_note(cli, machine, s.scope.as_ref());
+    note(cli, machine, || {
         format!(
             "{} of {} matching passages ({:.1} ms)",
             s.hits,
@@ -302,28 +348,62 @@ fn run_phrase(cli: &Cli, args: &PhraseArgs, style: Style) -> anyhow::Result<Outc
             SortArg::Left => api::SortOrder::Left,
             SortArg::Right => api::SortOrder::Right,
         },
+        filters: filters(&args.filters),
     };
     // Checked before the index is opened (or built): a phrase of punctuation is a usage error.
     api::phrase_needle(&req.phrase)?;
+    for p in &args.also {
+        api::phrase_needle(p)?;
+    }
     let handle = open_or_build(cli)?;
+    let machine = args.out.machine();
+    if let Some(b) = args.by {
+        let mut phrases = vec![req.phrase.clone()];
+        phrases.extend(args.also.iter().cloned());
+        let r = api::phrase_trend(
+            &handle,
+            &api::TrendRequest {
+                phrases,
+                by: by(b),
+                strict: args.strict,
+                filters: req.filters.clone(),
+            },
+        )?;
+        if args.out.csv() {
+            csv_out(&args.out, &r.rows)?;
+        } else if args.out.json {
+            to_stdout(|w| print::print_trend_json(w, &r))?;
+        } else {
+            let bars = io::stdout().is_terminal();
+            to_stdout(|w| print::print_trend_text(w, &r, style, bars))?;
+        }
+        scope_note(cli, machine, r.summary.scope.as_ref());
+        return Ok(Outcome::found(r.summary.hits.iter().any(|&h| h > 0)));
+    }
     if args.count {
         let r = api::phrase_counts(&handle, &req)?;
-        if args.json {
+        if args.out.csv() {
+            csv_out(&args.out, &r.counts)?;
+        } else if args.out.json {
             to_stdout(|w| print::print_counts_json(w, &r))?;
         } else {
             to_stdout(|w| print::print_counts_text(w, &r, style))?;
         }
+        scope_note(cli, machine, r.summary.scope.as_ref());
         return Ok(Outcome::found(r.summary.hits > 0));
     }
     let r = api::phrase_hits(&handle, &req)?;
-    if args.json {
+    if args.out.csv() {
+        csv_out(&args.out, &r.hits)?;
+    } else if args.out.json {
         to_stdout(|w| print::print_phrase_json(w, &r))?;
     } else {
         let by_doc = req.sort == api::SortOrder::Doc;
         to_stdout(|w| print::print_kwic_text(w, &r.hits, args.context, style, by_doc))?;
     }
     let s = &r.summary;
-    note(cli, args.json, || {
+    scope_note(cli, machine, s.scope.as_ref());
+    note(cli, machine, || {
         format!(
             "{} occurrence(s) in {} document(s) ({:.1} ms)",
             s.hits,
@@ -341,15 +421,20 @@ fn run_shared(cli: &Cli, args: &SharedArgs, style: Style) -> anyhow::Result<Outc
         min_docs: args.min_docs,
         max_docs: args.max_docs,
         limit: args.limit,
+        filters: filters(&args.filters),
     };
     let r = api::shared(&handle, &req)?;
-    if args.json {
+    let machine = args.out.machine();
+    if args.out.csv() {
+        csv_out(&args.out, &r.phrases)?;
+    } else if args.out.json {
         to_stdout(|w| print::print_shared_json(w, &r))?;
     } else {
         to_stdout(|w| print::print_shared_text(w, &r, style))?;
     }
     let s = &r.summary;
-    note(cli, args.json, || {
+    scope_note(cli, machine, s.scope.as_ref());
+    note(cli, machine, || {
         format!(
             "{} shared phrase(s), {} shown ({:.2} s)",
             s.phrases,
@@ -367,6 +452,7 @@ fn run_bench(cli: &Cli, args: &BenchArgs) -> anyhow::Result<Outcome> {
         BenchKind::Search => &[QueryKind::Search],
         BenchKind::Quote => &[QueryKind::Quote],
         BenchKind::Theme => &[QueryKind::Theme],
+        BenchKind::Trend => &[QueryKind::Trend],
         BenchKind::Mixed => &[
             QueryKind::Phrase,
             QueryKind::Search,
@@ -398,6 +484,7 @@ fn run_bench(cli: &Cli, args: &BenchArgs) -> anyhow::Result<Outcome> {
         &bench::BenchRequest {
             queries,
             runs: args.runs,
+            filters: filters(&args.filters),
         },
     )?;
     if args.json {
@@ -414,16 +501,34 @@ fn run_quote(cli: &Cli, args: &QuoteArgs, style: Style) -> anyhow::Result<Outcom
         min_coverage: args.min_coverage,
         min_identity: args.min_identity,
         limit: args.limit,
+        filters: filters(&args.filters),
     };
     api::quote_options(&req)?; // bad thresholds are refused before the index is opened
     let handle = open_or_build(cli)?;
+    let machine = args.out.machine();
+    if let Some(b) = args.by {
+        let r = api::quote_trend(&handle, &req, by(b))?;
+        if args.out.csv() {
+            csv_out(&args.out, &r.buckets)?;
+        } else if args.out.json {
+            to_stdout(|w| print::print_quote_trend_json(w, &r))?;
+        } else {
+            let bars = io::stdout().is_terminal();
+            to_stdout(|w| print::print_quote_trend_text(w, &r, style, bars))?;
+        }
+        scope_note(cli, machine, r.summary.scope.as_ref());
+        return Ok(Outcome::found(r.summary.hits > 0));
+    }
     let r = api::quote(&handle, &req)?;
-    if args.json {
+    if args.out.csv() {
+        csv_out(&args.out, &r.hits)?;
+    } else if args.out.json {
         to_stdout(|w| print::print_quote_json(w, &r))?;
     } else {
         to_stdout(|w| print::print_quote_text(w, &r, style, args.snippet))?;
     }
-    note(cli, args.json, || {
+    scope_note(cli, machine, r.summary.scope.as_ref());
+    note(cli, machine, || {
         format!(
             "{} paragraph(s) cite it ({} candidate passages aligned, {:.1} ms)",
             r.total,
@@ -445,17 +550,21 @@ fn run_quotes(cli: &Cli, args: &QuotesArgs, style: Style) -> anyhow::Result<Outc
             KindArg::Title => api::QuoteKind::Title,
         }),
         min_docs: args.min_docs,
-        filters: filters(&args.doc),
+        filters: filters(&args.filters),
         limit: args.limit,
     };
     let r = api::quotes(&handle, &req)?;
-    if args.json {
+    let machine = args.out.machine();
+    if args.out.csv() {
+        csv_out(&args.out, &r.clusters)?;
+    } else if args.out.json {
         to_stdout(|w| print::print_clusters_json(w, &r))?;
     } else {
         to_stdout(|w| print::print_clusters_text(w, &r, style))?;
     }
     let s = &r.summary;
-    note(cli, args.json, || {
+    scope_note(cli, machine, s.scope.as_ref());
+    note(cli, machine, || {
         format!(
             "{} cluster(s) of {} quotation(s), {} shown ({:.1} ms)",
             s.clusters,
@@ -470,11 +579,13 @@ fn run_quotes(cli: &Cli, args: &QuotesArgs, style: Style) -> anyhow::Result<Outc
 fn run_themes(cli: &Cli, args: &ThemesArgs, style: Style) -> anyhow::Result<Outcome> {
     let handle = open_or_build(cli)?;
     let req = api::ThemesRequest {
-        filters: filters(&args.doc),
+        filters: filters(&args.filters),
         top: args.limit,
     };
     let r = api::themes(&handle, &req)?;
-    if args.json {
+    if args.out.csv() {
+        csv_out(&args.out, &r.themes)?;
+    } else if args.out.json {
         to_stdout(|w| print::print_themes_json(w, &r))?;
     } else {
         to_stdout(|w| print::print_themes_text(w, &r, style))?;
@@ -484,29 +595,61 @@ fn run_themes(cli: &Cli, args: &ThemesArgs, style: Style) -> anyhow::Result<Outc
 
 fn run_docs(cli: &Cli, args: &DocsArgs, style: Style) -> anyhow::Result<Outcome> {
     let handle = open_or_build(cli)?;
-    let req = api::DocsRequest {
-        filters: filters(&args.path),
-    };
+    let mut f = filters(&args.filters);
+    f.under.extend(args.path.iter().cloned());
+    if args.collections {
+        let rows = api::collections(&handle, &f)?;
+        if args.out.csv() {
+            csv_out(&args.out, &rows)?;
+        } else if args.out.json {
+            to_stdout(|w| print::print_collections_json(w, &rows))?;
+        } else {
+            to_stdout(|w| print::print_collections_text(w, &rows, style))?;
+        }
+        return Ok(Outcome::found(!rows.is_empty()));
+    }
+    let req = api::DocsRequest { filters: f };
     let r = api::docs(&handle, &req)?;
-    if args.json {
+    if args.out.csv() {
+        csv_out(&args.out, &r.docs)?;
+    } else if args.out.json {
         to_stdout(|w| print::print_docs_json(w, &r))?;
     } else {
         to_stdout(|w| print::print_docs_text(w, &r, style))?;
     }
+    scope_note(cli, args.out.machine(), r.summary.scope.as_ref());
     Ok(Outcome::found(!r.docs.is_empty()))
 }
 
 fn run_keywords(cli: &Cli, args: &KeywordsArgs) -> anyhow::Result<Outcome> {
     let handle = open_or_build(cli)?;
     let req = api::KeywordsRequest {
-        filters: filters(&args.doc),
+        filters: filters(&args.filters),
         limit: args.limit,
     };
     let r = api::keywords(&handle, &req)?;
-    if args.json {
+    if args.out.csv() {
+        csv_out(&args.out, &r.keywords)?;
+    } else if args.out.json {
         to_stdout(|w| print::print_keywords_json(w, &r))?;
     } else {
         to_stdout(|w| print::print_keywords_text(w, &r))?;
     }
     Ok(Outcome::found(!r.keywords.is_empty()))
+}
+
+fn run_show(cli: &Cli, args: &ShowArgs, style: Style) -> anyhow::Result<Outcome> {
+    let handle = open_or_build(cli)?;
+    let req = api::ShowRequest {
+        locator: args.locator.clone(),
+        context: args.context,
+        highlight: args.highlight.clone(),
+    };
+    let r = api::show(&handle, &req)?;
+    if args.json {
+        to_stdout(|w| print::print_show_json(w, &r))?;
+    } else {
+        to_stdout(|w| print::print_show_text(w, &r, style))?;
+    }
+    Ok(Outcome::found(!r.lines.is_empty()))
 }

@@ -33,6 +33,8 @@ pub enum QueryKind {
     /// `search --theme NAME [QUERY]`: top 10 by theme score (plus BM25 with a query); a query
     /// file line is `theme<TAB>NAME` or `theme<TAB>NAME<TAB>QUERY`.
     Theme,
+    /// `phrase --by year`: occurrences counted per year, with the years' sizes.
+    Trend,
 }
 
 impl QueryKind {
@@ -42,6 +44,7 @@ impl QueryKind {
             QueryKind::Search => "search",
             QueryKind::Quote => "quote",
             QueryKind::Theme => "theme",
+            QueryKind::Trend => "trend",
         }
     }
 
@@ -51,6 +54,7 @@ impl QueryKind {
             "search" => Some(QueryKind::Search),
             "quote" => Some(QueryKind::Quote),
             "theme" => Some(QueryKind::Theme),
+            "trend" => Some(QueryKind::Trend),
             _ => None,
         }
     }
@@ -207,7 +211,7 @@ pub fn sample_queries(
         }
         let passage = &passages[rng.below(passages.len())];
         let (source, len): (Vec<char>, usize) = match kind {
-            QueryKind::Phrase => (
+            QueryKind::Phrase | QueryKind::Trend => (
                 matching_string(&passage.text).chars().collect(),
                 1 + rng.below(16),
             ),
@@ -230,15 +234,29 @@ pub fn sample_queries(
 
 /// Run one query through the query API, as its command would; returns its hit count (a
 /// query the API refuses, such as one of punctuation only, counts 0).
-pub fn run_query(handle: &IndexHandle, q: &BenchQuery) -> Result<u64> {
+pub fn run_query(handle: &IndexHandle, q: &BenchQuery, filters: &api::Filters) -> Result<u64> {
     let counted = match q.kind {
         QueryKind::Phrase => {
-            api::phrase_counts(handle, &api::PhraseRequest::new(&q.text)).map(|r| r.summary.hits)
+            let req = api::PhraseRequest {
+                filters: filters.clone(),
+                ..api::PhraseRequest::new(&q.text)
+            };
+            api::phrase_counts(handle, &req).map(|r| r.summary.hits)
+        }
+        QueryKind::Trend => {
+            let req = api::TrendRequest {
+                phrases: vec![q.text.clone()],
+                by: api::By::Year,
+                strict: false,
+                filters: filters.clone(),
+            };
+            api::phrase_trend(handle, &req).map(|r| r.summary.hits[0])
         }
         QueryKind::Search => {
             let req = api::SearchRequest {
                 query: q.text.clone(),
                 limit: 10,
+                filters: filters.clone(),
                 ..Default::default()
             };
             api::search(handle, &req).map(|r| r.summary.total as u64)
@@ -252,12 +270,17 @@ pub fn run_query(handle: &IndexHandle, q: &BenchQuery) -> Result<u64> {
                 query: query.to_owned(),
                 themes,
                 limit: 10,
+                filters: filters.clone(),
                 ..Default::default()
             };
             api::search(handle, &req).map(|r| r.summary.total as u64)
         }
         QueryKind::Quote => {
-            api::quote(handle, &api::QuoteRequest::new(&q.text)).map(|r| r.total as u64)
+            let req = api::QuoteRequest {
+                filters: filters.clone(),
+                ..api::QuoteRequest::new(&q.text)
+            };
+            api::quote(handle, &req).map(|r| r.total as u64)
         }
     };
     match counted {
@@ -271,6 +294,8 @@ pub fn run_query(handle: &IndexHandle, q: &BenchQuery) -> Result<u64> {
 pub struct BenchRequest {
     pub queries: Vec<BenchQuery>,
     pub runs: usize,
+    /// The documents every query is limited to.
+    pub filters: api::Filters,
 }
 
 /// The index measured (the first `bench --json` line; fields in the order written).
@@ -317,7 +342,7 @@ pub struct BenchResponse {
 
 /// Measure the queries on an open index.
 pub fn bench(handle: &IndexHandle, req: &BenchRequest) -> Result<BenchResponse> {
-    let kinds = run_bench(handle, &req.queries, req.runs)?;
+    let kinds = run_bench(handle, &req.queries, req.runs, &req.filters)?;
     let s = &handle.meta().stats;
     Ok(BenchResponse {
         index: BenchIndex {
@@ -352,6 +377,7 @@ pub fn run_bench(
     handle: &IndexHandle,
     queries: &[BenchQuery],
     runs: usize,
+    filters: &api::Filters,
 ) -> Result<Vec<KindReport>> {
     let runs = runs.max(1);
     let mut kinds: Vec<QueryKind> = queries.iter().map(|q| q.kind).collect();
@@ -365,13 +391,13 @@ pub fn run_bench(
         let set: Vec<&BenchQuery> = queries.iter().filter(|q| q.kind == kind).collect();
         let mut hits = 0u64;
         for q in &set {
-            hits += run_query(handle, q)?;
+            hits += run_query(handle, q, filters)?;
         }
         let mut times: Vec<Duration> = Vec::with_capacity(set.len() * runs);
         for _ in 0..runs {
             for q in &set {
                 let t = Instant::now();
-                let h = run_query(handle, q)?;
+                let h = run_query(handle, q, filters)?;
                 times.push(t.elapsed());
                 std::hint::black_box(h);
             }

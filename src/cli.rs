@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::api::{PhraseRequest, QuoteRequest, SharedRequest};
+use crate::docmeta::Date;
 
 /// jiansuo (检索): search Chinese policy and political documents by phrase, quotation and theme.
 #[derive(Debug, Parser)]
@@ -77,8 +78,11 @@ pub enum Command {
     Quotes(QuotesArgs),
     /// Measure query latency in-process (median, p95, p99, max, queries/s, hits).
     Bench(BenchArgs),
-    /// The indexed documents: path, format, encoding, passages, characters, title.
+    /// The indexed documents: path, title, date, collection, format, passages, characters.
     Docs(DocsArgs),
+    /// A document, or the paragraphs around one of its lines, as indexed (`DOC:LINE` as
+    /// results print it).
+    Show(ShowArgs),
 }
 
 #[derive(Debug, Args)]
@@ -135,6 +139,69 @@ pub struct IndexArgs {
     pub json: bool,
 }
 
+/// The documents a query is limited to (every kind given must hold; a repeated kind, any one).
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Filters")]
+pub struct FilterArgs {
+    /// Only documents dated on or after DATE (`2020`, `2020-07` or `2020-07-01`). Undated
+    /// documents are left out (and counted).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<Date>,
+
+    /// Only documents dated on or before DATE; a year or a month covers its whole period.
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<Date>,
+
+    /// Only the document at PATH, or the documents under the folder PATH (relative to the
+    /// corpus root, as results name them). Repeatable.
+    #[arg(long, visible_alias = "doc", value_name = "PATH")]
+    pub under: Vec<String>,
+
+    /// Only documents of this collection (by default the first folder under the corpus root;
+    /// a manifest's `collection` column). Repeatable; `jiansuo docs --collections` lists them.
+    #[arg(long, value_name = "NAME")]
+    pub collection: Vec<String>,
+}
+
+/// The format of the results.
+#[derive(Debug, Clone, Copy, Default, Args)]
+#[command(next_help_heading = "Output")]
+pub struct OutputArgs {
+    /// One JSON object per line (schema in the README).
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+
+    /// CSV (RFC 4180): a header row, then one row per result with the JSON fields flattened
+    /// (nested fields as `a.b`, lists joined with `; `).
+    #[arg(long)]
+    pub csv: bool,
+
+    /// CSV that spreadsheets open right: with a UTF-8 byte-order mark (implies --csv).
+    #[arg(long, conflicts_with = "json")]
+    pub excel: bool,
+}
+
+impl OutputArgs {
+    /// CSV asked for (`--csv` or `--excel`).
+    pub fn csv(&self) -> bool {
+        self.csv || self.excel
+    }
+
+    /// Machine-readable output (no notes on stderr).
+    pub fn machine(&self) -> bool {
+        self.json || self.csv()
+    }
+}
+
+/// `--by` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ByArg {
+    Year,
+    Month,
+    Day,
+    Collection,
+}
+
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     /// Words to search for (several arguments are joined with spaces); a passage must contain
@@ -152,6 +219,10 @@ pub struct SearchArgs {
     #[arg(long)]
     pub explain: bool,
 
+    /// Matching passages per year, month, day or collection (instead of the ranked hits).
+    #[arg(long, value_enum, value_name = "BUCKET")]
+    pub by: Option<ByArg>,
+
     /// Check that the index was scored with this theme lexicon (else say how to rescore).
     #[arg(long, value_name = "FILE")]
     pub themes: Option<PathBuf>,
@@ -164,9 +235,11 @@ pub struct SearchArgs {
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub snippet: usize,
 
-    /// One JSON object per line (schema in the README).
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -192,9 +265,20 @@ pub struct PhraseArgs {
     #[arg(long, value_enum, default_value_t = SortArg::Doc, value_name = "BY")]
     pub sort: SortArg,
 
-    /// One JSON object per line (schema in the README).
-    #[arg(long)]
-    pub json: bool,
+    /// A trend: occurrences per year, month, day or collection, with each bucket's size in
+    /// characters and the rate per million characters.
+    #[arg(long, value_enum, value_name = "BUCKET", conflicts_with = "count")]
+    pub by: Option<ByArg>,
+
+    /// With --by: another phrase counted in the same table, for comparison. Repeatable.
+    #[arg(long, value_name = "PHRASE", requires = "by")]
+    pub also: Vec<String>,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 /// `--sort` values.
@@ -227,9 +311,11 @@ pub struct SharedArgs {
     #[arg(short = 'n', long, default_value_t = SharedRequest::default().limit, value_name = "N")]
     pub limit: usize,
 
-    /// One JSON object per line (schema in the README).
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -258,6 +344,9 @@ pub struct BenchArgs {
     #[arg(long, value_name = "FILE")]
     pub save_queries: Option<std::path::PathBuf>,
 
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
     /// One JSON object per line.
     #[arg(long)]
     pub json: bool,
@@ -270,7 +359,9 @@ pub enum BenchKind {
     Search,
     Quote,
     Theme,
-    /// All kinds.
+    /// `phrase --by year` (not in mixed).
+    Trend,
+    /// All kinds but trend.
     Mixed,
 }
 
@@ -289,6 +380,10 @@ pub struct QuoteArgs {
     #[arg(long, default_value_t = QuoteRequest::new("").min_identity, value_name = "X")]
     pub min_identity: f64,
 
+    /// Citations per year, month, day or collection, with their speakers (instead of the hits).
+    #[arg(long, value_enum, value_name = "BUCKET")]
+    pub by: Option<ByArg>,
+
     /// Number of hits to show (0: all).
     #[arg(short = 'n', long, default_value_t = 0, value_name = "N")]
     pub limit: usize,
@@ -297,9 +392,11 @@ pub struct QuoteArgs {
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub snippet: usize,
 
-    /// One JSON object per line (schema in the README).
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -320,17 +417,15 @@ pub struct QuotesArgs {
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub min_docs: usize,
 
-    /// Only this document, or the documents under this directory (path relative to the corpus).
-    #[arg(long, value_name = "PATH")]
-    pub doc: Option<String>,
-
     /// Number of clusters to show (0: all).
     #[arg(short = 'n', long, default_value_t = 50, value_name = "N")]
     pub limit: usize,
 
-    /// One JSON object per line (schema in the README).
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 /// `quotes --kind` values.
@@ -346,17 +441,15 @@ pub enum KindArg {
 
 #[derive(Debug, Args)]
 pub struct ThemesArgs {
-    /// Only this document, or the documents under this directory.
-    #[arg(long, value_name = "PATH")]
-    pub doc: Option<String>,
-
     /// Top passages shown per theme.
     #[arg(short = 'n', long, default_value_t = 3, value_name = "N")]
     pub limit: usize,
 
-    /// One JSON object per line (schema in the README).
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -365,6 +458,32 @@ pub struct DocsArgs {
     #[arg(value_name = "PATH")]
     pub path: Option<String>,
 
+    /// The collections instead: documents, characters and dates of each.
+    #[arg(long)]
+    pub collections: bool,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The document (path relative to the corpus root), optionally with a line: `DOC:LINE`.
+    #[arg(value_name = "DOC[:LINE]")]
+    pub locator: String,
+
+    /// Paragraphs shown before and after the line (with a line; without one, the whole
+    /// document is shown).
+    #[arg(short = 'C', long, default_value_t = 2, value_name = "N")]
+    pub context: usize,
+
+    /// Highlight this text (compared in matching form) in what is shown.
+    #[arg(long, value_name = "TEXT")]
+    pub highlight: Option<String>,
+
     /// One JSON object per line (schema in the README).
     #[arg(long)]
     pub json: bool,
@@ -372,15 +491,13 @@ pub struct DocsArgs {
 
 #[derive(Debug, Args)]
 pub struct KeywordsArgs {
-    /// Only this document, or the documents under this directory (default: the whole corpus).
-    #[arg(long, value_name = "PATH")]
-    pub doc: Option<String>,
-
     /// Number of keywords.
     #[arg(short = 'n', long, default_value_t = 20, value_name = "N")]
     pub limit: usize,
 
-    /// One JSON object per line (schema in the README).
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
 }

@@ -36,6 +36,10 @@ pub enum Error {
     #[error("{0}")]
     Query(String),
 
+    /// A document or line that the index does not hold (the server's 404).
+    #[error("{0}")]
+    NotFound(String),
+
     #[error("speaker table {path}: {reason}")]
     Speakers { path: PathBuf, reason: String },
 

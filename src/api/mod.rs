@@ -18,27 +18,34 @@
 //! ```
 
 mod docs;
+mod filter;
 mod index;
 mod phrase;
 mod quote;
 mod search;
 mod shared;
+mod show;
 mod themes;
+mod trend;
 
-pub use docs::{DocRow, DocsRequest, DocsResponse, DocsSummary, docs};
+pub use docs::{CollectionRow, DocRow, DocsRequest, DocsResponse, DocsSummary, collections, docs};
 pub use index::{IndexMode, IndexRequest, IndexSummary, RescoreSummary, build, rescore_themes};
 pub use phrase::{
-    DocCount, PhraseCounts, PhraseHit, PhraseHits, PhraseRequest, PhraseSummary, phrase_counts,
-    phrase_hits, phrase_needle,
+    DocCount, PhraseCounts, PhraseHit, PhraseHits, PhraseRequest, PhraseSummary, TrendRequest,
+    TrendResponse, TrendRow, TrendSummary, phrase_counts, phrase_hits, phrase_needle,
+    phrase_trend,
 };
+pub use trend::{Buckets, By};
 pub use quote::{
-    Cluster, Place, QuoteHit, QuoteRequest, QuoteResponse, QuoteSummary, QuotesRequest,
-    QuotesResponse, QuotesSummary, SpeakerCount, quote, quote_options, quotes,
+    Cluster, Place, QuoteBucket, QuoteHit, QuoteRequest, QuoteResponse, QuoteSummary, QuoteTrend,
+    QuoteTrendSummary, QuotesRequest, QuotesResponse, QuotesSummary, SpeakerCount, quote,
+    quote_options, quote_trend, quotes,
 };
 pub use search::{
-    HitTheme, HitThemes, SearchHit, SearchRequest, SearchResponse, SearchSummary, refuse_exclusion,
-    resolve_themes, search,
+    HitTheme, HitThemes, SearchBucket, SearchHit, SearchRequest, SearchResponse, SearchSummary,
+    SearchTrend, SearchTrendSummary, refuse_exclusion, resolve_themes, search, search_trend,
 };
+pub use show::{ShowLine, ShowRequest, ShowResponse, show};
 pub use shared::{SharedDoc, SharedPhrase, SharedRequest, SharedResponse, SharedSummary, shared};
 pub use themes::{
     Keyword, KeywordsRequest, KeywordsResponse, ThemeWeight, ThemesRequest, ThemesResponse,
@@ -48,12 +55,36 @@ pub use themes::{
 pub use crate::analyze::QuoteKind;
 pub use crate::query::SortOrder;
 
-/// The documents a request is limited to.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Filters {
-    /// Only this document, or the documents under this directory (a path relative to the
-    /// corpus root, `/`-separated).
-    pub doc: Option<String>,
+use crate::error::Result;
+use crate::index::IndexHandle;
+
+pub use filter::{Filters, Scope, Selected};
+
+/// The title and date of document `ord`, as hits show them (cached: a result names the same
+/// documents many times).
+pub(crate) struct DocInfo<'a> {
+    handle: &'a IndexHandle,
+    cache: std::collections::HashMap<u64, (String, Option<String>)>,
+}
+
+impl<'a> DocInfo<'a> {
+    pub(crate) fn new(handle: &'a IndexHandle) -> DocInfo<'a> {
+        DocInfo {
+            handle,
+            cache: Default::default(),
+        }
+    }
+
+    /// (title, date as written, e.g. `2024-03-05`).
+    pub(crate) fn of(&mut self, ord: u64) -> Result<(String, Option<String>)> {
+        if let Some(v) = self.cache.get(&ord) {
+            return Ok(v.clone());
+        }
+        let d = self.handle.doc(ord)?;
+        let v = (d.title, d.meta.date.map(|x| x.to_string()));
+        self.cache.insert(ord, v.clone());
+        Ok(v)
+    }
 }
 
 /// How many of `total` results a `limit` returns: 0 means all.

@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::index::IndexHandle;
 use crate::matching::matching_string;
+use super::trend::{Buckets, By, per_million, tally};
 use crate::query::{self, SortOrder};
 
 /// What to look up.
@@ -20,6 +21,7 @@ pub struct PhraseRequest {
     pub context: usize,
     /// Order of the occurrences.
     pub sort: SortOrder,
+    pub filters: super::Filters,
 }
 
 impl PhraseRequest {
@@ -31,6 +33,7 @@ impl PhraseRequest {
             strict: false,
             context: 20,
             sort: SortOrder::Doc,
+            filters: super::Filters::default(),
         }
     }
 }
@@ -40,6 +43,9 @@ impl PhraseRequest {
 pub struct PhraseHit {
     /// Document path relative to the corpus root.
     pub doc: String,
+    /// The document's title and date (`null`: undated).
+    pub title: String,
+    pub date: Option<String>,
     pub line: u32,
     /// Character offsets of the match in the cleaned line (`end` exclusive).
     pub start: usize,
@@ -69,6 +75,9 @@ pub struct PhraseSummary {
     /// Documents holding one or more.
     pub docs: usize,
     pub elapsed_us: u128,
+    /// The documents searched, when filters limited them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<super::Scope>,
 }
 
 /// Every occurrence, in the requested order.
@@ -104,6 +113,7 @@ fn most_first(counts: &mut [DocCount]) {
 /// Every occurrence of the phrase with its context (a KWIC concordance).
 pub fn phrase_hits(handle: &IndexHandle, req: &PhraseRequest) -> Result<PhraseHits> {
     phrase_needle(&req.phrase)?;
+    let sel = req.filters.select(handle)?;
     let started = Instant::now();
     let mut occs = query::occurrences(
         handle,
@@ -111,29 +121,37 @@ pub fn phrase_hits(handle: &IndexHandle, req: &PhraseRequest) -> Result<PhraseHi
         &req.phrase,
         req.strict,
         req.context,
+        sel.get(),
     )?;
     let elapsed = started.elapsed();
     let mut docs: Vec<u64> = occs.iter().map(|o| o.doc).collect();
     docs.dedup();
     query::sort_occurrences(&mut occs, req.sort);
+    let mut info = super::DocInfo::new(handle);
     let hits: Vec<PhraseHit> = occs
         .into_iter()
-        .map(|o| PhraseHit {
-            doc: o.path,
-            line: o.line,
-            start: o.start,
-            end: o.end,
-            left: o.left,
-            matched: o.matched,
-            right: o.right,
+        .map(|o| {
+            let (title, date) = info.of(o.doc)?;
+            Ok(PhraseHit {
+                doc: o.path,
+                title,
+                date,
+                line: o.line,
+                start: o.start,
+                end: o.end,
+                left: o.left,
+                matched: o.matched,
+                right: o.right,
+            })
         })
-        .collect();
+        .collect::<Result<_>>()?;
     Ok(PhraseHits {
         summary: PhraseSummary {
             phrase: req.phrase.clone(),
             hits: hits.len() as u64,
             docs: docs.len(),
             elapsed_us: elapsed.as_micros(),
+            scope: sel.scope,
         },
         hits,
     })
@@ -165,8 +183,9 @@ pub fn phrase_counts(handle: &IndexHandle, req: &PhraseRequest) -> Result<Phrase
             summary: found.summary,
         });
     }
+    let sel = req.filters.select(handle)?;
     let started = Instant::now();
-    let counted = query::count_phrase(handle, &needle)?;
+    let counted = query::count_phrase(handle, &needle, sel.get())?;
     let elapsed = started.elapsed();
     let mut counts = counted
         .per_doc
@@ -186,6 +205,128 @@ pub fn phrase_counts(handle: &IndexHandle, req: &PhraseRequest) -> Result<Phrase
             hits: counted.hits,
             docs: counted.docs(),
             elapsed_us: elapsed.as_micros(),
+            scope: sel.scope,
+        },
+    })
+}
+
+/// A trend: several phrases counted per bucket.
+#[derive(Debug, Clone)]
+pub struct TrendRequest {
+    /// The phrases (the first is the main one; the others are compared with it).
+    pub phrases: Vec<String>,
+    pub by: By,
+    pub strict: bool,
+    pub filters: super::Filters,
+}
+
+/// One phrase in one bucket (a `phrase --by --json` `bucket` line).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrendRow {
+    /// `2020`, `2020-07`, `2020-07-01` or a collection's name.
+    pub bucket: String,
+    pub phrase: String,
+    /// Occurrences of the phrase in the bucket, and documents holding it.
+    pub hits: u64,
+    pub docs: u64,
+    /// Occurrences per million characters of the bucket.
+    pub per_million: f64,
+    /// The bucket's size: characters and documents.
+    pub chars: u64,
+    pub documents: u64,
+}
+
+/// The totals of a trend (a `phrase --by --json` `summary` line).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrendSummary {
+    pub phrases: Vec<String>,
+    pub by: By,
+    pub buckets: usize,
+    /// Per phrase: all occurrences in the documents searched, and those of documents in no
+    /// bucket (undated, or dated less precisely than the buckets).
+    pub hits: Vec<u64>,
+    pub hits_left_out: Vec<u64>,
+    /// Documents in no bucket: undated, or dated less precisely than the buckets.
+    pub undated_left_out: usize,
+    pub imprecise_left_out: usize,
+    pub elapsed_us: u128,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<super::Scope>,
+}
+
+/// A trend: one row per bucket and phrase, buckets in order, phrases in the order given.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendResponse {
+    pub rows: Vec<TrendRow>,
+    pub summary: TrendSummary,
+}
+
+/// Count every phrase per bucket.
+pub fn phrase_trend(handle: &IndexHandle, req: &TrendRequest) -> Result<TrendResponse> {
+    if req.phrases.is_empty() {
+        return Err(Error::Query("give a phrase to count".into()));
+    }
+    let needles = req
+        .phrases
+        .iter()
+        .map(|p| phrase_needle(p))
+        .collect::<Result<Vec<_>>>()?;
+    let sel = req.filters.select(handle)?;
+    let started = Instant::now();
+    let buckets = Buckets::of(handle, req.by, sel.get())?;
+    let mut per_phrase = Vec::with_capacity(needles.len());
+    for (phrase, needle) in req.phrases.iter().zip(&needles) {
+        let per_doc: Vec<(u64, u64)> = if req.strict {
+            let occs = query::occurrences(
+                handle,
+                &handle.searcher(),
+                phrase,
+                true,
+                0,
+                sel.get(),
+            )?;
+            let mut counts: Vec<(u64, u64)> = Vec::new();
+            for o in occs {
+                match counts.last_mut() {
+                    Some(last) if last.0 == o.doc => last.1 += 1,
+                    _ => counts.push((o.doc, 1)),
+                }
+            }
+            counts
+        } else {
+            query::count_phrase(handle, needle, sel.get())?.per_doc
+        };
+        let total: u64 = per_doc.iter().map(|x| x.1).sum();
+        let (tallied, left_out) = tally(&buckets, &per_doc);
+        per_phrase.push((tallied, total, left_out));
+    }
+    let mut rows = Vec::with_capacity(buckets.len() * needles.len());
+    for b in 0..buckets.len() {
+        for (p, (tallied, _, _)) in req.phrases.iter().zip(&per_phrase) {
+            let (hits, docs) = tallied[b];
+            rows.push(TrendRow {
+                bucket: buckets.names[b].clone(),
+                phrase: p.clone(),
+                hits,
+                docs,
+                per_million: per_million(hits, buckets.chars[b]),
+                chars: buckets.chars[b],
+                documents: buckets.docs[b],
+            });
+        }
+    }
+    Ok(TrendResponse {
+        rows,
+        summary: TrendSummary {
+            phrases: req.phrases.clone(),
+            by: req.by,
+            buckets: buckets.len(),
+            hits: per_phrase.iter().map(|x| x.1).collect(),
+            hits_left_out: per_phrase.iter().map(|x| x.2).collect(),
+            undated_left_out: buckets.undated_left_out,
+            imprecise_left_out: buckets.imprecise_left_out,
+            elapsed_us: started.elapsed().as_micros(),
+            scope: sel.scope,
         },
     })
 }

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+use super::trend::{Buckets, By, per_million, tally};
 use super::{Filters, shown};
 use crate::analyze::QuoteKind;
 use crate::error::{Error, Result};
@@ -22,6 +23,7 @@ pub struct QuoteRequest {
     pub min_identity: f64,
     /// Hits returned (0: all).
     pub limit: usize,
+    pub filters: Filters,
 }
 
 impl QuoteRequest {
@@ -32,6 +34,7 @@ impl QuoteRequest {
             min_coverage: None,
             min_identity: QuoteOptions::for_length(0).min_identity,
             limit: 0,
+            filters: Filters::default(),
         }
     }
 }
@@ -40,6 +43,9 @@ impl QuoteRequest {
 #[derive(Debug, Clone, Serialize)]
 pub struct QuoteHit {
     pub doc: String,
+    /// The document's title and date (`null`: undated).
+    pub title: String,
+    pub date: Option<String>,
     pub line: u32,
     /// Characters of the aligned text in the cleaned line.
     pub start: usize,
@@ -75,6 +81,9 @@ pub struct QuoteSummary {
     /// Candidate passages aligned.
     pub candidates: usize,
     pub elapsed_us: u128,
+    /// The documents searched, when filters limited them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<super::Scope>,
 }
 
 /// The answer to a [`QuoteRequest`]; `total` counts every hit, `hits` holds those returned.
@@ -114,14 +123,20 @@ pub fn quote_options(req: &QuoteRequest) -> Result<QuoteOptions> {
 /// Every paragraph citing the quotation, best first.
 pub fn quote(handle: &IndexHandle, req: &QuoteRequest) -> Result<QuoteResponse> {
     let opts = quote_options(req)?;
-    let r = query::find_quote(handle, &req.text, opts)?;
+    let sel = req.filters.select(handle)?;
+    let r = query::find_quote(handle, &req.text, opts, sel.get())?;
     let total = r.hits.len();
+    let mut info = super::DocInfo::new(handle);
     let hits: Vec<QuoteHit> = r
         .hits
         .into_iter()
         .take(shown(req.limit, total))
-        .map(|h| QuoteHit {
+        .map(|h| {
+            let (title, date) = info.of(h.doc)?;
+            Ok(QuoteHit {
             doc: h.path,
+            title,
+            date,
             line: h.line,
             start: h.start,
             end: h.end,
@@ -133,7 +148,8 @@ pub fn quote(handle: &IndexHandle, req: &QuoteRequest) -> Result<QuoteResponse> 
             context: h.context,
             context_start: h.context_start,
         })
-        .collect();
+        })
+        .collect::<Result<Vec<_>>>()?;
     let mut docs: Vec<&str> = hits.iter().map(|h| h.doc.as_str()).collect();
     docs.sort_unstable();
     docs.dedup();
@@ -144,6 +160,7 @@ pub fn quote(handle: &IndexHandle, req: &QuoteRequest) -> Result<QuoteResponse> 
             docs: docs.len(),
             candidates: r.candidates,
             elapsed_us: r.elapsed.as_micros(),
+            scope: sel.scope,
         },
         total,
         hits,
@@ -171,6 +188,8 @@ pub struct QuotesRequest {
 pub struct Place {
     pub doc: String,
     pub line: u32,
+    /// The document's date (`null`: undated).
+    pub date: Option<String>,
 }
 
 /// A speaker and how many of a cluster's quotations are attributed to them.
@@ -192,8 +211,12 @@ pub struct Cluster {
     pub docs: usize,
     pub variants: usize,
     pub speakers: Vec<SpeakerCount>,
+    /// The earliest occurrence by date (by path among undated ones, after the dated).
     pub first: Place,
+    /// The latest dated occurrence (the last undated one when none is dated).
     pub last: Place,
+    /// Years of the earliest and latest dated occurrences (`null`: none dated).
+    pub years: Option<(u16, u16)>,
 }
 
 /// The totals of a listing (a `quotes --json` `summary` line).
@@ -206,6 +229,9 @@ pub struct QuotesSummary {
     /// Quotations in all the clusters found.
     pub quotations: usize,
     pub elapsed_us: u128,
+    /// The documents searched, when filters limited them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<super::Scope>,
 }
 
 /// The answer to a [`QuotesRequest`].
@@ -218,26 +244,47 @@ pub struct QuotesResponse {
 /// The quotations of the corpus, clustered, most widespread first.
 pub fn quotes(handle: &IndexHandle, req: &QuotesRequest) -> Result<QuotesResponse> {
     let started = Instant::now();
+    let sel = req.filters.select(handle)?;
     let filter = query::QuotesFilter {
         text: req.text.clone(),
         speaker: req.speaker.clone(),
         kind: req.kind,
-        doc: req.filters.doc.clone(),
+        selection: sel.selection.clone(),
         min_docs: req.min_docs,
     };
     let found = query::list_quotes(handle, &filter)?;
     let quotations: usize = found.iter().map(|c| c.occurrences.len()).sum();
+    let table = handle.docs();
+    let date_of = |o: &query::QuoteOccurrence| crate::docmeta::Date::from_key(table.date_key(o.doc as usize));
     let place = |o: &query::QuoteOccurrence| -> Result<Place> {
         Ok(Place {
-            doc: handle.doc(o.doc)?.path,
+            doc: table.path(o.doc as usize)?.into_owned(),
             line: o.line,
+            date: date_of(o).map(|d| d.to_string()),
         })
     };
     let clusters = found[..shown(req.limit, found.len())]
         .iter()
         .map(|c| {
-            let (Some(first), Some(last)) = (c.occurrences.first(), c.occurrences.last()) else {
+            // Occurrences are in path order: the earliest dated one (else the first), the
+            // latest dated one (else the last).
+            let dated = || c.occurrences.iter().filter_map(|o| date_of(o).map(|d| (d.key(), o)));
+            let earliest = dated().min_by_key(|(k, _)| *k);
+            let latest = dated().fold(None, |acc: Option<(u32, &query::QuoteOccurrence)>, x| {
+                match acc {
+                    Some(a) if a.0 > x.0 => Some(a),
+                    _ => Some(x),
+                }
+            });
+            let (Some(first), Some(last)) = (
+                earliest.map(|x| x.1).or(c.occurrences.first()),
+                latest.map(|x| x.1).or(c.occurrences.last()),
+            ) else {
                 unreachable!("a cluster has an occurrence");
+            };
+            let years = match (earliest, latest) {
+                (Some(a), Some(b)) => Some(((a.0 / 10000) as u16, (b.0 / 10000) as u16)),
+                _ => None,
             };
             Ok(Cluster {
                 text: c.text.clone(),
@@ -256,6 +303,7 @@ pub fn quotes(handle: &IndexHandle, req: &QuotesRequest) -> Result<QuotesRespons
                     .collect(),
                 first: place(first)?,
                 last: place(last)?,
+                years,
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -265,7 +313,99 @@ pub fn quotes(handle: &IndexHandle, req: &QuotesRequest) -> Result<QuotesRespons
             shown: clusters.len(),
             quotations,
             elapsed_us: started.elapsed().as_micros(),
+            scope: sel.scope,
         },
         clusters,
+    })
+}
+
+/// One bucket of a quotation's citations (a `quote --by --json` `bucket` line).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuoteBucket {
+    pub bucket: String,
+    /// Paragraphs citing the quotation, and documents holding one.
+    pub hits: u64,
+    pub docs: u64,
+    /// Citations per million characters of the bucket.
+    pub per_million: f64,
+    pub chars: u64,
+    pub documents: u64,
+    /// Who is named as saying it, most first (`null`: no one).
+    pub speakers: Vec<SpeakerCount>,
+}
+
+/// The totals of a quotation's trend (a `quote --by --json` `summary` line).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuoteTrendSummary {
+    pub quote: String,
+    pub by: By,
+    pub buckets: usize,
+    pub hits: u64,
+    pub hits_left_out: u64,
+    pub undated_left_out: usize,
+    pub imprecise_left_out: usize,
+    pub elapsed_us: u128,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<super::Scope>,
+}
+
+/// Citations of a quotation per bucket.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteTrend {
+    pub buckets: Vec<QuoteBucket>,
+    pub summary: QuoteTrendSummary,
+}
+
+/// Count the paragraphs citing a quotation per bucket, with their speakers.
+pub fn quote_trend(handle: &IndexHandle, req: &QuoteRequest, by: By) -> Result<QuoteTrend> {
+    let opts = quote_options(req)?;
+    let sel = req.filters.select(handle)?;
+    let started = Instant::now();
+    let r = query::find_quote(handle, &req.text, opts, sel.get())?;
+    let buckets = Buckets::of(handle, by, sel.get())?;
+    let mut per_doc: Vec<(u64, u64)> = r.hits.iter().map(|h| (h.doc, 1)).collect();
+    per_doc.sort_unstable();
+    let (tallied, left_out) = tally(&buckets, &per_doc);
+    let mut speakers: Vec<std::collections::BTreeMap<Option<String>, usize>> =
+        vec![Default::default(); buckets.len()];
+    for h in &r.hits {
+        if let Some(b) = buckets.bucket(h.doc) {
+            *speakers[b].entry(h.speaker.clone()).or_default() += 1;
+        }
+    }
+    let rows = (0..buckets.len())
+        .map(|b| {
+            let mut named: Vec<SpeakerCount> = speakers[b]
+                .iter()
+                .map(|(name, &count)| SpeakerCount {
+                    name: name.clone(),
+                    count,
+                })
+                .collect();
+            named.sort_by(|x, y| y.count.cmp(&x.count).then(x.name.cmp(&y.name)));
+            QuoteBucket {
+                bucket: buckets.names[b].clone(),
+                hits: tallied[b].0,
+                docs: tallied[b].1,
+                per_million: per_million(tallied[b].0, buckets.chars[b]),
+                chars: buckets.chars[b],
+                documents: buckets.docs[b],
+                speakers: named,
+            }
+        })
+        .collect();
+    Ok(QuoteTrend {
+        buckets: rows,
+        summary: QuoteTrendSummary {
+            quote: req.text.clone(),
+            by,
+            buckets: buckets.len(),
+            hits: r.hits.len() as u64,
+            hits_left_out: left_out,
+            undated_left_out: buckets.undated_left_out,
+            imprecise_left_out: buckets.imprecise_left_out,
+            elapsed_us: started.elapsed().as_micros(),
+            scope: sel.scope,
+        },
     })
 }

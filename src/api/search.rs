@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::analyze::Lexicon;
 use crate::error::{Error, Result};
 use crate::index::IndexHandle;
+use super::trend::{Buckets, By, per_million, tally};
 use crate::query;
 
 /// What to search for.
@@ -22,6 +23,7 @@ pub struct SearchRequest {
     pub limit: usize,
     /// Fill in, per hit, the terms that made its theme score.
     pub explain: bool,
+    pub filters: super::Filters,
 }
 
 /// One ranked passage (a `search --json` `hit` line).
@@ -34,6 +36,8 @@ pub struct SearchHit {
     /// Document path relative to the corpus root.
     pub doc: String,
     pub title: String,
+    /// The document's date (`null`: undated).
+    pub date: Option<String>,
     pub line: u32,
     pub paragraph: u32,
     pub passage: u32,
@@ -74,6 +78,9 @@ pub struct SearchSummary {
     /// Passages matching.
     pub total: usize,
     pub elapsed_us: u128,
+    /// The documents searched, when filters limited them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<super::Scope>,
 }
 
 /// The answer to a [`SearchRequest`].
@@ -149,7 +156,8 @@ pub fn search(handle: &IndexHandle, req: &SearchRequest) -> Result<SearchRespons
         0 => handle.meta().stats.passages.max(1) as usize,
         n => n,
     };
-    let r = query::search_with(handle, &req.query, &themes, limit, req.explain)?;
+    let sel = req.filters.select(handle)?;
+    let r = query::search_with(handle, &req.query, &themes, limit, req.explain, sel.get())?;
     let hits: Vec<SearchHit> = r
         .hits
         .into_iter()
@@ -158,6 +166,8 @@ pub fn search(handle: &IndexHandle, req: &SearchRequest) -> Result<SearchRespons
             SearchHit {
                 rank: h.rank,
                 score: h.score,
+                date: crate::docmeta::Date::from_key(handle.docs().date_key(p.doc as usize))
+                    .map(|d| d.to_string()),
                 doc: p.path,
                 title: p.title,
                 line: p.line,
@@ -185,8 +195,88 @@ pub fn search(handle: &IndexHandle, req: &SearchRequest) -> Result<SearchRespons
             hits: hits.len(),
             total: r.total,
             elapsed_us: r.elapsed.as_micros(),
+            scope: sel.scope,
         },
         hits,
+    })
+}
+
+/// One bucket of a search trend (a `search --by --json` `bucket` line).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchBucket {
+    pub bucket: String,
+    /// Passages matching, and documents holding one.
+    pub passages: u64,
+    pub docs: u64,
+    /// Matching passages per million characters of the bucket.
+    pub per_million: f64,
+    pub chars: u64,
+    pub documents: u64,
+}
+
+/// The totals of a search trend (a `search --by --json` `summary` line).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchTrendSummary {
+    pub query: String,
+    pub by: By,
+    pub buckets: usize,
+    /// Passages matching in the documents searched, and those in documents of no bucket.
+    pub passages: u64,
+    pub passages_left_out: u64,
+    pub undated_left_out: usize,
+    pub imprecise_left_out: usize,
+    pub elapsed_us: u128,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<super::Scope>,
+}
+
+/// Matching passages per bucket.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchTrend {
+    pub buckets: Vec<SearchBucket>,
+    pub summary: SearchTrendSummary,
+}
+
+/// Count the passages a search matches per bucket.
+pub fn search_trend(handle: &IndexHandle, req: &SearchRequest, by: By) -> Result<SearchTrend> {
+    refuse_exclusion(&req.query)?;
+    let themes = resolve_themes(handle, &req.themes, req.themes_file.as_deref())?;
+    let sel = req.filters.select(handle)?;
+    let started = std::time::Instant::now();
+    let docs = query::matching_docs(handle, &req.query, &themes, sel.get())?;
+    let buckets = Buckets::of(handle, by, sel.get())?;
+    let mut per_doc: Vec<(u64, u64)> = Vec::new();
+    for d in docs {
+        match per_doc.last_mut() {
+            Some(last) if last.0 == d => last.1 += 1,
+            _ => per_doc.push((d, 1)),
+        }
+    }
+    let total: u64 = per_doc.iter().map(|x| x.1).sum();
+    let (tallied, left_out) = tally(&buckets, &per_doc);
+    let rows = (0..buckets.len())
+        .map(|b| SearchBucket {
+            bucket: buckets.names[b].clone(),
+            passages: tallied[b].0,
+            docs: tallied[b].1,
+            per_million: per_million(tallied[b].0, buckets.chars[b]),
+            chars: buckets.chars[b],
+            documents: buckets.docs[b],
+        })
+        .collect();
+    Ok(SearchTrend {
+        buckets: rows,
+        summary: SearchTrendSummary {
+            query: req.query.clone(),
+            by,
+            buckets: buckets.len(),
+            passages: total,
+            passages_left_out: left_out,
+            undated_left_out: buckets.undated_left_out,
+            imprecise_left_out: buckets.imprecise_left_out,
+            elapsed_us: started.elapsed().as_micros(),
+            scope: sel.scope,
+        },
     })
 }
 

@@ -20,6 +20,7 @@ pub struct SharedRequest {
     pub max_docs: usize,
     /// Phrases returned (0: all).
     pub limit: usize,
+    pub filters: super::Filters,
 }
 
 impl Default for SharedRequest {
@@ -30,6 +31,7 @@ impl Default for SharedRequest {
             min_docs: 2,
             max_docs: 100,
             limit: 100,
+            filters: super::Filters::default(),
         }
     }
 }
@@ -64,6 +66,9 @@ pub struct SharedSummary {
     /// Phrases returned.
     pub shown: usize,
     pub elapsed_us: u128,
+    /// The documents compared, when filters limited them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<super::Scope>,
 }
 
 /// The answer to a [`SharedRequest`].
@@ -81,11 +86,12 @@ pub fn shared(handle: &IndexHandle, req: &SharedRequest) -> Result<SharedRespons
         min_docs: req.min_docs,
         max_docs: req.max_docs,
     };
-    let found = query::shared_phrases(handle, opts)?;
+    let sel = req.filters.select(handle)?;
+    let found = query::shared_phrases(handle, opts, sel.get())?;
     let searcher = handle.searcher();
     let mut phrases = Vec::new();
     for p in &found[..shown(req.limit, found.len())] {
-        let mut first = query::occurrences(handle, &searcher, &p.phrase, false, 0)?;
+        let mut first = query::occurrences(handle, &searcher, &p.phrase, false, 0, sel.get())?;
         query::sort_occurrences(&mut first, SortOrder::Doc);
         let mut documents = p
             .docs
@@ -114,6 +120,7 @@ pub fn shared(handle: &IndexHandle, req: &SharedRequest) -> Result<SharedRespons
             phrases: found.len(),
             shown: phrases.len(),
             elapsed_us: started.elapsed().as_micros(),
+            scope: sel.scope,
         },
         phrases,
     })

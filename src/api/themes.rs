@@ -46,8 +46,8 @@ pub struct ThemesResponse {
 
 /// The theme distribution of the selected documents.
 pub fn themes(handle: &IndexHandle, req: &ThemesRequest) -> Result<ThemesResponse> {
-    let docs = query::documents_matching(handle, req.filters.doc.as_deref())?;
-    let shares = query::theme_distribution(handle, docs.as_ref(), req.top)?;
+    let sel = req.filters.select(handle)?;
+    let shares = query::theme_distribution(handle, sel.get(), req.top)?;
     Ok(ThemesResponse {
         themes: shares
             .into_iter()
@@ -97,8 +97,8 @@ pub struct KeywordsResponse {
 
 /// TF-IDF keywords of the selected documents (or of the whole corpus).
 pub fn keywords(handle: &IndexHandle, req: &KeywordsRequest) -> Result<KeywordsResponse> {
-    let docs = query::documents_matching(handle, req.filters.doc.as_deref())?;
-    let words = query::keywords(handle, docs.as_ref(), req.limit)?;
+    let sel = req.filters.select(handle)?;
+    let words = query::keywords(handle, sel.get(), req.limit)?;
     Ok(KeywordsResponse {
         keywords: words
             .into_iter()

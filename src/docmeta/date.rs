@@ -51,7 +51,7 @@ impl Precision {
     }
 }
 
-fn days_in_month(year: u16, month: u8) -> u8 {
+pub fn days_in_month(year: u16, month: u8) -> u8 {
     let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
     let days = [
         31,

@@ -313,6 +313,59 @@ impl DocTable {
     }
 }
 
+/// A set of document ordinals: the documents a query is limited to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocSelection {
+    bits: Vec<u64>,
+    len: usize,
+}
+
+impl DocSelection {
+    /// The documents of `table` (tombstones never) for which `keep` holds.
+    pub fn of(table: &DocTable, mut keep: impl FnMut(usize) -> Result<bool>) -> Result<DocSelection> {
+        let mut bits = vec![0u64; table.len().div_ceil(64)];
+        let mut len = 0;
+        for ord in 0..table.len() {
+            if !table.is_tombstone(ord) && keep(ord)? {
+                bits[ord / 64] |= 1 << (ord % 64);
+                len += 1;
+            }
+        }
+        Ok(DocSelection { bits, len })
+    }
+
+    /// True when document `ord` is selected.
+    pub fn contains(&self, ord: u64) -> bool {
+        let i = ord as usize;
+        self.bits
+            .get(i / 64)
+            .is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+
+    /// Documents selected.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The selected ordinals, in order.
+    pub fn ordinals(&self) -> impl Iterator<Item = u64> + '_ {
+        self.bits.iter().enumerate().flat_map(|(i, &w)| {
+            (0..64)
+                .filter(move |b| w & (1 << b) != 0)
+                .map(move |b| (i * 64 + b) as u64)
+        })
+    }
+}
+
+/// True when `sel` is absent (no filter) or holds `ord`.
+pub fn selected(sel: Option<&DocSelection>, ord: u64) -> bool {
+    sel.is_none_or(|s| s.contains(ord))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

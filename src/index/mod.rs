@@ -21,7 +21,7 @@ pub use build::{
     BuildObserver, BuildOptions, BuildReport, PreparedDoc, PreparedPassage, Quiet, Sticky, build,
     prepare,
 };
-pub use doctable::DocTable;
+pub use doctable::{DocSelection, DocTable, selected};
 pub use handle::{Bm25Stats, IndexHandle, PassageColumns};
 pub use meta::{BuildStats, DocEntry, FileEntry, IndexMeta, MetaStats, SkippedFile, dict_hash};
 pub use schema::{EXACT_TAIL_CHARS, Fields, SCHEMA_VERSION, para_key, text_from_stored};

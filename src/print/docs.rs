@@ -1,22 +1,63 @@
 //! Printer of `jiansuo docs`.
 //!
-//! Text: one line per document: path, format, encoding, passages, characters, title.
-//! JSON lines: one `{"type":"doc","path":…,"title":…,"format":…,"encoding":…,"paragraphs":N,
-//! "passages":N,"chars":N}` per document, then `{"type":"summary","docs":N,"passages":N,
-//! "chars":N}`.
+//! Text: one line per document: path, date (and its source), collection, format, passages,
+//! characters, title. JSON lines: one `{"type":"doc",…}` per document (fields in the README),
+//! then `{"type":"summary","docs":N,"passages":N,"chars":N,"undated":N}`; with
+//! `--collections`, one `{"type":"collection","name":…,"docs":N,"chars":N,"undated":N,
+//! "first_date":…,"last_date":…}` per collection.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
 use super::{Style, sanitize, write_json_line};
-use crate::api::{DocRow, DocsResponse, DocsSummary};
+use crate::api::{CollectionRow, DocRow, DocsResponse, DocsSummary};
 
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 enum Line<'a> {
     Doc(&'a DocRow),
     Summary(&'a DocsSummary),
+    Collection(&'a CollectionRow),
+}
+
+/// `docs --collections --json`.
+pub fn print_collections_json(w: &mut dyn Write, rows: &[CollectionRow]) -> io::Result<()> {
+    for r in rows {
+        write_json_line(w, &Line::Collection(r))?;
+    }
+    Ok(())
+}
+
+/// `docs --collections` as text.
+pub fn print_collections_text(
+    w: &mut dyn Write,
+    rows: &[CollectionRow],
+    style: Style,
+) -> io::Result<()> {
+    use unicode_width::UnicodeWidthStr;
+    let width = rows.iter().map(|r| r.name.width()).max().unwrap_or(0);
+    for r in rows {
+        style.path(w, &r.name)?;
+        let pad = width.saturating_sub(r.name.width());
+        let span = match (&r.first_date, &r.last_date) {
+            (Some(a), Some(b)) => format!("{a} … {b}"),
+            _ => "undated".into(),
+        };
+        writeln!(
+            w,
+            "{:pad$}  {:>7} documents {:>11} chars  {span}{}",
+            "",
+            r.docs,
+            r.chars,
+            if r.undated > 0 && r.first_date.is_some() {
+                format!(" ({} undated)", r.undated)
+            } else {
+                String::new()
+            }
+        )?;
+    }
+    Ok(())
 }
 
 /// `docs --json`.
@@ -42,18 +83,22 @@ pub fn print_docs_text(w: &mut dyn Write, r: &DocsResponse, style: Style) -> io:
         style.path(w, &path)?;
         let pad = width.saturating_sub(path.width());
         write!(w, "{:pad$}  ", "")?;
+        let date = match (&d.date, d.date_source) {
+            (Some(date), Some(src)) => format!("{date} ({})", src.as_str()),
+            _ => "undated".to_owned(),
+        };
         style.dim(
             w,
             &format!(
-                "{:<8} {:<14} {:>5} passages {:>7} chars  ",
-                d.format, d.encoding, d.passages, d.chars
+                "{:<24} {:<12} {:<8} {:>5} passages {:>7} chars  ",
+                date, d.collection, d.format, d.passages, d.chars
             ),
         )?;
         writeln!(w, "{}", sanitize(&d.title))?;
     }
     writeln!(
         w,
-        "{} documents, {} passages, {} characters",
-        r.summary.docs, r.summary.passages, r.summary.chars
+        "{} documents ({} undated), {} passages, {} characters",
+        r.summary.docs, r.summary.undated, r.summary.passages, r.summary.chars
     )
 }

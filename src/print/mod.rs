@@ -4,22 +4,34 @@
 //! about terminals: colour comes resolved in [`Style`].
 
 mod bench;
+mod csv_out;
 mod docs;
 mod index;
 mod phrase;
 mod quote;
 mod search;
 mod shared;
+mod show;
 mod themes;
+mod trend;
 
 pub use bench::{print_bench_json, print_bench_text};
-pub use docs::{print_docs_json, print_docs_text};
+pub use csv_out::write_csv;
+pub use docs::{
+    print_collections_json, print_collections_text, print_docs_json, print_docs_text,
+};
 pub use index::{print_index_text, print_rescore_text};
 pub use phrase::{print_counts_json, print_counts_text, print_kwic_text, print_phrase_json};
 pub use quote::{print_clusters_json, print_clusters_text, print_quote_json, print_quote_text};
 pub use search::{print_search_json, print_search_text};
 pub use shared::{print_shared_json, print_shared_text};
+pub use show::{print_show_json, print_show_text};
 pub use themes::{print_keywords_json, print_keywords_text, print_themes_json, print_themes_text};
+
+pub use trend::{
+    print_quote_trend_json, print_quote_trend_text, print_search_trend_json,
+    print_search_trend_text, print_trend_json, print_trend_text, scope_line,
+};
 
 use std::borrow::Cow;
 use std::io::{self, Write};

@@ -54,11 +54,12 @@ pub fn occurrences(
     phrase: &str,
     strict: bool,
     context: usize,
+    sel: Option<&crate::index::DocSelection>,
 ) -> Result<Vec<Occurrence>> {
     let needle: Vec<char> = crate::matching::matching_string(phrase).chars().collect();
     let literal: Vec<char> = phrase.chars().collect();
     let mut out = Vec::new();
-    for para in locate_phrase(handle, searcher, &needle)? {
+    for para in locate_phrase(handle, searcher, &needle, sel)? {
         let text: Vec<char> = paragraph_text(handle, searcher, para.para_key)?
             .chars()
             .collect();

@@ -7,6 +7,7 @@
 //!
 //! A user's text is never parsed as query syntax: `" : ( ) AND -` are just characters.
 
+mod filter;
 mod highlight;
 mod kwic;
 mod phrase;
@@ -16,16 +17,20 @@ mod search;
 mod shared;
 mod themes;
 
+pub use filter::InSelection;
 pub use highlight::highlight_spans;
 pub use kwic::{Occurrence, SortOrder, occurrences, sort_occurrences};
 pub use phrase::{
-    ParagraphCount, PhraseCounts, count_phrase, find_all, locate_phrase, paragraph_text,
+    ParagraphCount, PhraseCounts, count_phrase, document_lines, find_all, locate_phrase,
+    paragraph_text,
 };
 pub use quote::{QuoteHit, QuoteOptions, QuoteResults, find_quote, min_shared_bigrams};
 pub use quotes::{QuoteCluster, QuoteOccurrence, QuotesFilter, list_quotes};
-pub use search::{SearchHit, SearchResults, THEME_WEIGHT, ThemeExplain, search, search_with};
+pub use search::{
+    SearchHit, SearchResults, THEME_WEIGHT, ThemeExplain, matching_docs, search, search_with,
+};
 pub use shared::{SharedOptions, SharedPhrase, shared_phrases};
-pub use themes::{ABOUT, Keyword, ThemeShare, documents_matching, keywords, theme_distribution};
+pub use themes::{ABOUT, Keyword, ThemeShare, keywords, theme_distribution};
 
 use tantivy::BitSet;
 use tantivy::postings::TermInfo;

@@ -27,7 +27,7 @@ use tantivy::{DocId, DocSet, Searcher, SegmentReader, TERMINATED, Term};
 use super::stored_passage;
 use crate::error::{Error, Result};
 use crate::index::tokenize::TAIL_MARK;
-use crate::index::{EXACT_TAIL_CHARS, IndexHandle, PassageColumns};
+use crate::index::{DocSelection, EXACT_TAIL_CHARS, IndexHandle, PassageColumns, selected};
 use crate::matching::MatchingForm;
 
 /// Occurrences counted in one paragraph.
@@ -58,11 +58,16 @@ impl PhraseCounts {
     }
 }
 
-/// Count the occurrences of `needle` (a non-empty matching form) per document.
-pub fn count_phrase(handle: &IndexHandle, needle: &[char]) -> Result<PhraseCounts> {
+/// Count the occurrences of `needle` (a non-empty matching form) per document (of the
+/// selection, when one is given).
+pub fn count_phrase(
+    handle: &IndexHandle,
+    needle: &[char],
+    sel: Option<&DocSelection>,
+) -> Result<PhraseCounts> {
     let searcher = handle.searcher();
     let mut found: Vec<Vec<(DocId, u32)>> = vec![Vec::new(); searcher.segment_readers().len()];
-    for_each_match(handle, &searcher, needle, |seg, _, doc_id, count| {
+    for_each_match(handle, &searcher, needle, sel, |seg, _, doc_id, count| {
         found[seg].push((doc_id, count));
     })?;
     // Each passage's document: from the column, or, when many of a segment's passages hold the
@@ -116,9 +121,10 @@ pub fn locate_phrase(
     handle: &IndexHandle,
     searcher: &Searcher,
     needle: &[char],
+    sel: Option<&DocSelection>,
 ) -> Result<Vec<ParagraphCount>> {
     let mut found: Vec<ParagraphCount> = Vec::new();
-    for_each_match(handle, searcher, needle, |_, cols, doc_id, count| {
+    for_each_match(handle, searcher, needle, sel, |_, cols, doc_id, count| {
         found.push(ParagraphCount {
             doc: cols.doc.get_val(doc_id),
             line: cols.line.get_val(doc_id) as u32,
@@ -135,6 +141,32 @@ pub fn locate_phrase(
         }
     }
     Ok(merged)
+}
+
+/// Every paragraph of document `ord` as `(line, text)`, in line order, assembled from its
+/// stored passages.
+pub fn document_lines(handle: &IndexHandle, searcher: &Searcher, ord: u64) -> Result<Vec<(u32, String)>> {
+    let term = Term::from_field_u64(handle.fields().doc, ord);
+    let mut addrs: Vec<_> = searcher
+        .search(&TermQuery::new(term, IndexRecordOption::Basic), &DocSetCollector)?
+        .into_iter()
+        .collect();
+    addrs.sort_unstable();
+    let mut parts: BTreeMap<(u32, u32), (u32, String)> = BTreeMap::new();
+    for addr in addrs {
+        let p = stored_passage(handle, searcher, addr)?;
+        parts.insert((p.paragraph, p.start), (p.line, p.text));
+    }
+    let mut out: Vec<(u32, String)> = Vec::new();
+    let mut last_paragraph = None;
+    for ((paragraph, _), (line, text)) in parts {
+        match out.last_mut() {
+            Some(last) if last_paragraph == Some(paragraph) => last.1.push_str(&text),
+            _ => out.push((line, text)),
+        }
+        last_paragraph = Some(paragraph);
+    }
+    Ok(out)
 }
 
 /// The full text of a paragraph (its line), assembled from its passages.
@@ -177,6 +209,7 @@ fn for_each_match(
     handle: &IndexHandle,
     searcher: &Searcher,
     needle: &[char],
+    sel: Option<&DocSelection>,
     mut sink: impl FnMut(usize, &PassageColumns, DocId, u32),
 ) -> Result<()> {
     if needle.is_empty() {
@@ -197,7 +230,7 @@ fn for_each_match(
         let alive = reader.alive_bitset();
         let is_alive = |d: DocId| alive.is_none_or(|a| a.is_alive(d));
         match_segment(handle, reader, cols, prefix, |d, c| {
-            if !is_alive(d) {
+            if !is_alive(d) || (sel.is_some() && !selected(sel, cols.doc.get_val(d))) {
                 return;
             }
             if !long {

@@ -107,7 +107,12 @@ pub struct QuoteResults {
 }
 
 /// Find every paragraph citing `quote`.
-pub fn find_quote(handle: &IndexHandle, quote: &str, opts: QuoteOptions) -> Result<QuoteResults> {
+pub fn find_quote(
+    handle: &IndexHandle,
+    quote: &str,
+    opts: QuoteOptions,
+    sel: Option<&crate::index::DocSelection>,
+) -> Result<QuoteResults> {
     let started = Instant::now();
     let needle: Vec<char> = matching_string(quote).chars().collect();
     if needle.len() < 2 {
@@ -124,7 +129,7 @@ pub fn find_quote(handle: &IndexHandle, quote: &str, opts: QuoteOptions) -> Resu
         )));
     }
     let searcher = handle.searcher();
-    let candidates = candidates(handle, &searcher, &needle, opts)?;
+    let candidates = candidates(handle, &searcher, &needle, opts, sel)?;
     let speakers = handle.speakers()?;
     let quotes = handle.quotes()?;
 
@@ -532,6 +537,7 @@ fn candidates(
     searcher: &tantivy::Searcher,
     needle: &[char],
     opts: QuoteOptions,
+    sel: Option<&crate::index::DocSelection>,
 ) -> Result<Vec<DocAddress>> {
     // Distinct bigrams, each with the positions in the needle where it stands.
     let mut grams: Vec<(String, Vec<usize>)> = Vec::new();
@@ -577,9 +583,13 @@ fn candidates(
             }
         }
         let alive = reader.alive_bitset();
+        let doc_col = &handle.columns(seg as u32)?.doc;
         let mut passing: Vec<(u32, u32)> = Vec::new();
         for (d, &c) in count.iter().enumerate() {
-            if c < need || !alive.is_none_or(|a| a.is_alive(d as u32)) {
+            if c < need
+                || !alive.is_none_or(|a| a.is_alive(d as u32))
+                || (sel.is_some() && !crate::index::selected(sel, doc_col.get_val(d as u32)))
+            {
                 continue;
             }
             if use_bits

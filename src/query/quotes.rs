@@ -24,8 +24,8 @@ pub struct QuotesFilter {
     pub speaker: Option<String>,
     /// Only this kind (default: cited and term; titles only when asked for).
     pub kind: Option<QuoteKind>,
-    /// Only documents whose path is this or starts with it (a directory).
-    pub doc: Option<String>,
+    /// Only these documents.
+    pub selection: Option<crate::index::DocSelection>,
     /// Clusters found in at least this many documents.
     pub min_docs: usize,
 }
@@ -83,12 +83,8 @@ pub fn list_quotes(handle: &IndexHandle, filter: &QuotesFilter) -> Result<Vec<Qu
         .collect();
     order.sort_by_key(|&d| ranks[d]);
     for d in order {
-        if let Some(prefix) = &filter.doc {
-            let path = handle.doc(d as u64)?.path;
-            let dir = format!("{}/", prefix.trim_end_matches('/'));
-            if path != *prefix && !path.starts_with(&dir) {
-                continue;
-            }
+        if !crate::index::selected(filter.selection.as_ref(), d as u64) {
+            continue;
         }
         for q in table.get(d)? {
             let kind_ok = match filter.kind {

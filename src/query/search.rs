@@ -10,7 +10,8 @@ use tantivy::{DocAddress, DocId, Score, SegmentReader};
 
 use super::{StoredPassage, highlight_spans, stored_passage, word_query};
 use crate::error::{Error, Result};
-use crate::index::IndexHandle;
+use super::filter::InSelection;
+use crate::index::{DocSelection, IndexHandle, selected};
 use crate::index::tokenize::{normalize_words, word_tokens};
 use crate::matching::matching_string;
 
@@ -98,6 +99,88 @@ fn required_words(terms: &[String]) -> Vec<Vec<char>> {
         .collect()
 }
 
+/// The query words (jieba, search mode, each once) and the clauses that match and score them:
+/// every word scores, the words that are not part of another one are required.
+fn word_clauses(
+    handle: &IndexHandle,
+    analyzer: &mut tantivy::tokenizer::TextAnalyzer,
+    query: &str,
+) -> Result<(Vec<String>, Vec<(Occur, Box<dyn Query>)>)> {
+    let mut seen = HashSet::new();
+    let terms: Vec<String> = word_tokens(analyzer, &normalize_words(query))
+        .into_iter()
+        .filter(|t| seen.insert(t.clone()))
+        .collect();
+    if terms.is_empty() {
+        return Err(Error::Query(format!(
+            "the query {query:?} has no word to search for (only punctuation or spaces); \
+             type a word, e.g. `jiansuo search 调查研究`"
+        )));
+    }
+    let required = required_words(&terms);
+    let mut forms: Vec<Vec<char>> = Vec::new();
+    for t in &terms {
+        let form: Vec<char> = matching_string(t).chars().collect();
+        if !form.is_empty() && !forms.contains(&form) {
+            forms.push(form);
+        }
+    }
+    let clauses: Vec<(Occur, Box<dyn Query>)> = forms
+        .iter()
+        .map(|form| {
+            let occur = if required.contains(form) {
+                Occur::Must
+            } else {
+                Occur::Should
+            };
+            (occur, word_query(handle.fields(), form))
+        })
+        .collect();
+    Ok((terms, clauses))
+}
+
+/// The document ordinal of every passage a search matches (every query word, themes or not, as
+/// `search` ranks them; with themes and no words, a theme score above zero), in the documents of
+/// `sel`: what `search --by` counts.
+pub fn matching_docs(
+    handle: &IndexHandle,
+    query: &str,
+    themes: &[usize],
+    sel: Option<&DocSelection>,
+) -> Result<Vec<u64>> {
+    let searcher = handle.searcher();
+    let has_words = query.chars().any(|c| !crate::matching::is_dropped(c));
+    let mut out = Vec::new();
+    if has_words {
+        let mut analyzer = handle.word_analyzer()?;
+        let (_, clauses) = word_clauses(handle, &mut analyzer, query)?;
+        let q = BooleanQuery::new(clauses);
+        for addr in searcher.search(&q, &tantivy::collector::DocSetCollector)? {
+            let ord = handle.columns(addr.segment_ord)?.doc.get_val(addr.doc_id);
+            if selected(sel, ord) {
+                out.push(ord);
+            }
+        }
+    } else {
+        let ts = handle.themes()?;
+        for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+            let Some(row) = ts.row_of(seg) else { continue };
+            let alive = seg.alive_bitset();
+            let doc_col = &handle.columns(ord as u32)?.doc;
+            for d in 0..seg.max_doc() {
+                if ts.sum_at(row, d, themes) > 0.0 && alive.is_none_or(|a| a.is_alive(d)) {
+                    let o = doc_col.get_val(d);
+                    if selected(sel, o) {
+                        out.push(o);
+                    }
+                }
+            }
+        }
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
 /// How much a point of theme score weighs against a point of BM25 when a query and themes are
 /// combined: `score = BM25 + THEME_WEIGHT × Σ theme scores`.
 pub const THEME_WEIGHT: f32 = 2.0;
@@ -111,7 +194,7 @@ pub const THEME_WEIGHT: f32 = 2.0;
 /// word's occurrences as a substring (the same test, so the ranking never disagrees with the
 /// match).
 pub fn search(handle: &IndexHandle, query: &str, limit: usize) -> Result<SearchResults> {
-    search_with(handle, query, &[], limit, false)
+    search_with(handle, query, &[], limit, false, None)
 }
 
 /// Rank passages by BM25 of `query`, by the scores of `themes` (indexes into the index's
@@ -124,6 +207,7 @@ pub fn search_with(
     themes: &[usize],
     limit: usize,
     explain: bool,
+    sel: Option<&DocSelection>,
 ) -> Result<SearchResults> {
     let has_words = query.chars().any(|c| !crate::matching::is_dropped(c));
     if !has_words && themes.is_empty() {
@@ -142,38 +226,14 @@ pub fn search_with(
     let searcher = handle.searcher();
     let limit = limit.max(1);
     let (terms, top, total) = if has_words {
-        let mut seen = HashSet::new();
-        let terms: Vec<String> = word_tokens(&mut analyzer, &normalize_words(query))
-            .into_iter()
-            .filter(|t| seen.insert(t.clone()))
-            .collect();
-        if terms.is_empty() {
-            return Err(Error::Query(format!(
-                "the query {query:?} has no word to search for (only punctuation or spaces); \
-                 type a word, e.g. `jiansuo search 调查研究`"
-            )));
-        }
-        // Every word scores; the words that are not part of another one are also required.
-        let required = required_words(&terms);
-        let mut forms: Vec<Vec<char>> = Vec::new();
-        for t in &terms {
-            let form: Vec<char> = matching_string(t).chars().collect();
-            if !form.is_empty() && !forms.contains(&form) {
-                forms.push(form);
-            }
-        }
-        let clauses: Vec<(Occur, Box<dyn Query>)> = forms
-            .iter()
-            .map(|form| {
-                let occur = if required.contains(form) {
-                    Occur::Must
-                } else {
-                    Occur::Should
-                };
-                (occur, word_query(handle.fields(), form))
-            })
-            .collect();
-        let q = BooleanQuery::new(clauses);
+        let (terms, clauses) = word_clauses(handle, &mut analyzer, query)?;
+        let q: Box<dyn Query> = match sel {
+            Some(s) => Box::new(InSelection {
+                inner: Box::new(BooleanQuery::new(clauses)),
+                selection: std::sync::Arc::new(s.clone()),
+            }),
+            None => Box::new(BooleanQuery::new(clauses)),
+        };
         let ts = scores.clone();
         let selected = themes.to_vec();
         let ranks = handle.path_ranks()?;
@@ -193,7 +253,7 @@ pub fn search_with(
         });
         let stats = handle.bm25_statistics(&searcher)?;
         let (top, total) =
-            searcher.search_with_statistics_provider(&q, &(ranked, Count), &stats)?;
+            searcher.search_with_statistics_provider(q.as_ref(), &(ranked, Count), &stats)?;
         let top: Vec<(f32, DocAddress)> = top.into_iter().map(|((s, _), a)| (s, a)).collect();
         (terms, top, total)
     } else {
@@ -202,9 +262,13 @@ pub fn search_with(
         for (ord, seg) in searcher.segment_readers().iter().enumerate() {
             let Some(row) = ts.row_of(seg) else { continue };
             let alive = seg.alive_bitset();
+            let doc_col = &handle.columns(ord as u32)?.doc;
             for d in 0..seg.max_doc() {
                 let s = ts.sum_at(row, d, themes);
-                if s > 0.0 && alive.is_none_or(|a| a.is_alive(d)) {
+                if s > 0.0
+                    && alive.is_none_or(|a| a.is_alive(d))
+                    && (sel.is_none() || selected(sel, doc_col.get_val(d)))
+                {
                     ranked.push((s, DocAddress::new(ord as u32, d)));
                 }
             }

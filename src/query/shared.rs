@@ -22,7 +22,7 @@ use tantivy::query::AllQuery;
 
 use super::{PhraseCounts, count_phrase, stored_passage};
 use crate::error::{Error, Result};
-use crate::index::IndexHandle;
+use crate::index::{DocSelection, IndexHandle, selected};
 use crate::matching::matching_string;
 
 /// What to look for.
@@ -51,7 +51,11 @@ const DOC_BITS: u32 = 24;
 const DOC_MASK: u64 = (1 << DOC_BITS) - 1;
 
 /// Find the shared phrases of the index, longest first, then most widespread.
-pub fn shared_phrases(handle: &IndexHandle, opts: SharedOptions) -> Result<Vec<SharedPhrase>> {
+pub fn shared_phrases(
+    handle: &IndexHandle,
+    opts: SharedOptions,
+    sel: Option<&DocSelection>,
+) -> Result<Vec<SharedPhrase>> {
     if opts.min_chars == 0 || opts.min_docs < 2 || opts.max_docs < opts.min_docs {
         return Err(Error::Query(
             "need --min-chars ≥ 1, --min-docs ≥ 2 and --max-docs ≥ --min-docs".into(),
@@ -63,7 +67,7 @@ pub fn shared_phrases(handle: &IndexHandle, opts: SharedOptions) -> Result<Vec<S
             handle.docs().len()
         )));
     }
-    let paragraphs = read_paragraphs(handle)?;
+    let paragraphs = read_paragraphs(handle, sel)?;
     let k = opts.min_chars;
 
     // Gram → documents, as sorted (hash << 24 | doc) keys.
@@ -134,7 +138,7 @@ pub fn shared_phrases(handle: &IndexHandle, opts: SharedOptions) -> Result<Vec<S
     // Exact counts of every candidate, on every core.
     let mut candidates: Vec<String> = candidates.into_keys().collect();
     candidates.sort_unstable();
-    let counted = count_all(handle, &candidates)?;
+    let counted = count_all(handle, &candidates, sel)?;
 
     // Longest first: keep a phrase in min_docs..=max_docs documents unless it lies inside a
     // kept, longer phrase found in as many documents; a phrase in too few documents (its run's
@@ -154,7 +158,7 @@ pub fn shared_phrases(handle: &IndexHandle, opts: SharedOptions) -> Result<Vec<S
         let chars: Vec<char> = phrase.chars().collect();
         let counts = match counts {
             Some(c) => c,
-            None => count_phrase(handle, &chars)?,
+            None => count_phrase(handle, &chars, sel)?,
         };
         let docs = counts.docs();
         if docs < opts.min_docs {
@@ -201,20 +205,33 @@ pub fn shared_phrases(handle: &IndexHandle, opts: SharedOptions) -> Result<Vec<S
 }
 
 /// Exact counts of many phrases, on the threads of the pool (`--threads`), in order.
-fn count_all(handle: &IndexHandle, phrases: &[String]) -> Result<Vec<PhraseCounts>> {
+fn count_all(
+    handle: &IndexHandle,
+    phrases: &[String],
+    sel: Option<&DocSelection>,
+) -> Result<Vec<PhraseCounts>> {
     phrases
         .par_iter()
-        .map(|p| count_phrase(handle, &p.chars().collect::<Vec<_>>()))
+        .map(|p| count_phrase(handle, &p.chars().collect::<Vec<_>>(), sel))
         .collect()
 }
 
 /// Every paragraph's matching form with its document ordinal, read from the stored passages.
-fn read_paragraphs(handle: &IndexHandle) -> Result<Vec<(u32, Vec<char>)>> {
+fn read_paragraphs(
+    handle: &IndexHandle,
+    sel: Option<&DocSelection>,
+) -> Result<Vec<(u32, Vec<char>)>> {
     let searcher = handle.searcher();
     let mut addrs: Vec<_> = searcher
         .search(&AllQuery, &DocSetCollector)?
         .into_iter()
         .collect();
+    if sel.is_some() {
+        let cols = (0..searcher.segment_readers().len() as u32)
+            .map(|s| handle.columns(s))
+            .collect::<Result<Vec<_>>>()?;
+        addrs.retain(|a| selected(sel, cols[a.segment_ord as usize].doc.get_val(a.doc_id)));
+    }
     // In store order, so that each compressed block is read once.
     addrs.sort_unstable();
     // para_key → (passage start, text)

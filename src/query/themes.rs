@@ -1,13 +1,13 @@
 //! `themes` and `keywords`: how much of a document (or the corpus) is about each theme, and
 //! which words characterise it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use tantivy::DocAddress;
 
 use super::{StoredPassage, stored_passage};
-use crate::error::{Error, Result};
-use crate::index::IndexHandle;
+use crate::error::Result;
+use crate::index::{DocSelection, IndexHandle};
 use crate::index::tokenize::{normalize_words, word_tokens};
 
 /// A passage counts as being about a theme from this score on.
@@ -27,34 +27,11 @@ pub struct ThemeShare {
     pub top: Vec<(f32, StoredPassage)>,
 }
 
-/// Ordinals of the documents whose path is `filter` or lies under it (all without a filter).
-pub fn documents_matching(
-    handle: &IndexHandle,
-    filter: Option<&str>,
-) -> Result<Option<HashSet<u64>>> {
-    let Some(prefix) = filter else {
-        return Ok(None);
-    };
-    let dir = format!("{}/", prefix.trim_end_matches('/'));
-    let mut set = HashSet::new();
-    for (i, d) in handle.docs().all()?.into_iter().enumerate() {
-        if d.path == prefix || d.path.starts_with(&dir) {
-            set.insert(i as u64);
-        }
-    }
-    if set.is_empty() {
-        return Err(Error::Query(format!(
-            "no indexed document is {prefix:?} or lies under it; paths are relative to the corpus \
-             root, as `jiansuo search` prints them"
-        )));
-    }
-    Ok(Some(set))
-}
 
 /// Theme distribution over the selected documents, with the `top` best passages per theme.
 pub fn theme_distribution(
     handle: &IndexHandle,
-    docs: Option<&HashSet<u64>>,
+    docs: Option<&DocSelection>,
     top: usize,
 ) -> Result<Vec<ThemeShare>> {
     let ts = handle.themes()?;
@@ -71,7 +48,7 @@ pub fn theme_distribution(
         let doc_col = &handle.columns(ord as u32)?.doc;
         let alive = seg.alive_bitset();
         for d in 0..seg.max_doc() {
-            if docs.is_some_and(|s| !s.contains(&doc_col.get_val(d)))
+            if docs.is_some_and(|s| !s.contains(doc_col.get_val(d)))
                 || !alive.is_none_or(|a| a.is_alive(d))
             {
                 continue;
@@ -189,7 +166,7 @@ fn is_keyword_shaped(w: &str) -> bool {
 /// passages a word is cut from (the index's word table), IDF over passages, `ln(N / df)`.
 pub fn keywords(
     handle: &IndexHandle,
-    docs: Option<&HashSet<u64>>,
+    docs: Option<&DocSelection>,
     n: usize,
 ) -> Result<Vec<Keyword>> {
     let searcher = handle.searcher();
@@ -204,7 +181,7 @@ pub fn keywords(
                 let doc_col = &handle.columns(ord as u32)?.doc;
                 let alive = seg.alive_bitset();
                 for d in 0..seg.max_doc() {
-                    if !set.contains(&doc_col.get_val(d)) || alive.is_some_and(|a| a.is_deleted(d))
+                    if !set.contains(doc_col.get_val(d)) || alive.is_some_and(|a| a.is_deleted(d))
                     {
                         continue;
                     }

@@ -1,0 +1,363 @@
+//! Printers of trends (`phrase --by`, `search --by`, `quote --by`): a table per bucket with the
+//! bucket's size and the rate per million characters, with a bar for the rate on a terminal;
+//! JSON lines: one `{"type":"bucket",…}` per bucket (and phrase), then the summary.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
+
+use super::{Style, sanitize, write_json_line};
+use crate::api::{
+    QuoteBucket, QuoteTrend, QuoteTrendSummary, Scope, SearchBucket, SearchTrend,
+    SearchTrendSummary, TrendResponse, TrendRow, TrendSummary,
+};
+
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+enum Line<'a, R: Serialize, S: Serialize> {
+    Bucket(&'a R),
+    Summary(&'a S),
+}
+
+fn json_lines<R: Serialize, S: Serialize>(
+    w: &mut dyn Write,
+    rows: &[R],
+    summary: &S,
+) -> io::Result<()> {
+    for r in rows {
+        write_json_line(w, &Line::<R, S>::Bucket(r))?;
+    }
+    write_json_line(w, &Line::<R, S>::Summary(summary))
+}
+
+/// `phrase --by --json`.
+pub fn print_trend_json(w: &mut dyn Write, r: &TrendResponse) -> io::Result<()> {
+    json_lines::<TrendRow, TrendSummary>(w, &r.rows, &r.summary)
+}
+
+/// `search --by --json`.
+pub fn print_search_trend_json(w: &mut dyn Write, r: &SearchTrend) -> io::Result<()> {
+    json_lines::<SearchBucket, SearchTrendSummary>(w, &r.buckets, &r.summary)
+}
+
+/// `quote --by --json`.
+pub fn print_quote_trend_json(w: &mut dyn Write, r: &QuoteTrend) -> io::Result<()> {
+    json_lines::<QuoteBucket, QuoteTrendSummary>(w, &r.buckets, &r.summary)
+}
+
+/// Width of the rate bars.
+const BAR: usize = 24;
+
+/// A bar of `rate` against `max`, in eighths of a cell.
+fn bar(rate: f64, max: f64) -> String {
+    if max <= 0.0 || rate <= 0.0 {
+        return String::new();
+    }
+    let eighths = ((rate / max) * (BAR * 8) as f64).round().max(1.0) as usize;
+    let mut s = "█".repeat(eighths / 8);
+    const PARTS: [&str; 8] = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
+    s.push_str(PARTS[eighths % 8]);
+    s
+}
+
+/// One table: a header, rows of cells (right-aligned but the first two), an optional bar per
+/// row of its rate.
+fn table(
+    w: &mut dyn Write,
+    style: Style,
+    header: &[String],
+    rows: &[(Vec<String>, f64)],
+    bars: bool,
+) -> io::Result<()> {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for (cells, _) in rows {
+        for (i, c) in cells.iter().enumerate() {
+            widths[i] = widths[i].max(c.width());
+        }
+    }
+    let max = rows.iter().map(|r| r.1).fold(0.0, f64::max);
+    let cell = |w: &mut dyn Write, i: usize, text: &str| -> io::Result<()> {
+        let pad = widths[i].saturating_sub(text.width());
+        if i < 2 {
+            write!(w, "{}{:pad$}  ", sanitize(text), "")
+        } else {
+            write!(w, "{:pad$}{}  ", "", sanitize(text))
+        }
+    };
+    let mut head = Vec::new();
+    for (i, h) in header.iter().enumerate() {
+        cell(&mut head, i, h)?;
+    }
+    style.dim(w, String::from_utf8_lossy(&head).trim_end())?;
+    writeln!(w)?;
+    for (cells, rate) in rows {
+        let mut line = Vec::new();
+        for (i, c) in cells.iter().enumerate() {
+            cell(&mut line, i, c)?;
+        }
+        let text = String::from_utf8_lossy(&line).into_owned();
+        if bars {
+            write!(w, "{text}")?;
+            style.line(w, &bar(*rate, max))?;
+            writeln!(w)?;
+        } else {
+            writeln!(w, "{}", text.trim_end())?;
+        }
+    }
+    Ok(())
+}
+
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn left_out_line(undated: usize, imprecise: usize, hits: u64, what: &str) -> Option<String> {
+    if undated == 0 && imprecise == 0 {
+        return None;
+    }
+    let mut parts = Vec::new();
+    if undated > 0 {
+        parts.push(format!("{undated} undated"));
+    }
+    if imprecise > 0 {
+        parts.push(format!("{imprecise} dated less precisely"));
+    }
+    Some(format!(
+        "left out: {} documents ({hits} {what} in them)",
+        parts.join(" and ")
+    ))
+}
+
+/// `phrase --by` as a table: a row per bucket and phrase.
+pub fn print_trend_text(
+    w: &mut dyn Write,
+    r: &TrendResponse,
+    style: Style,
+    bars: bool,
+) -> io::Result<()> {
+    let s = &r.summary;
+    let several = s.phrases.len() > 1;
+    let mut header = vec![s.by.name().to_owned(), String::new()];
+    if !several {
+        header[1] = "phrase".into();
+    } else {
+        header[1] = "phrase".into();
+    }
+    header.extend(
+        ["hits", "docs", "per million", "characters", "documents"]
+            .iter()
+            .map(|h| h.to_string()),
+    );
+    let mut rows = Vec::new();
+    let mut last_bucket = "";
+    for row in &r.rows {
+        let bucket = if row.bucket == last_bucket {
+            String::new()
+        } else {
+            row.bucket.clone()
+        };
+        last_bucket = &row.bucket;
+        rows.push((
+            vec![
+                bucket,
+                row.phrase.clone(),
+                thousands(row.hits),
+                thousands(row.docs),
+                format!("{:.2}", row.per_million),
+                thousands(row.chars),
+                thousands(row.documents),
+            ],
+            row.per_million,
+        ));
+    }
+    table(w, style, &header, &rows, bars)?;
+    for (i, p) in s.phrases.iter().enumerate() {
+        writeln!(
+            w,
+            "{}: {} occurrences in {} {}s",
+            sanitize(p),
+            thousands(s.hits[i]),
+            s.buckets,
+            s.by.name()
+        )?;
+        if let Some(l) = left_out_line(
+            s.undated_left_out,
+            s.imprecise_left_out,
+            s.hits_left_out[i],
+            "occurrences",
+        ) {
+            writeln!(w, "  {l}")?;
+        }
+    }
+    Ok(())
+}
+
+/// `search --by` as a table.
+pub fn print_search_trend_text(
+    w: &mut dyn Write,
+    r: &SearchTrend,
+    style: Style,
+    bars: bool,
+) -> io::Result<()> {
+    let s = &r.summary;
+    let header: Vec<String> = [
+        s.by.name(),
+        "",
+        "passages",
+        "docs",
+        "per million",
+        "characters",
+        "documents",
+    ]
+    .iter()
+    .map(|h| h.to_string())
+    .collect();
+    let rows: Vec<(Vec<String>, f64)> = r
+        .buckets
+        .iter()
+        .map(|b| {
+            (
+                vec![
+                    b.bucket.clone(),
+                    String::new(),
+                    thousands(b.passages),
+                    thousands(b.docs),
+                    format!("{:.2}", b.per_million),
+                    thousands(b.chars),
+                    thousands(b.documents),
+                ],
+                b.per_million,
+            )
+        })
+        .collect();
+    table(w, style, &header, &rows, bars)?;
+    writeln!(
+        w,
+        "{}: {} matching passages in {} {}s",
+        sanitize(&s.query),
+        thousands(s.passages),
+        s.buckets,
+        s.by.name()
+    )?;
+    if let Some(l) = left_out_line(
+        s.undated_left_out,
+        s.imprecise_left_out,
+        s.passages_left_out,
+        "passages",
+    ) {
+        writeln!(w, "  {l}")?;
+    }
+    Ok(())
+}
+
+/// `quote --by` as a table, with each bucket's speakers.
+pub fn print_quote_trend_text(
+    w: &mut dyn Write,
+    r: &QuoteTrend,
+    style: Style,
+    bars: bool,
+) -> io::Result<()> {
+    let s = &r.summary;
+    let header: Vec<String> = [
+        s.by.name(),
+        "speakers",
+        "citations",
+        "docs",
+        "per million",
+        "characters",
+        "documents",
+    ]
+    .iter()
+    .map(|h| h.to_string())
+    .collect();
+    let rows: Vec<(Vec<String>, f64)> = r
+        .buckets
+        .iter()
+        .map(|b| {
+            let speakers: Vec<String> = b
+                .speakers
+                .iter()
+                .take(3)
+                .map(|x| format!("{} {}", x.name.as_deref().unwrap_or("?"), x.count))
+                .collect();
+            (
+                vec![
+                    b.bucket.clone(),
+                    speakers.join(", "),
+                    thousands(b.hits),
+                    thousands(b.docs),
+                    format!("{:.2}", b.per_million),
+                    thousands(b.chars),
+                    thousands(b.documents),
+                ],
+                b.per_million,
+            )
+        })
+        .collect();
+    table(w, style, &header, &rows, bars)?;
+    writeln!(
+        w,
+        "{} paragraph(s) cite it in {} {}s (? = no speaker named)",
+        thousands(s.hits),
+        s.buckets,
+        s.by.name()
+    )?;
+    if let Some(l) = left_out_line(
+        s.undated_left_out,
+        s.imprecise_left_out,
+        s.hits_left_out,
+        "citations",
+    ) {
+        writeln!(w, "  {l}")?;
+    }
+    Ok(())
+}
+
+/// What a filter limited a query to, for a note on stderr.
+pub fn scope_line(s: &Scope) -> String {
+    let mut what = Vec::new();
+    if !s.under.is_empty() {
+        what.push(format!("under {}", s.under.join(", ")));
+    }
+    if !s.collections.is_empty() {
+        what.push(format!("in {}", s.collections.join(", ")));
+    }
+    if let Some(d) = &s.since {
+        what.push(format!("since {d}"));
+    }
+    if let Some(d) = &s.until {
+        what.push(format!("until {d}"));
+    }
+    let mut line = format!(
+        "limited to {} of {} documents ({})",
+        s.documents,
+        s.of,
+        what.join(", ")
+    );
+    if s.undated_left_out > 0 {
+        line.push_str(&format!("; {} undated documents left out", s.undated_left_out));
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_scale_to_the_largest_rate() {
+        assert_eq!(bar(10.0, 10.0).chars().count(), BAR);
+        assert_eq!(bar(0.0, 10.0), "");
+        assert_eq!(bar(0.001, 10.0), "▏", "a rate above zero shows");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
+}
