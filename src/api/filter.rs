@@ -132,7 +132,8 @@ impl Filters {
         let dated_filter = self.since.is_some() || self.until.is_some();
         let mut undated = 0usize;
         let selection = DocSelection::of(table, |ord| {
-            if !wanted_collections.is_empty() && !wanted_collections.contains(&table.collection(ord))
+            if !wanted_collections.is_empty()
+                && !wanted_collections.contains(&table.collection(ord))
             {
                 return Ok(false);
             }

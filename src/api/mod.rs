@@ -32,10 +32,8 @@ pub use docs::{CollectionRow, DocRow, DocsRequest, DocsResponse, DocsSummary, co
 pub use index::{IndexMode, IndexRequest, IndexSummary, RescoreSummary, build, rescore_themes};
 pub use phrase::{
     DocCount, PhraseCounts, PhraseHit, PhraseHits, PhraseRequest, PhraseSummary, TrendRequest,
-    TrendResponse, TrendRow, TrendSummary, phrase_counts, phrase_hits, phrase_needle,
-    phrase_trend,
+    TrendResponse, TrendRow, TrendSummary, phrase_counts, phrase_hits, phrase_needle, phrase_trend,
 };
-pub use trend::{Buckets, By};
 pub use quote::{
     Cluster, Place, QuoteBucket, QuoteHit, QuoteRequest, QuoteResponse, QuoteSummary, QuoteTrend,
     QuoteTrendSummary, QuotesRequest, QuotesResponse, QuotesSummary, SpeakerCount, quote,
@@ -45,12 +43,13 @@ pub use search::{
     HitTheme, HitThemes, SearchBucket, SearchHit, SearchRequest, SearchResponse, SearchSummary,
     SearchTrend, SearchTrendSummary, refuse_exclusion, resolve_themes, search, search_trend,
 };
-pub use show::{ShowLine, ShowRequest, ShowResponse, show};
 pub use shared::{SharedDoc, SharedPhrase, SharedRequest, SharedResponse, SharedSummary, shared};
+pub use show::{ShowLine, ShowRequest, ShowResponse, show};
 pub use themes::{
     Keyword, KeywordsRequest, KeywordsResponse, ThemeWeight, ThemesRequest, ThemesResponse,
     TopPassage, keywords, themes,
 };
+pub use trend::{Buckets, By};
 
 pub use crate::analyze::QuoteKind;
 pub use crate::query::SortOrder;

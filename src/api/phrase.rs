@@ -4,10 +4,10 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+use super::trend::{Buckets, By, per_million, tally};
 use crate::error::{Error, Result};
 use crate::index::IndexHandle;
 use crate::matching::matching_string;
-use super::trend::{Buckets, By, per_million, tally};
 use crate::query::{self, SortOrder};
 
 /// What to look up.
@@ -277,14 +277,7 @@ pub fn phrase_trend(handle: &IndexHandle, req: &TrendRequest) -> Result<TrendRes
     let mut per_phrase = Vec::with_capacity(needles.len());
     for (phrase, needle) in req.phrases.iter().zip(&needles) {
         let per_doc: Vec<(u64, u64)> = if req.strict {
-            let occs = query::occurrences(
-                handle,
-                &handle.searcher(),
-                phrase,
-                true,
-                0,
-                sel.get(),
-            )?;
+            let occs = query::occurrences(handle, &handle.searcher(), phrase, true, 0, sel.get())?;
             let mut counts: Vec<(u64, u64)> = Vec::new();
             for o in occs {
                 match counts.last_mut() {

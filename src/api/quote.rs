@@ -134,20 +134,20 @@ pub fn quote(handle: &IndexHandle, req: &QuoteRequest) -> Result<QuoteResponse> 
         .map(|h| {
             let (title, date) = info.of(h.doc)?;
             Ok(QuoteHit {
-            doc: h.path,
-            title,
-            date,
-            line: h.line,
-            start: h.start,
-            end: h.end,
-            coverage: h.coverage,
-            identity: h.identity,
-            quoted: h.quoted,
-            speaker: h.speaker,
-            text: h.text,
-            context: h.context,
-            context_start: h.context_start,
-        })
+                doc: h.path,
+                title,
+                date,
+                line: h.line,
+                start: h.start,
+                end: h.end,
+                coverage: h.coverage,
+                identity: h.identity,
+                quoted: h.quoted,
+                speaker: h.speaker,
+                text: h.text,
+                context: h.context,
+                context_start: h.context_start,
+            })
         })
         .collect::<Result<Vec<_>>>()?;
     let mut docs: Vec<&str> = hits.iter().map(|h| h.doc.as_str()).collect();
@@ -255,7 +255,8 @@ pub fn quotes(handle: &IndexHandle, req: &QuotesRequest) -> Result<QuotesRespons
     let found = query::list_quotes(handle, &filter)?;
     let quotations: usize = found.iter().map(|c| c.occurrences.len()).sum();
     let table = handle.docs();
-    let date_of = |o: &query::QuoteOccurrence| crate::docmeta::Date::from_key(table.date_key(o.doc as usize));
+    let date_of =
+        |o: &query::QuoteOccurrence| crate::docmeta::Date::from_key(table.date_key(o.doc as usize));
     let place = |o: &query::QuoteOccurrence| -> Result<Place> {
         Ok(Place {
             doc: table.path(o.doc as usize)?.into_owned(),
@@ -268,14 +269,20 @@ pub fn quotes(handle: &IndexHandle, req: &QuotesRequest) -> Result<QuotesRespons
         .map(|c| {
             // Occurrences are in path order: the earliest dated one (else the first), the
             // latest dated one (else the last).
-            let dated = || c.occurrences.iter().filter_map(|o| date_of(o).map(|d| (d.key(), o)));
+            let dated = || {
+                c.occurrences
+                    .iter()
+                    .filter_map(|o| date_of(o).map(|d| (d.key(), o)))
+            };
             let earliest = dated().min_by_key(|(k, _)| *k);
-            let latest = dated().fold(None, |acc: Option<(u32, &query::QuoteOccurrence)>, x| {
-                match acc {
-                    Some(a) if a.0 > x.0 => Some(a),
-                    _ => Some(x),
-                }
-            });
+            let latest =
+                dated().fold(
+                    None,
+                    |acc: Option<(u32, &query::QuoteOccurrence)>, x| match acc {
+                        Some(a) if a.0 > x.0 => Some(a),
+                        _ => Some(x),
+                    },
+                );
             let (Some(first), Some(last)) = (
                 earliest.map(|x| x.1).or(c.occurrences.first()),
                 latest.map(|x| x.1).or(c.occurrences.last()),

@@ -4,10 +4,10 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use super::trend::{Buckets, By, per_million, tally};
 use crate::analyze::Lexicon;
 use crate::error::{Error, Result};
 use crate::index::IndexHandle;
-use super::trend::{Buckets, By, per_million, tally};
 use crate::query;
 
 /// What to search for.

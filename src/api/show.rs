@@ -90,7 +90,10 @@ fn resolve(handle: &IndexHandle, locator: &str) -> Result<(u64, Option<u32>)> {
              print it, e.g. DOC or DOC:LINE (`jiansuo docs` lists the documents)"
         )
     } else {
-        format!("no indexed document {locator:?}; did you mean {}?", near.join(", "))
+        format!(
+            "no indexed document {locator:?}; did you mean {}?",
+            near.join(", ")
+        )
     }))
 }
 

@@ -82,11 +82,17 @@ pub struct KeywordsRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Keyword {
     pub word: String,
+    /// With a filter, G² keyness of the selection against the rest of the corpus; for the
+    /// whole corpus, `df × idf`.
     pub score: f64,
-    /// Occurrences in the selected documents (whole corpus: passages holding it).
+    /// Passages of the selection holding it (whole corpus: passages holding it).
     pub tf: u64,
     /// Passages of the corpus holding it.
     pub df: u64,
+    /// With a filter: log₂ of the word's rate in the selection over its rate in the rest
+    /// (1 = twice as frequent), the effect size beside G².
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_ratio: Option<f64>,
 }
 
 /// The keywords, best first.
@@ -95,7 +101,7 @@ pub struct KeywordsResponse {
     pub keywords: Vec<Keyword>,
 }
 
-/// TF-IDF keywords of the selected documents (or of the whole corpus).
+/// Keywords of the selected documents against the rest (or of the whole corpus).
 pub fn keywords(handle: &IndexHandle, req: &KeywordsRequest) -> Result<KeywordsResponse> {
     let sel = req.filters.select(handle)?;
     let words = query::keywords(handle, sel.get(), req.limit)?;
@@ -107,6 +113,7 @@ pub fn keywords(handle: &IndexHandle, req: &KeywordsRequest) -> Result<KeywordsR
                 score: k.score,
                 tf: k.tf,
                 df: k.df,
+                log_ratio: k.log_ratio,
             })
             .collect(),
     })

@@ -148,7 +148,11 @@ impl Buckets {
                 *slot = renumber[*slot as usize];
             }
             let filter = |v: Vec<u64>| -> Vec<u64> {
-                v.into_iter().zip(&keep).filter(|x| *x.1).map(|x| x.0).collect()
+                v.into_iter()
+                    .zip(&keep)
+                    .filter(|x| *x.1)
+                    .map(|x| x.0)
+                    .collect()
             };
             out.names = out
                 .names
@@ -262,8 +266,14 @@ mod tests {
             assert_eq!(slot_name(By::Day, s), format!("{y:04}-{m:02}-{d:02}"));
             assert_eq!(slot_name(By::Day, s + 1).len(), 10);
         }
-        assert_eq!(slot_name(By::Day, days_from_civil(2020, 2, 28) + 1), "2020-02-29");
-        assert_eq!(slot_name(By::Day, days_from_civil(2021, 2, 28) + 1), "2021-03-01");
+        assert_eq!(
+            slot_name(By::Day, days_from_civil(2020, 2, 28) + 1),
+            "2020-02-29"
+        );
+        assert_eq!(
+            slot_name(By::Day, days_from_civil(2021, 2, 28) + 1),
+            "2021-03-01"
+        );
         assert_eq!(slot_name(By::Month, 2020 * 12 + 11), "2020-12");
     }
 }

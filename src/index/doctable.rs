@@ -322,7 +322,10 @@ pub struct DocSelection {
 
 impl DocSelection {
     /// The documents of `table` (tombstones never) for which `keep` holds.
-    pub fn of(table: &DocTable, mut keep: impl FnMut(usize) -> Result<bool>) -> Result<DocSelection> {
+    pub fn of(
+        table: &DocTable,
+        mut keep: impl FnMut(usize) -> Result<bool>,
+    ) -> Result<DocSelection> {
         let mut bits = vec![0u64; table.len().div_ceil(64)];
         let mut len = 0;
         for ord in 0..table.len() {

@@ -166,9 +166,16 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         assert!(text.starts_with('\u{feff}'));
         let lines: Vec<&str> = text.trim_start_matches('\u{feff}').split("\r\n").collect();
-        assert_eq!(lines[0], "doc,text,spans,date,theme,theme.score,theme.terms");
+        assert_eq!(
+            lines[0],
+            "doc,text,spans,date,theme,theme.score,theme.terms"
+        );
         assert_eq!(lines[1], "\"a,b.txt\",\"他说：“好”\n下一行\",0-2; 5-7,,,,");
-        assert!(lines[2].starts_with("c.txt,调查研究,,2024-03-05,"), "{}", lines[2]);
+        assert!(
+            lines[2].starts_with("c.txt,调查研究,,2024-03-05,"),
+            "{}",
+            lines[2]
+        );
         assert!(lines[2].ends_with("1.5,调研; 走访"), "{}", lines[2]);
     }
 }

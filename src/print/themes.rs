@@ -73,15 +73,27 @@ pub fn print_keywords_json(w: &mut dyn Write, r: &KeywordsResponse) -> io::Resul
 /// `keywords` for a person.
 pub fn print_keywords_text(w: &mut dyn Write, r: &KeywordsResponse) -> io::Result<()> {
     for (i, k) in r.keywords.iter().enumerate() {
-        writeln!(
-            w,
-            "{:>3}. {}  {:.1}  (tf {}, df {})",
-            i + 1,
-            sanitize(&k.word),
-            k.score,
-            k.tf,
-            k.df
-        )?;
+        match k.log_ratio {
+            Some(lr) => writeln!(
+                w,
+                "{:>3}. {}  G² {:.1}  log ratio {:.2}  ({} passages here, {} in the corpus)",
+                i + 1,
+                sanitize(&k.word),
+                k.score,
+                lr,
+                k.tf,
+                k.df
+            )?,
+            None => writeln!(
+                w,
+                "{:>3}. {}  {:.1}  (tf {}, df {})",
+                i + 1,
+                sanitize(&k.word),
+                k.score,
+                k.tf,
+                k.df
+            )?,
+        }
     }
     Ok(())
 }

@@ -344,7 +344,10 @@ pub fn scope_line(s: &Scope) -> String {
         what.join(", ")
     );
     if s.undated_left_out > 0 {
-        line.push_str(&format!("; {} undated documents left out", s.undated_left_out));
+        line.push_str(&format!(
+            "; {} undated documents left out",
+            s.undated_left_out
+        ));
     }
     line
 }

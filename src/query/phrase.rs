@@ -145,10 +145,17 @@ pub fn locate_phrase(
 
 /// Every paragraph of document `ord` as `(line, text)`, in line order, assembled from its
 /// stored passages.
-pub fn document_lines(handle: &IndexHandle, searcher: &Searcher, ord: u64) -> Result<Vec<(u32, String)>> {
+pub fn document_lines(
+    handle: &IndexHandle,
+    searcher: &Searcher,
+    ord: u64,
+) -> Result<Vec<(u32, String)>> {
     let term = Term::from_field_u64(handle.fields().doc, ord);
     let mut addrs: Vec<_> = searcher
-        .search(&TermQuery::new(term, IndexRecordOption::Basic), &DocSetCollector)?
+        .search(
+            &TermQuery::new(term, IndexRecordOption::Basic),
+            &DocSetCollector,
+        )?
         .into_iter()
         .collect();
     addrs.sort_unstable();

@@ -8,11 +8,11 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query};
 use tantivy::{DocAddress, DocId, Score, SegmentReader};
 
+use super::filter::InSelection;
 use super::{StoredPassage, highlight_spans, stored_passage, word_query};
 use crate::error::{Error, Result};
-use super::filter::InSelection;
-use crate::index::{DocSelection, IndexHandle, selected};
 use crate::index::tokenize::{normalize_words, word_tokens};
+use crate::index::{DocSelection, IndexHandle, selected};
 use crate::matching::matching_string;
 
 /// Where a passage sits, as one sortable number: the document's rank in path order, then the

@@ -7,8 +7,8 @@ use tantivy::DocAddress;
 
 use super::{StoredPassage, stored_passage};
 use crate::error::Result;
-use crate::index::{DocSelection, IndexHandle};
 use crate::index::tokenize::{normalize_words, word_tokens};
+use crate::index::{DocSelection, IndexHandle};
 
 /// A passage counts as being about a theme from this score on.
 pub const ABOUT: f32 = 1.0;
@@ -26,7 +26,6 @@ pub struct ThemeShare {
     /// The best passages, best first.
     pub top: Vec<(f32, StoredPassage)>,
 }
-
 
 /// Theme distribution over the selected documents, with the `top` best passages per theme.
 pub fn theme_distribution(
@@ -97,72 +96,75 @@ pub fn theme_distribution(
 #[derive(Debug, Clone, PartialEq)]
 pub struct Keyword {
     pub word: String,
+    /// G² keyness against the rest of the corpus (for the whole corpus: `df × idf`).
     pub score: f64,
-    /// Occurrences in the selected documents (for the whole corpus: passages holding it).
+    /// Passages of the selection holding it (for the whole corpus: of the corpus).
     pub tf: u64,
     /// Passages of the corpus holding it.
     pub df: u64,
+    /// log₂ of its rate in the selection over its rate in the rest (with a filter).
+    pub log_ratio: Option<f64>,
 }
 
-/// Words that say nothing about a text.
-const STOPWORDS: &[&str] = &[
-    "我们",
-    "他们",
-    "你们",
-    "一个",
-    "这个",
-    "那个",
-    "这些",
-    "那些",
-    "进行",
-    "以及",
-    "没有",
-    "可以",
-    "通过",
-    "一些",
-    "已经",
-    "就是",
-    "还是",
-    "如果",
-    "因为",
-    "所以",
-    "但是",
-    "而且",
-    "同时",
-    "其中",
-    "自己",
-    "什么",
-    "怎么",
-    "这样",
-    "那样",
-    "今年",
-    "去年",
-    "目前",
-    "记者",
-    "表示",
-    "指出",
-    "认为",
-    "央视网",
-    "消息",
-    "新闻联播",
-    "一是",
-    "二是",
-    "三是",
-    "四是",
-    "方面",
-    "工作",
-    "有关",
-];
+/// G² at which a difference is significant at p < 0.0001 (one degree of freedom).
+pub const SIGNIFICANT: f64 = 15.13;
+
+/// G² and log ratio of a word in `a` of `c` passages of a selection and `b` of the `d` others;
+/// `None` when it is not more frequent in the selection. A word absent from the rest counts
+/// half an occurrence there for the ratio.
+pub fn keyness(a: u64, b: u64, c: u64, d: u64) -> Option<(f64, f64)> {
+    if a == 0 || c == 0 {
+        return None;
+    }
+    let (a, b, c, d) = (a as f64, b as f64, c as f64, d as f64);
+    if d > 0.0 && a / c <= b / d {
+        return None;
+    }
+    let n = c + d;
+    let e1 = c * (a + b) / n;
+    let e2 = d * (a + b) / n;
+    let term = |o: f64, e: f64| {
+        if o > 0.0 && e > 0.0 {
+            o * (o / e).ln()
+        } else {
+            0.0
+        }
+    };
+    let g2 = 2.0 * (term(a, e1) + term(b, e2));
+    let log_ratio = if d > 0.0 {
+        ((a / c) / (b.max(0.5) / d)).log2()
+    } else {
+        0.0
+    };
+    Some((
+        (g2 * 1000.0).round() / 1000.0,
+        (log_ratio * 1000.0).round() / 1000.0,
+    ))
+}
+
+/// Words that say nothing about a text (`src/keyword_stopwords.txt`), read once.
+fn stopwords() -> &'static std::collections::HashSet<&'static str> {
+    static WORDS: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        include_str!("../keyword_stopwords.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    })
+}
 
 fn is_keyword_shaped(w: &str) -> bool {
     w.chars().count() >= 2
         && !w.chars().all(|c| c.is_ascii_digit() || c == '.')
         && w.chars().any(char::is_alphabetic)
-        && !STOPWORDS.contains(&w)
+        && !stopwords().contains(w)
 }
 
-/// TF-IDF keywords of the selected documents, or, for the whole corpus, the words with the
-/// highest `df × idf` (frequent, but not everywhere). Words are jieba's; `df` is the number of
+/// The words that distinguish the selected documents from the rest of the corpus (G²
+/// keyness, see [`keyness`]), or, for the whole corpus, the words with the highest
+/// `df × idf` (frequent, but not everywhere). Words are jieba's; `df` is the number of
 /// passages a word is cut from (the index's word table), IDF over passages, `ln(N / df)`.
 pub fn keywords(
     handle: &IndexHandle,
@@ -175,33 +177,47 @@ pub fn keywords(
     let mut out: Vec<Keyword> = Vec::new();
     match docs {
         Some(set) => {
+            // Keyness of the selection against the rest of the corpus, by the passages a word
+            // is cut from: log-likelihood G² (Rayson and Garside) over the 2×2 table of
+            // passages with and without the word, in and out of the selection, and the log
+            // ratio of its two rates as the effect size (Hardie); only words more frequent in
+            // the selection.
             let mut analyzer = handle.word_analyzer()?;
-            let mut tf: HashMap<String, u64> = HashMap::new();
+            let mut sel_df: HashMap<String, u64> = HashMap::new();
+            let mut sel_passages = 0u64;
             for (ord, seg) in searcher.segment_readers().iter().enumerate() {
                 let doc_col = &handle.columns(ord as u32)?.doc;
                 let alive = seg.alive_bitset();
                 for d in 0..seg.max_doc() {
-                    if !set.contains(doc_col.get_val(d)) || alive.is_some_and(|a| a.is_deleted(d))
-                    {
+                    if !set.contains(doc_col.get_val(d)) || alive.is_some_and(|a| a.is_deleted(d)) {
                         continue;
                     }
+                    sel_passages += 1;
                     let p = stored_passage(handle, &searcher, DocAddress::new(ord as u32, d))?;
-                    for w in word_tokens(&mut analyzer, &normalize_words(&p.text)) {
-                        *tf.entry(w).or_default() += 1;
+                    let mut words = word_tokens(&mut analyzer, &normalize_words(&p.text));
+                    words.sort_unstable();
+                    words.dedup();
+                    for w in words {
+                        *sel_df.entry(w).or_default() += 1;
                     }
                 }
             }
-            for (word, count) in tf {
-                if !is_keyword_shaped(&word) {
+            let rest_passages = (total as u64).saturating_sub(sel_passages);
+            for (word, a) in sel_df {
+                if a < 2 || !is_keyword_shaped(&word) {
                     continue;
                 }
-                let df = dfs.get(&word).copied().unwrap_or(1).max(1);
-                let score = count as f64 * (total / df as f64).ln();
+                let df = u64::from(dfs.get(&word).copied().unwrap_or(0)).max(a);
+                let b = df - a;
+                let Some((g2, log_ratio)) = keyness(a, b, sel_passages, rest_passages) else {
+                    continue;
+                };
                 out.push(Keyword {
                     word,
-                    score,
-                    tf: count,
+                    score: g2,
+                    tf: a,
                     df,
+                    log_ratio: Some(log_ratio),
                 });
             }
         }
@@ -216,9 +232,36 @@ pub fn keywords(
                     score,
                     tf: df,
                     df,
+                    log_ratio: None,
                 });
             }
         }
+    }
+    if docs.is_some() {
+        // Significant words (G² ≥ 15.13, p < 0.0001 with one degree of freedom) by effect
+        // size, then the others by G²; a word held in a longer listed word with the same
+        // count (jieba's search mode cuts 房地产 into 房地, 地产 too) is left out.
+        let key = |k: &Keyword| (k.score >= SIGNIFICANT, k.log_ratio.unwrap_or(0.0), k.score);
+        out.sort_by(|a, b| {
+            let (ka, kb) = (key(a), key(b));
+            kb.0.cmp(&ka.0)
+                .then(if ka.0 {
+                    kb.1.total_cmp(&ka.1)
+                } else {
+                    kb.2.total_cmp(&ka.2)
+                })
+                .then(kb.2.total_cmp(&ka.2))
+                .then(a.word.cmp(&b.word))
+        });
+        out.truncate(n.saturating_mul(4).max(n));
+        let longer_held = |k: &Keyword| {
+            out.iter()
+                .any(|o| o.tf == k.tf && o.word.len() > k.word.len() && o.word.contains(&k.word))
+        };
+        let mut kept: Vec<Keyword> = out.iter().filter(|k| !longer_held(k)).cloned().collect();
+        kept.truncate(n);
+        kept.retain(|k| k.word.chars().count() >= 2);
+        return Ok(kept);
     }
     out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.word.cmp(&b.word)));
     out.truncate(n);
