@@ -100,7 +100,7 @@ fn other_schema_version_asks_for_a_rebuild() {
 fn damaged_index_is_reported_not_panicked() {
     let f = Fixture::with_seeds();
     f.run(&["index"]).expect(0);
-    std::fs::write(f.path("index/gen-000001/docs.tsv"), b"not\ta table").unwrap();
+    std::fs::write(f.path("index/gen-000001/docs.bin"), b"not\ta table").unwrap();
     let run = f.run(&["search", "信访"]).expect(2);
     assert!(run.stderr().contains("damaged"), "{}", run.stderr());
     std::fs::write(f.path("index/CURRENT"), b"../../etc").unwrap();

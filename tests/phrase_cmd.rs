@@ -15,6 +15,8 @@ use jiansuo::matching::matching_string;
 enum Line {
     Hit {
         doc: String,
+        title: String,
+        date: Option<String>,
         line: u32,
         start: usize,
         end: usize,
@@ -32,6 +34,8 @@ enum Line {
         hits: u64,
         docs: usize,
         elapsed_us: u64,
+        #[serde(default)]
+        scope: Option<serde_json::Value>,
     },
 }
 
@@ -191,7 +195,7 @@ fn counts_equal_brute_force_on_the_shared_corpora() {
     for p in &phrases {
         let needle: Vec<char> = matching_string(p).chars().collect();
         let want = oracle.counts(&needle);
-        let got = jiansuo::query::count_phrase(&handle, &needle).unwrap();
+        let got = jiansuo::query::count_phrase(&handle, &needle, None).unwrap();
         let got: BTreeMap<String, u64> = got
             .per_doc
             .iter()

@@ -11,6 +11,8 @@ use crate::util::Fixture;
 enum QuoteLine {
     Hit {
         doc: String,
+        title: String,
+        date: Option<String>,
         line: u32,
         start: usize,
         end: usize,
@@ -26,6 +28,8 @@ enum QuoteLine {
         docs: usize,
         candidates: usize,
         elapsed_us: u64,
+        #[serde(default)]
+        scope: Option<serde_json::Value>,
     },
 }
 
@@ -43,12 +47,15 @@ enum QuotesLine {
         speakers: Vec<Speaker>,
         first: Place,
         last: Place,
+        years: Option<(u16, u16)>,
     },
     Summary {
         clusters: usize,
         shown: usize,
         quotations: usize,
         elapsed_us: u64,
+        #[serde(default)]
+        scope: Option<serde_json::Value>,
     },
 }
 
@@ -66,6 +73,7 @@ struct Speaker {
 struct Place {
     doc: String,
     line: u32,
+    date: Option<String>,
 }
 
 /// doc, line, coverage, identity, quoted, speaker, text

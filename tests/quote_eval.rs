@@ -68,7 +68,7 @@ fn oracle_hits(oracle: &Oracle, text: &str, opts: QuoteOptions) -> Hits {
 
 fn tool_hits(handle: &IndexHandle, text: &str, opts: QuoteOptions) -> (Hits, f64) {
     let t = Instant::now();
-    let r = find_quote(handle, text, opts).unwrap();
+    let r = find_quote(handle, text, opts, None).unwrap();
     let ms = t.elapsed().as_secs_f64() * 1e3;
     (r.hits.into_iter().map(|h| (h.path, h.line)).collect(), ms)
 }

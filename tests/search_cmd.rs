@@ -14,6 +14,7 @@ enum Line {
         score: f32,
         doc: String,
         title: String,
+        date: Option<String>,
         line: u32,
         paragraph: u32,
         passage: u32,
@@ -30,6 +31,8 @@ enum Line {
         hits: usize,
         total: usize,
         elapsed_us: u64,
+        #[serde(default)]
+        scope: Option<serde_json::Value>,
     },
 }
 

@@ -17,6 +17,7 @@ mod phrase_cmd;
 mod props;
 mod quote_cmd;
 mod quote_eval;
+mod research;
 mod search_cmd;
 mod shared_cmd;
 mod themes_eval;

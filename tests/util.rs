@@ -48,7 +48,7 @@ pub fn required_corpora_index() -> &'static Path {
     corpora_index().expect("the corpora are there")
 }
 
-/// An index of `../shared/corpora`, built once per test run and shared by the tests that need
+/// An index of `../shared/corpora` (with its manifests, its README left out), built once per test run and shared by the tests that need
 /// it; `None` when the corpora are not there.
 fn corpora_index() -> Option<&'static Path> {
     static INDEX: std::sync::OnceLock<Option<tempfile::TempDir>> = std::sync::OnceLock::new();
@@ -56,13 +56,20 @@ fn corpora_index() -> Option<&'static Path> {
         .get_or_init(|| {
             let root = shared_corpora()?;
             let dir = tempfile::tempdir().expect("temp dir");
-            jiansuo::index::build(
-                &root,
-                dir.path(),
-                &Default::default(),
-                &jiansuo::index::Quiet,
-            )
-            .expect("index ../shared/corpora");
+            // As the README says to index them: with their manifests, the README left out.
+            let opts = jiansuo::index::BuildOptions {
+                sticky: jiansuo::index::Sticky {
+                    meta: ["cctv_xwlb", "gov_reports", "rmrb_2020"]
+                        .iter()
+                        .map(|m| root.join(format!("manifests/{m}.tsv")))
+                        .collect(),
+                    exclude: vec!["README.md".into()],
+                    ..Default::default()
+                },
+                ..Default::default()
+            };
+            jiansuo::index::build(&root, dir.path(), &opts, &jiansuo::index::Quiet)
+                .expect("index ../shared/corpora");
             Some(dir)
         })
         .as_ref()

@@ -24,7 +24,6 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 
 pub const META_FILE: &str = "jiansuo.json";
-pub use super::doctable::DOCS_FILE;
 pub const FILES_FILE: &str = "files.json.zst";
 pub const USER_DICT_FILE: &str = "user-dict.txt";
 pub const QUOTES_FILE: &str = "quotes.jsonl.zst";

@@ -5,7 +5,7 @@
 //! | `text`     | bytes, stored                 | the passage's cleaned text, as shown (rank-coded)  |
 //! | `exact`    | indexed, bigrams, positions, norms | matching form of the passage + a marked tail  |
 //! | `path`     | raw string, indexed           | document path relative to the corpus root          |
-//! | `doc`      | u64 fast + indexed            | document ordinal (into `docs.tsv`)                 |
+//! | `doc`      | u64 fast + indexed            | document ordinal (into `docs.bin`)                 |
 //! | `line` `paragraph` `passage` `start` `end` | u64 fast | where the passage sits             |
 //! | `mlen`     | u64 fast                      | length of the passage's own part of `exact`        |
 //! | `para_chars` | u64 fast                    | length of the passage's paragraph (characters)     |

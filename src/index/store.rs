@@ -3,7 +3,7 @@
 //! ```text
 //! index/
 //!   CURRENT        name of the live generation, replaced atomically (write + rename)
-//!   gen-000007/    tantivy files, jiansuo.json, docs.tsv, user-dict.txt, …
+//!   gen-000007/    tantivy files, jiansuo.json, docs.bin, user-dict.txt, …
 //!     .readers     share-locked (flock) by every process reading the generation
 //!   .lock          held (flock) by the process that is building; holds its pid
 //! ```

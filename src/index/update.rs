@@ -341,7 +341,7 @@ impl Plan {
 pub(super) fn link_base(base: &Path, gen_dir: &Path) -> Result<()> {
     let ours = [
         meta::META_FILE,
-        meta::DOCS_FILE,
+        super::doctable::DOCS_FILE,
         meta::FILES_FILE,
         meta::USER_DICT_FILE,
         meta::QUOTES_FILE,

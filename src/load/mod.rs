@@ -80,9 +80,11 @@ pub fn exclusions(root: &Path, excludes: &[String]) -> Result<ignore::gitignore:
         });
     }
     for glob in excludes {
-        b.add_line(None, glob).map_err(|e| Error::Corpus {
-            path: root.to_path_buf(),
-            reason: format!("--exclude {glob:?} is not a glob: {e}"),
+        b.add_line(None, glob).map_err(|e| {
+            Error::Query(format!(
+                "--exclude {glob:?} is not a glob ({e}); globs are gitignore's: `README.md`, \
+                 `drafts/`, `*.html`, `2020/**/*.txt`"
+            ))
         })?;
     }
     b.build().map_err(|e| Error::Corpus {

@@ -105,6 +105,8 @@ mod tests {
     fn occ(path: &str, line: u32, left: &str, m: &str, right: &str) -> PhraseHit {
         PhraseHit {
             doc: path.into(),
+            title: String::new(),
+            date: None,
             line,
             start: 0,
             end: 0,
@@ -149,6 +151,7 @@ mod tests {
                 hits: 15,
                 docs: 2,
                 elapsed_us: 42,
+                scope: None,
             },
         };
         let mut out = Vec::new();

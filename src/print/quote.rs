@@ -5,8 +5,8 @@
 //! `{"type":"summary","quote":…,"hits":N,"docs":M,"candidates":C,"elapsed_us":T}`.
 //!
 //! `quotes --json`: one `{"type":"cluster","text":…,"matching":…,"kind":…,"occurrences":N,
-//! "docs":M,"variants":V,"speakers":[{"name":…|null,"count":n}],"first":{"doc":…,"line":N},
-//! "last":{"doc":…,"line":N}}` per cluster, then `{"type":"summary","clusters":N,"shown":n,
+//! "docs":M,"variants":V,"speakers":[{"name":…|null,"count":n}],"first":{"doc":…,"line":N,"date":…},
+//! "last":{"doc":…,"line":N,"date":…},"years":[Y1,Y2]}` per cluster, then `{"type":"summary","clusters":N,"shown":n,
 //! "quotations":Q,"elapsed_us":T}`.
 
 use std::io::{self, Write};
@@ -103,9 +103,21 @@ pub fn print_clusters_text(w: &mut dyn Write, r: &QuotesResponse, style: Style) 
         if r.variants > 1 {
             write!(w, "; {} wordings", r.variants)?;
         }
-        write!(w, "; first ")?;
+        let dated = |d: &Option<String>| d.as_ref().map_or(String::new(), |d| format!("{d} "));
+        if let Some((a, b)) = r.years {
+            write!(
+                w,
+                "; {}",
+                if a == b {
+                    a.to_string()
+                } else {
+                    format!("{a}–{b}")
+                }
+            )?;
+        }
+        write!(w, "; first {}", dated(&r.first.date))?;
         style.path(w, &r.first.doc)?;
-        write!(w, ":{}, last ", r.first.line)?;
+        write!(w, ":{}, last {}", r.first.line, dated(&r.last.date))?;
         style.path(w, &r.last.doc)?;
         writeln!(w, ":{}", r.last.line)?;
     }
