@@ -344,12 +344,13 @@ pub struct BenchArgs {
     #[arg(long, value_name = "FILE")]
     pub save_queries: Option<std::path::PathBuf>,
 
-    #[command(flatten)]
-    pub filters: FilterArgs,
-
     /// One JSON object per line.
     #[arg(long)]
     pub json: bool,
+
+    // Last: clap gives the arguments after a flattened group its help heading.
+    #[command(flatten)]
+    pub filters: FilterArgs,
 }
 
 /// `bench --kind` values.

@@ -26,6 +26,15 @@ fn section<'a>(readme: &'a str, name: &str) -> Option<&'a str> {
     None
 }
 
+/// The README's section whose `### ` heading starts with `heading` (`Filters`, `Output`).
+fn shared_section<'a>(readme: &'a str, heading: &str) -> Option<&'a str> {
+    let start = readme.find(&format!("\n### {heading}"))? + 1;
+    let rest = &readme[start..];
+    let body = &rest[rest.find('\n')? + 1..];
+    let end = body.find("\n### ").or_else(|| body.find("\n## "));
+    Some(&body[..end.unwrap_or(body.len())])
+}
+
 #[test]
 fn readme_names_every_option_with_its_default() {
     let readme = readme();
@@ -44,6 +53,18 @@ fn readme_names_every_option_with_its_default() {
                 continue;
             }
             let flag = format!("--{long}");
+            // Options shared by every query command (the filters, the output formats) are
+            // documented once, in the README section named by their help heading.
+            let text = match arg.get_help_heading() {
+                Some(heading) => match shared_section(&readme, heading) {
+                    Some(t) => t,
+                    None => {
+                        problems.push(format!("README has no section `### {heading}…`"));
+                        continue;
+                    }
+                },
+                None => text,
+            };
             // Every place the README names the option: `--opt…`, `-o/--opt…` or `-o N`.
             let mut names = vec![format!("`{flag}")];
             if let Some(short) = arg.get_short() {

@@ -139,6 +139,7 @@ fn listing_equals_counts_and_points_at_the_text() {
                 left,
                 matched,
                 right,
+                ..
             } = h
             else {
                 unreachable!()

@@ -79,8 +79,11 @@ impl<'a> DocInfo<'a> {
         if let Some(v) = self.cache.get(&ord) {
             return Ok(v.clone());
         }
-        let d = self.handle.doc(ord)?;
-        let v = (d.title, d.meta.date.map(|x| x.to_string()));
+        let table = self.handle.docs();
+        let v = (
+            table.title(ord as usize)?.into_owned(),
+            crate::docmeta::Date::from_key(table.date_key(ord as usize)).map(|x| x.to_string()),
+        );
         self.cache.insert(ord, v.clone());
         Ok(v)
     }

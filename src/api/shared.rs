@@ -98,7 +98,7 @@ pub fn shared(handle: &IndexHandle, req: &SharedRequest) -> Result<SharedRespons
             .iter()
             .map(|&(d, hits)| {
                 Ok(SharedDoc {
-                    doc: handle.doc(d)?.path,
+                    doc: handle.docs().path(d as usize)?.into_owned(),
                     hits,
                 })
             })

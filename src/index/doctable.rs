@@ -13,7 +13,7 @@
 //! records  documents × { date u32 (YYYYMMDD, 00 for unknown parts, 0 undated),
 //!                        collection u32, chars u64, paragraphs u32, passages u32,
 //!                        heap offset u64 }
-//! heap     per document: path length u32, path (UTF-8), entry JSON
+//! heap     per document: path length u32, path (UTF-8), title length u32, title, entry JSON
 //! trailer  the collections' names, a JSON array (a record's collection indexes it)
 //! ```
 //! Numbers are little-endian. A tombstone (a removed document) has an empty path.
@@ -38,8 +38,6 @@ const RECORD: usize = 32;
 /// The part of an entry kept as JSON.
 #[derive(Serialize, Deserialize)]
 struct Rest<'a> {
-    #[serde(borrow)]
-    title: Cow<'a, str>,
     #[serde(borrow)]
     format: Cow<'a, str>,
     #[serde(borrow)]
@@ -83,8 +81,9 @@ pub fn write_docs(dir: &Path, docs: &[DocEntry]) -> Result<()> {
         records.extend_from_slice(&(heap.len() as u64).to_le_bytes());
         heap.extend_from_slice(&(d.path.len() as u32).to_le_bytes());
         heap.extend_from_slice(d.path.as_bytes());
+        heap.extend_from_slice(&(d.title.len() as u32).to_le_bytes());
+        heap.extend_from_slice(d.title.as_bytes());
         let rest = Rest {
-            title: Cow::Borrowed(&d.title),
             format: Cow::Borrowed(&d.format),
             encoding: Cow::Borrowed(&d.encoding),
             meta: d.meta.clone(),
@@ -265,6 +264,26 @@ impl DocTable {
             .map_err(|_| self.corrupt(format!("entry {ord}: path is not UTF-8")))
     }
 
+    /// The title of document `ord` alone (what a hit shows), and where its JSON starts.
+    fn title_at(&self, ord: usize) -> Result<(&str, usize)> {
+        let e = self.entry(ord)?;
+        let n = u32_at(e, 0) as usize;
+        let bad = || self.corrupt(format!("entry {ord}: title out of place"));
+        let at = 4 + n;
+        if at + 4 > e.len() {
+            return Err(bad());
+        }
+        let t = u32_at(e, at) as usize;
+        let title = e.get(at + 4..at + 4 + t).ok_or_else(bad)?;
+        let title = std::str::from_utf8(title).map_err(|_| bad())?;
+        Ok((title, at + 4 + t))
+    }
+
+    /// The title of document `ord`, without parsing the rest of its entry.
+    pub fn title(&self, ord: usize) -> Result<Cow<'_, str>> {
+        self.title_at(ord).map(|(t, _)| Cow::Borrowed(t))
+    }
+
     /// True when document `ord` was removed.
     pub fn is_tombstone(&self, ord: usize) -> bool {
         self.entry(ord).is_ok_and(|e| u32_at(e, 0) == 0)
@@ -274,13 +293,14 @@ impl DocTable {
     pub fn get(&self, ord: usize) -> Result<DocEntry> {
         let e = self.entry(ord)?;
         let path = self.path(ord)?.into_owned();
-        let n = u32_at(e, 0) as usize;
-        let rest: Rest = serde_json::from_slice(&e[4 + n..])
+        let (title, json_at) = self.title_at(ord)?;
+        let title = title.to_owned();
+        let rest: Rest = serde_json::from_slice(&e[json_at..])
             .map_err(|err| self.corrupt(format!("entry {ord}: {err}")))?;
         let r = self.record(ord)?;
         Ok(DocEntry {
             path,
-            title: rest.title.into_owned(),
+            title,
             paragraphs: u32_at(r, 16),
             passages: u32_at(r, 20),
             chars: u64_at(r, 8),

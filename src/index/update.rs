@@ -62,16 +62,15 @@ pub(super) fn excludes(sticky: &Sticky, live_meta: Option<&IndexMeta>) -> Vec<St
     }
 }
 
+/// The manifests of a build: parsed, with their records and bytes, and notes on stderr.
+type ReadManifests = (ManifestSet, Vec<(meta::ManifestRecord, Vec<u8>)>, Vec<String>);
+
 /// The manifests of a build, with their bytes.
 fn read_manifests(
     sticky: &Sticky,
     live: Option<&Path>,
     live_meta: Option<&IndexMeta>,
-) -> Result<(
-    ManifestSet,
-    Vec<(meta::ManifestRecord, Vec<u8>)>,
-    Vec<String>,
-)> {
+) -> Result<ReadManifests> {
     let mut notes = Vec::new();
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     if !sticky.meta.is_empty() {

@@ -112,7 +112,7 @@ fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -145,13 +145,7 @@ pub fn print_trend_text(
     bars: bool,
 ) -> io::Result<()> {
     let s = &r.summary;
-    let several = s.phrases.len() > 1;
-    let mut header = vec![s.by.name().to_owned(), String::new()];
-    if !several {
-        header[1] = "phrase".into();
-    } else {
-        header[1] = "phrase".into();
-    }
+    let mut header = vec![s.by.name().to_owned(), "phrase".to_owned()];
     header.extend(
         ["hits", "docs", "per million", "characters", "documents"]
             .iter()

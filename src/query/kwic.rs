@@ -76,7 +76,7 @@ pub fn occurrences(
                 .map(|i| mf.source_span(i, i + needle.len()))
                 .collect()
         };
-        let path = handle.doc(para.doc)?.path;
+        let path = handle.docs().path(para.doc as usize)?.into_owned();
         for (s, e) in spans {
             out.push(Occurrence {
                 doc: para.doc,

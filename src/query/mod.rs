@@ -351,9 +351,8 @@ pub fn stored_passage(
 ) -> Result<StoredPassage> {
     let d: TantivyDocument = searcher.doc(addr)?;
     let mut p = passage_of(handle, &d, addr)?;
-    let entry = handle.doc(p.doc)?;
-    p.path = entry.path;
-    p.title = entry.title;
+    p.path = handle.docs().path(p.doc as usize)?.into_owned();
+    p.title = handle.docs().title(p.doc as usize)?.into_owned();
     Ok(p)
 }
 

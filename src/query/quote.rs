@@ -330,7 +330,7 @@ fn verify<'c>(
                 key,
                 QuoteHit {
                     doc: p.doc,
-                    path: handle.doc(p.doc)?.path,
+                    path: handle.docs().path(p.doc as usize)?.into_owned(),
                     line: p.line,
                     start,
                     end,

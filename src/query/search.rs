@@ -99,13 +99,16 @@ fn required_words(terms: &[String]) -> Vec<Vec<char>> {
         .collect()
 }
 
+/// The clauses of a boolean query.
+type Clauses = Vec<(Occur, Box<dyn Query>)>;
+
 /// The query words (jieba, search mode, each once) and the clauses that match and score them:
 /// every word scores, the words that are not part of another one are required.
 fn word_clauses(
     handle: &IndexHandle,
     analyzer: &mut tantivy::tokenizer::TextAnalyzer,
     query: &str,
-) -> Result<(Vec<String>, Vec<(Occur, Box<dyn Query>)>)> {
+) -> Result<(Vec<String>, Clauses)> {
     let mut seen = HashSet::new();
     let terms: Vec<String> = word_tokens(analyzer, &normalize_words(query))
         .into_iter()

@@ -207,7 +207,7 @@ pub fn keywords(
                 if a < 2 || !is_keyword_shaped(&word) {
                     continue;
                 }
-                let df = u64::from(dfs.get(&word).copied().unwrap_or(0)).max(a);
+                let df = dfs.get(&word).copied().unwrap_or(0).max(a);
                 let b = df - a;
                 let Some((g2, log_ratio)) = keyness(a, b, sel_passages, rest_passages) else {
                     continue;
