@@ -86,7 +86,9 @@ fn queries_on(c: &mut Criterion, name: &str, handle: &IndexHandle) {
     let opts = QuoteOptions::for_length(10);
     let quoted = find_quote(handle, quote, opts, None).unwrap().hits.len();
     let theme = handle.themes().unwrap().lexicon.find("信访接待").unwrap();
-    let themed = search_with(handle, "", &[theme], 10, false, None).unwrap().total;
+    let themed = search_with(handle, "", &[theme], 10, false, None)
+        .unwrap()
+        .total;
     let mut g = c.benchmark_group(format!("queries on {name}"));
     g.bench_function("phrase 调查研究 (count)", |b| {
         b.iter(|| assert_eq!(expect(black_box("调查研究")), dcyj))
@@ -111,14 +113,19 @@ fn queries_on(c: &mut Criterion, name: &str, handle: &IndexHandle) {
     g.bench_function("search --theme 信访接待", |b| {
         b.iter(|| {
             assert_eq!(
-                search_with(handle, "", &[theme], 10, false, None).unwrap().total,
+                search_with(handle, "", &[theme], 10, false, None)
+                    .unwrap()
+                    .total,
                 themed
             )
         })
     });
     // The same count limited by filters (resolved once, as a request resolves them).
     for (label, filters) in [
-        ("--under", jiansuo::api::Filters::under(first_folder(handle))),
+        (
+            "--under",
+            jiansuo::api::Filters::under(first_folder(handle)),
+        ),
         (
             "--since",
             jiansuo::api::Filters {
@@ -127,10 +134,16 @@ fn queries_on(c: &mut Criterion, name: &str, handle: &IndexHandle) {
             },
         ),
     ] {
-        let Ok(sel) = filters.select(handle) else { continue };
+        let Ok(sel) = filters.select(handle) else {
+            continue;
+        };
         let needle: Vec<char> = "调查研究".chars().collect();
         g.bench_function(format!("phrase 调查研究 (count {label})"), |b| {
-            b.iter(|| count_phrase(handle, black_box(&needle), sel.get()).unwrap().hits)
+            b.iter(|| {
+                count_phrase(handle, black_box(&needle), sel.get())
+                    .unwrap()
+                    .hits
+            })
         });
     }
     g.finish();
@@ -139,7 +152,8 @@ fn queries_on(c: &mut Criterion, name: &str, handle: &IndexHandle) {
 /// The first folder of the index (or its first document), for an `--under` filter.
 fn first_folder(handle: &IndexHandle) -> String {
     let path = handle.docs().path(0).unwrap().into_owned();
-    path.split_once('/').map_or(path.clone(), |(f, _)| f.to_owned())
+    path.split_once('/')
+        .map_or(path.clone(), |(f, _)| f.to_owned())
 }
 
 fn queries(c: &mut Criterion) {

@@ -63,7 +63,11 @@ pub(super) fn excludes(sticky: &Sticky, live_meta: Option<&IndexMeta>) -> Vec<St
 }
 
 /// The manifests of a build: parsed, with their records and bytes, and notes on stderr.
-type ReadManifests = (ManifestSet, Vec<(meta::ManifestRecord, Vec<u8>)>, Vec<String>);
+type ReadManifests = (
+    ManifestSet,
+    Vec<(meta::ManifestRecord, Vec<u8>)>,
+    Vec<String>,
+);
 
 /// The manifests of a build, with their bytes.
 fn read_manifests(

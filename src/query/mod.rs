@@ -30,7 +30,7 @@ pub use search::{
     SearchHit, SearchResults, THEME_WEIGHT, ThemeExplain, matching_docs, search, search_with,
 };
 pub use shared::{SharedOptions, SharedPhrase, shared_phrases};
-pub use themes::{ABOUT, Keyword, ThemeShare, keywords, theme_distribution};
+pub use themes::{ABOUT, Keyword, SIGNIFICANT, ThemeShare, keyness, keywords, theme_distribution};
 
 use tantivy::BitSet;
 use tantivy::postings::TermInfo;
