@@ -46,13 +46,13 @@ pub struct Scope {
 /// A resolved filter: the selection (none without filters) and what it is.
 #[derive(Debug, Clone, Default)]
 pub struct Selected {
-    pub selection: Option<DocSelection>,
+    pub selection: Option<std::sync::Arc<DocSelection>>,
     pub scope: Option<Scope>,
 }
 
 impl Selected {
     pub fn get(&self) -> Option<&DocSelection> {
-        self.selection.as_ref()
+        self.selection.as_deref()
     }
 }
 
@@ -98,11 +98,18 @@ impl Filters {
         parts.join(", ")
     }
 
-    /// Check the filters against the index and select their documents.
+    /// Check the filters against the index and select their documents (kept by the handle:
+    /// the same filters again cost nothing).
     pub fn select(&self, handle: &IndexHandle) -> Result<Selected> {
         if self.is_empty() {
             return Ok(Selected::default());
         }
+        let key = format!("filters {self:?}");
+        let kept = handle.memo(&key, || self.select_now(handle))?;
+        Ok((*kept).clone())
+    }
+
+    fn select_now(&self, handle: &IndexHandle) -> Result<Selected> {
         if let (Some(s), Some(u)) = (self.since, self.until)
             && s.key() > u.last_key()
         {
@@ -138,12 +145,13 @@ impl Filters {
                 return Ok(false);
             }
             if !under.is_empty() {
-                let path = table.path(ord)?;
+                let path = table.path_bytes(ord);
                 let mut any = false;
                 for (i, u) in under.iter().enumerate() {
+                    let u = u.as_bytes();
                     let inside = u.is_empty()
-                        || (path.starts_with(u.as_str())
-                            && (path.len() == u.len() || path.as_bytes()[u.len()] == b'/'));
+                        || (path.starts_with(u)
+                            && (path.len() == u.len() || path[u.len()] == b'/'));
                     if inside {
                         under_hits[i] += 1;
                         any = true;
@@ -170,7 +178,7 @@ impl Filters {
                 self.under[i]
             )));
         }
-        let of = (0..table.len()).filter(|&o| !table.is_tombstone(o)).count();
+        let of = table.live_len();
         let scope = Scope {
             documents: selection.len(),
             of,
@@ -181,7 +189,7 @@ impl Filters {
             until: self.until.map(|d| d.to_string()),
         };
         Ok(Selected {
-            selection: Some(selection),
+            selection: Some(std::sync::Arc::new(selection)),
             scope: Some(scope),
         })
     }

@@ -9,10 +9,11 @@
 //! milliseconds to read and split at every start.
 //!
 //! ```text
-//! header   b"JSDOCS01", documents u64, heap start u64, collections start u64, file length u64
+//! header   b"JSDOCS02", documents u64, heap start u64, collections start u64, file length u64,
+//!          live documents u64
 //! records  documents × { date u32 (YYYYMMDD, 00 for unknown parts, 0 undated),
-//!                        collection u32, chars u64, paragraphs u32, passages u32,
-//!                        heap offset u64 }
+//!                        collection u32 (u32::MAX: a removed document), chars u64,
+//!                        paragraphs u32, passages u32, heap offset u64 }
 //! heap     per document: path length u32, path (UTF-8), title length u32, title, entry JSON
 //! trailer  the collections' names, a JSON array (a record's collection indexes it)
 //! ```
@@ -31,8 +32,10 @@ use crate::error::{Error, Result};
 /// File name of the table.
 pub const DOCS_FILE: &str = "docs.bin";
 
-const MAGIC: &[u8; 8] = b"JSDOCS01";
-const HEADER: usize = 40;
+const MAGIC: &[u8; 8] = b"JSDOCS02";
+const HEADER: usize = 48;
+/// The collection of a tombstone's record.
+const TOMBSTONE: u32 = u32::MAX;
 const RECORD: usize = 32;
 
 /// The part of an entry kept as JSON.
@@ -62,7 +65,7 @@ pub fn write_docs(dir: &Path, docs: &[DocEntry]) -> Result<()> {
     let mut heap: Vec<u8> = Vec::with_capacity(n * 160);
     for d in docs {
         let collection = if d.is_tombstone() {
-            0
+            TOMBSTONE
         } else {
             collections
                 .binary_search(&d.meta.collection.as_str())
@@ -100,7 +103,8 @@ pub fn write_docs(dir: &Path, docs: &[DocEntry]) -> Result<()> {
     let total = colls_start + names.len();
     let mut out = Vec::with_capacity(total);
     out.extend_from_slice(MAGIC);
-    for v in [n, heap_start, colls_start, total] {
+    let live = docs.iter().filter(|d| !d.is_tombstone()).count();
+    for v in [n, heap_start, colls_start, total, live] {
         out.extend_from_slice(&(v as u64).to_le_bytes());
     }
     out.extend_from_slice(&records);
@@ -114,6 +118,7 @@ pub fn write_docs(dir: &Path, docs: &[DocEntry]) -> Result<()> {
 pub struct DocTable {
     bytes: OwnedBytes,
     len: usize,
+    live: usize,
     heap_start: usize,
     colls_start: usize,
     collections: Vec<String>,
@@ -134,6 +139,7 @@ impl Default for DocTable {
         DocTable {
             bytes: OwnedBytes::empty(),
             len: 0,
+            live: 0,
             heap_start: HEADER,
             colls_start: HEADER,
             collections: Vec::new(),
@@ -167,11 +173,13 @@ impl DocTable {
         if b.len() < HEADER || &b[..8] != MAGIC {
             return Err(corrupt("not a document table".into()));
         }
-        let [n, heap_start, colls_start, total] = [8, 16, 24, 32].map(|at| u64_at(b, at) as usize);
+        let [n, heap_start, colls_start, total, live] =
+            [8, 16, 24, 32, 40].map(|at| u64_at(b, at) as usize);
         if total != b.len()
             || n.checked_mul(RECORD).and_then(|r| r.checked_add(HEADER)) != Some(heap_start)
             || heap_start > colls_start
             || colls_start > total
+            || live > n
         {
             return Err(corrupt(format!(
                 "its header does not fit its {} bytes",
@@ -182,6 +190,7 @@ impl DocTable {
             .map_err(|e| corrupt(format!("collections: {e}")))?;
         Ok(DocTable {
             len: n,
+            live,
             heap_start,
             colls_start,
             collections,
@@ -206,6 +215,11 @@ impl DocTable {
         self.len == 0
     }
 
+    /// Documents in the index (tombstones left out).
+    pub fn live_len(&self) -> usize {
+        self.live
+    }
+
     /// The names of the collections, in order (a document's [`DocTable::collection`] indexes
     /// them).
     pub fn collections(&self) -> &[String] {
@@ -228,9 +242,9 @@ impl DocTable {
         self.record(ord).map_or(0, |r| u32_at(r, 0))
     }
 
-    /// Collection index of document `ord`.
+    /// Collection index of document `ord` (`u32::MAX` for a removed document).
     pub fn collection(&self, ord: usize) -> u32 {
-        self.record(ord).map_or(0, |r| u32_at(r, 4))
+        self.record(ord).map_or(TOMBSTONE, |r| u32_at(r, 4))
     }
 
     /// Characters of document `ord`.
@@ -284,9 +298,19 @@ impl DocTable {
         self.title_at(ord).map(|(t, _)| Cow::Borrowed(t))
     }
 
-    /// True when document `ord` was removed.
+    /// True when document `ord` was removed (from its record alone).
     pub fn is_tombstone(&self, ord: usize) -> bool {
-        self.entry(ord).is_ok_and(|e| u32_at(e, 0) == 0)
+        self.collection(ord) == TOMBSTONE
+    }
+
+    /// The path of document `ord` as bytes, unchecked (for prefix tests over many documents;
+    /// empty when the entry is damaged).
+    pub fn path_bytes(&self, ord: usize) -> &[u8] {
+        let Ok(e) = self.entry(ord) else {
+            return &[];
+        };
+        let n = u32_at(e, 0) as usize;
+        e.get(4..4 + n).unwrap_or(&[])
     }
 
     /// The entry of document `ord`.

@@ -93,6 +93,9 @@ impl PassageColumns {
 /// The generation `CURRENT` named was removed before it could be locked (by name).
 struct Vanished(String);
 
+/// Values kept by [`IndexHandle::memo`].
+pub const MEMO_ENTRIES: usize = 64;
+
 /// An opened index generation.
 pub struct IndexHandle {
     /// The index directory.
@@ -115,11 +118,40 @@ pub struct IndexHandle {
     /// Sum of the `exact` field norms of the live passages (see [`IndexHandle::bm25_statistics`]).
     exact_tokens: OnceLock<u64>,
     columns: OnceLock<Vec<PassageColumns>>,
+    /// Values derived from this generation and kept for later requests (document selections).
+    memo: std::sync::Mutex<HashMap<String, std::sync::Arc<dyn std::any::Any + Send + Sync>>>,
     /// Share lock on the generation: a build does not delete it while this handle lives.
     _reading: std::fs::File,
 }
 
 impl IndexHandle {
+    /// The value kept under `key` for this generation, made by `make` the first time (a
+    /// document selection a filter resolved: the same filters again cost nothing). At most
+    /// [`MEMO_ENTRIES`] are kept; beyond, the oldest are forgotten all at once.
+    pub fn memo<T: std::any::Any + Send + Sync>(
+        &self,
+        key: &str,
+        make: impl FnOnce() -> Result<T>,
+    ) -> Result<std::sync::Arc<T>> {
+        let lock = || {
+            self.memo
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(v) = lock().get(key).cloned()
+            && let Ok(v) = v.downcast::<T>()
+        {
+            return Ok(v);
+        }
+        let v = std::sync::Arc::new(make()?);
+        let mut memo = lock();
+        if memo.len() >= MEMO_ENTRIES {
+            memo.clear();
+        }
+        memo.insert(key.to_owned(), v.clone());
+        Ok(v)
+    }
+
     /// The index directory (as given to [`IndexHandle::open`]).
     pub fn dir(&self) -> &Path {
         &self.dir
@@ -234,6 +266,7 @@ impl IndexHandle {
             themes: OnceLock::new(),
             speakers: OnceLock::new(),
             ranks: OnceLock::new(),
+            memo: Default::default(),
             exact_tokens: OnceLock::new(),
             word_dfs: OnceLock::new(),
             columns: OnceLock::new(),

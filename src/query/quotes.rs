@@ -25,7 +25,7 @@ pub struct QuotesFilter {
     /// Only this kind (default: cited and term; titles only when asked for).
     pub kind: Option<QuoteKind>,
     /// Only these documents.
-    pub selection: Option<crate::index::DocSelection>,
+    pub selection: Option<std::sync::Arc<crate::index::DocSelection>>,
     /// Clusters found in at least this many documents.
     pub min_docs: usize,
 }
@@ -83,7 +83,7 @@ pub fn list_quotes(handle: &IndexHandle, filter: &QuotesFilter) -> Result<Vec<Qu
         .collect();
     order.sort_by_key(|&d| ranks[d]);
     for d in order {
-        if !crate::index::selected(filter.selection.as_ref(), d as u64) {
+        if !crate::index::selected(filter.selection.as_deref(), d as u64) {
             continue;
         }
         for q in table.get(d)? {
