@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
-use crate::util::{Fixture, docx_bytes, required_corpora, required_corpora_index};
+use crate::util::{Fixture, docx_bytes, docx_with_core, required_corpora, required_corpora_index};
 
 fn json_lines(s: &str) -> Vec<Value> {
     s.lines()
@@ -135,10 +135,21 @@ fn metadata_from_each_source_with_warnings_for_bad_rows() {
 fn docx_core_properties_date_a_document() {
     let f = Fixture::empty();
     f.write("corpus/a.docx", &docx_bytes(&["标题", "正文共同富裕。"]));
+    let core = r#"<?xml version="1.0" encoding="UTF-8"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"><dc:creator>办公厅</dc:creator><dcterms:created>2023-11-02T08:00:00Z</dcterms:created><dcterms:modified>2024-01-09T08:00:00Z</dcterms:modified></cp:coreProperties>"#;
+    f.write(
+        "corpus/b.docx",
+        &docx_with_core(&["通知", "正文。"], Some(core)),
+    );
     f.run(&["index", "corpus"]).expect(0);
-    // The test helper's document has no docProps/core.xml: undated, not a guess.
     let docs = docs_by_path(&f);
+    // No core properties: undated, not a guess.
     assert_eq!(docs["a.docx"]["date"], Value::Null);
+    assert_eq!(
+        docs["b.docx"]["date"], "2023-11-02",
+        "created, not modified"
+    );
+    assert_eq!(docs["b.docx"]["date_source"], "embedded");
+    assert_eq!(docs["b.docx"]["fields"]["author"], "办公厅");
 }
 
 #[test]

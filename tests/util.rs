@@ -167,6 +167,11 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// A minimal `.docx` archive with these paragraphs.
 pub fn docx_bytes(paragraphs: &[&str]) -> Vec<u8> {
+    docx_with_core(paragraphs, None)
+}
+
+/// A minimal `.docx` archive with these paragraphs and, when given, a `docProps/core.xml`.
+pub fn docx_with_core(paragraphs: &[&str], core: Option<&str>) -> Vec<u8> {
     use std::io::Write;
     let mut xml = String::from(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>"#,
@@ -182,6 +187,10 @@ pub fn docx_bytes(paragraphs: &[&str]) -> Vec<u8> {
     zip.write_all(b"<Types/>").unwrap();
     zip.start_file("word/document.xml", opts).unwrap();
     zip.write_all(xml.as_bytes()).unwrap();
+    if let Some(core) = core {
+        zip.start_file("docProps/core.xml", opts).unwrap();
+        zip.write_all(core.as_bytes()).unwrap();
+    }
     zip.finish().unwrap();
     buf.into_inner()
 }
