@@ -22,7 +22,7 @@ pub use build::{
     prepare,
 };
 pub use doctable::{DocSelection, DocTable, selected};
-pub use handle::{Bm25Stats, IndexHandle, PassageColumns};
+pub use handle::{Bm25Stats, IndexHandle, MEMO_ENTRIES, PassageColumns};
 pub use meta::{BuildStats, DocEntry, FileEntry, IndexMeta, MetaStats, SkippedFile, dict_hash};
 pub use schema::{EXACT_TAIL_CHARS, Fields, SCHEMA_VERSION, para_key, text_from_stored};
 pub use textcode::matching_chars;
