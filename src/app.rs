@@ -352,6 +352,12 @@ fn run_phrase(cli: &Cli, args: &PhraseArgs, style: Style) -> anyhow::Result<Outc
     };
     // Checked before the index is opened (or built): a phrase of punctuation is a usage error.
     api::phrase_needle(&req.phrase)?;
+    if !args.also.is_empty() && args.by.is_none() {
+        return Err(Error::Query(
+            "--also compares phrases in a trend table: give --by year|month|day|collection".into(),
+        )
+        .into());
+    }
     for p in &args.also {
         api::phrase_needle(p)?;
     }
@@ -583,6 +589,7 @@ fn run_themes(cli: &Cli, args: &ThemesArgs, style: Style) -> anyhow::Result<Outc
         top: args.limit,
     };
     let r = api::themes(&handle, &req)?;
+    scope_note(cli, args.out.machine(), r.scope.as_ref());
     if args.out.csv() {
         csv_out(&args.out, &r.themes)?;
     } else if args.out.json {
@@ -628,6 +635,12 @@ fn run_keywords(cli: &Cli, args: &KeywordsArgs) -> anyhow::Result<Outcome> {
         limit: args.limit,
     };
     let r = api::keywords(&handle, &req)?;
+    scope_note(cli, args.out.machine(), r.scope.as_ref());
+    if r.keywords.is_empty() {
+        note(cli, args.out.machine(), || {
+            "no keyword: the selection has no word frequent and widespread enough in it".into()
+        });
+    }
     if args.out.csv() {
         csv_out(&args.out, &r.keywords)?;
     } else if args.out.json {

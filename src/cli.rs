@@ -70,7 +70,8 @@ pub enum Command {
     Shared(SharedArgs),
     /// Theme distribution per document and the top passages per theme.
     Themes(ThemesArgs),
-    /// TF-IDF keywords of a document or of the whole corpus (to help write themes).
+    /// Keywords: what sets the filtered documents apart from the rest (G² keyness), or the
+    /// corpus's most characteristic words.
     Keywords(KeywordsArgs),
     /// Every paragraph that cites a quotation: verbatim, in part, or with changes.
     Quote(QuoteArgs),
@@ -187,9 +188,10 @@ impl OutputArgs {
         self.csv || self.excel
     }
 
-    /// Machine-readable output (no notes on stderr).
+    /// JSON output, which carries its own summary: no notes on stderr (CSV rows carry none,
+    /// so CSV keeps the notes).
     pub fn machine(&self) -> bool {
-        self.json || self.csv()
+        self.json
     }
 }
 

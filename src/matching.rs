@@ -168,11 +168,14 @@ impl<F: FnMut(char, usize, usize)> Composer<F> {
 fn for_each_normalised_char(text: &str, mut emit: impl FnMut(char, usize, usize)) {
     let mut group = String::new();
     let mut group_start = 0usize;
+    // Just after the group's last character: dropped characters after it (a space after a
+    // Latin word) are not part of its span.
+    let mut group_end = 0usize;
     for (pos, c) in text.chars().enumerate() {
         if is_plain_han(c) {
             // Fast path, checked first (most characters are these): CJK unified ideographs are
             // their own matching form.
-            flush_group(&mut group, group_start, pos, &mut emit);
+            flush_group(&mut group, group_start, group_end, &mut emit);
             emit(c, pos, pos + 1);
             continue;
         }
@@ -183,14 +186,15 @@ fn for_each_normalised_char(text: &str, mut emit: impl FnMut(char, usize, usize)
         }
         if canonical_combining_class(c) != 0 && !group.is_empty() {
             group.push(c);
+            group_end = pos + 1;
             continue;
         }
-        flush_group(&mut group, group_start, pos, &mut emit);
+        flush_group(&mut group, group_start, group_end, &mut emit);
         group_start = pos;
+        group_end = pos + 1;
         group.push(c);
     }
-    let end = text.chars().count();
-    flush_group(&mut group, group_start, end, &mut emit);
+    flush_group(&mut group, group_start, group_end, &mut emit);
 }
 
 fn flush_group(
@@ -221,6 +225,20 @@ pub(crate) fn is_plain_han(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_latin_word_s_span_ends_at_its_last_letter() {
+        let mf = MatchingForm::new("737 MAX 客机，X（推特）");
+        let form: String = mf.chars.iter().collect();
+        let at = form.find("max").unwrap();
+        assert_eq!(mf.source_span(at, at + 3), (4, 7));
+        let x = form.chars().position(|c| c == 'x').unwrap();
+        assert_eq!(mf.source_span(x, x + 1), (11, 12));
+        // A combining mark after an invisible character still composes.
+        let mf = MatchingForm::new("e\u{200b}\u{301}!");
+        assert_eq!(mf.chars, vec!['é']);
+        assert_eq!(mf.source_span(0, 1), (0, 3));
+    }
 
     #[test]
     fn table() {

@@ -56,8 +56,20 @@ impl Selected {
     }
 }
 
-fn normalise(p: &str) -> String {
+/// A path as results name documents: `/`-separated, relative to the corpus root (an absolute
+/// path inside the root has the root taken off), without `./`, doubled or trailing slashes.
+fn normalise(p: &str, root: &str) -> String {
     let mut p = p.trim().replace('\\', "/");
+    while p.contains("//") {
+        p = p.replace("//", "/");
+    }
+    let root = root.trim_end_matches('/');
+    if !root.is_empty()
+        && let Some(rest) = p.strip_prefix(root)
+        && (rest.is_empty() || rest.starts_with('/'))
+    {
+        p = rest.to_owned();
+    }
     while let Some(rest) = p.strip_prefix("./") {
         p = rest.to_owned();
     }
@@ -132,18 +144,16 @@ impl Filters {
                 }
             }
         }
-        let under: Vec<String> = self.under.iter().map(|p| normalise(p)).collect();
+        let root = handle.meta().corpus_root.clone();
+        let under: Vec<String> = self.under.iter().map(|p| normalise(p, &root)).collect();
         let mut under_hits = vec![0usize; under.len()];
         let lo = self.since.map_or(0, Date::key);
         let hi = self.until.map_or(u32::MAX, Date::last_key);
         let dated_filter = self.since.is_some() || self.until.is_some();
         let mut undated = 0usize;
         let selection = DocSelection::of(table, |ord| {
-            if !wanted_collections.is_empty()
-                && !wanted_collections.contains(&table.collection(ord))
-            {
-                return Ok(false);
-            }
+            // Paths first, so that a path nothing lies under is told apart from filters that
+            // exclude each other.
             if !under.is_empty() {
                 let path = table.path_bytes(ord);
                 let mut any = false;
@@ -160,6 +170,11 @@ impl Filters {
                 if !any {
                     return Ok(false);
                 }
+            }
+            if !wanted_collections.is_empty()
+                && !wanted_collections.contains(&table.collection(ord))
+            {
+                return Ok(false);
             }
             if dated_filter {
                 let key = table.date_key(ord);

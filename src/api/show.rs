@@ -104,6 +104,12 @@ pub fn show(handle: &IndexHandle, req: &ShowRequest) -> Result<ShowResponse> {
     let paragraphs = lines.len();
     let (from, to, target) = match line {
         None => (0, lines.len(), None),
+        Some(0) => {
+            return Err(Error::NotFound(format!(
+                "line 0 of {}: lines are numbered from 1",
+                handle.docs().path(ord as usize)?
+            )));
+        }
         Some(n) => {
             let Some(i) = lines.iter().position(|(l, _)| *l >= n) else {
                 return Err(Error::NotFound(format!(

@@ -42,6 +42,9 @@ pub struct ThemeWeight {
 #[derive(Debug, Clone, Serialize)]
 pub struct ThemesResponse {
     pub themes: Vec<ThemeWeight>,
+    /// The documents weighed, when filters limited them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<super::Scope>,
 }
 
 /// The theme distribution of the selected documents.
@@ -68,6 +71,7 @@ pub fn themes(handle: &IndexHandle, req: &ThemesRequest) -> Result<ThemesRespons
                     .collect(),
             })
             .collect(),
+        scope: sel.scope,
     })
 }
 
@@ -99,6 +103,9 @@ pub struct Keyword {
 #[derive(Debug, Clone, Serialize)]
 pub struct KeywordsResponse {
     pub keywords: Vec<Keyword>,
+    /// The documents the keywords are of, when filters limited them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<super::Scope>,
 }
 
 /// Keywords of the selected documents against the rest (or of the whole corpus).
@@ -116,5 +123,6 @@ pub fn keywords(handle: &IndexHandle, req: &KeywordsRequest) -> Result<KeywordsR
                 log_ratio: k.log_ratio,
             })
             .collect(),
+        scope: sel.scope,
     })
 }

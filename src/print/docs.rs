@@ -78,6 +78,12 @@ pub fn print_docs_text(w: &mut dyn Write, r: &DocsResponse, style: Style) -> io:
         .max()
         .unwrap_or(0)
         .min(60);
+    let coll_width = docs
+        .iter()
+        .map(|d| sanitize(&d.collection).width())
+        .max()
+        .unwrap_or(0)
+        .min(30);
     for d in docs {
         let path = sanitize(&d.path);
         style.path(w, &path)?;
@@ -87,11 +93,13 @@ pub fn print_docs_text(w: &mut dyn Write, r: &DocsResponse, style: Style) -> io:
             (Some(date), Some(src)) => format!("{date} ({})", src.as_str()),
             _ => "undated".to_owned(),
         };
+        let coll = sanitize(&d.collection);
+        let coll_pad = coll_width.saturating_sub(coll.width());
         style.dim(
             w,
             &format!(
-                "{:<24} {:<12} {:<8} {:>5} passages {:>7} chars  ",
-                date, d.collection, d.format, d.passages, d.chars
+                "{:<24} {coll}{:coll_pad$} {:<8} {:>5} passages {:>7} chars  ",
+                date, "", d.format, d.passages, d.chars
             ),
         )?;
         writeln!(w, "{}", sanitize(&d.title))?;

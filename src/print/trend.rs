@@ -120,21 +120,63 @@ fn thousands(n: u64) -> String {
     out
 }
 
-fn left_out_line(undated: usize, imprecise: usize, hits: u64, what: &str) -> Option<String> {
-    if undated == 0 && imprecise == 0 {
-        return None;
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
+/// The totals of a trend: what the buckets hold, and what lies in documents of no bucket.
+struct Totals<'a> {
+    label: &'a str,
+    in_buckets: u64,
+    /// The counted thing, singular and plural.
+    what: (&'a str, &'a str),
+    buckets: usize,
+    by: &'a str,
+    undated: usize,
+    imprecise: usize,
+    left_out: u64,
+}
+
+fn totals_line(t: Totals) -> String {
+    let Totals {
+        label,
+        in_buckets,
+        what,
+        buckets,
+        by,
+        undated,
+        imprecise,
+        left_out,
+    } = t;
+    let mut line = format!(
+        "{label}{} over {} {by}{}",
+        plural(in_buckets, what.0, what.1),
+        thousands(buckets as u64),
+        if buckets == 1 { "" } else { "s" }
+    );
+    if undated > 0 || imprecise > 0 {
+        let mut parts = Vec::new();
+        if undated > 0 {
+            parts.push(plural(
+                undated as u64,
+                "undated document",
+                "undated documents",
+            ));
+        }
+        if imprecise > 0 {
+            parts.push(format!(
+                "{} dated less precisely than a {by}",
+                plural(imprecise as u64, "document", "documents")
+            ));
+        }
+        line.push_str(&format!(
+            "; {} more in {} ({} in all)",
+            thousands(left_out),
+            parts.join(" and "),
+            thousands(in_buckets + left_out)
+        ));
     }
-    let mut parts = Vec::new();
-    if undated > 0 {
-        parts.push(format!("{undated} undated"));
-    }
-    if imprecise > 0 {
-        parts.push(format!("{imprecise} dated less precisely"));
-    }
-    Some(format!(
-        "left out: {} documents ({hits} {what} in them)",
-        parts.join(" and ")
-    ))
+    line
 }
 
 /// `phrase --by` as a table: a row per bucket and phrase.
@@ -175,22 +217,17 @@ pub fn print_trend_text(
     }
     table(w, style, &header, &rows, bars)?;
     for (i, p) in s.phrases.iter().enumerate() {
-        writeln!(
-            w,
-            "{}: {} occurrences in {} {}s",
-            sanitize(p),
-            thousands(s.hits[i]),
-            s.buckets,
-            s.by.name()
-        )?;
-        if let Some(l) = left_out_line(
-            s.undated_left_out,
-            s.imprecise_left_out,
-            s.hits_left_out[i],
-            "occurrences",
-        ) {
-            writeln!(w, "  {l}")?;
-        }
+        let line = totals_line(Totals {
+            label: &format!("{}: ", sanitize(p)),
+            in_buckets: s.hits[i] - s.hits_left_out[i],
+            what: ("occurrence", "occurrences"),
+            buckets: s.buckets,
+            by: s.by.name(),
+            undated: s.undated_left_out,
+            imprecise: s.imprecise_left_out,
+            left_out: s.hits_left_out[i],
+        });
+        writeln!(w, "{line}")?;
     }
     Ok(())
 }
@@ -234,23 +271,22 @@ pub fn print_search_trend_text(
         })
         .collect();
     table(w, style, &header, &rows, bars)?;
-    writeln!(
-        w,
-        "{}: {} matching passages in {} {}s",
-        sanitize(&s.query),
-        thousands(s.passages),
-        s.buckets,
-        s.by.name()
-    )?;
-    if let Some(l) = left_out_line(
-        s.undated_left_out,
-        s.imprecise_left_out,
-        s.passages_left_out,
-        "passages",
-    ) {
-        writeln!(w, "  {l}")?;
-    }
-    Ok(())
+    let label = if s.query.trim().is_empty() {
+        String::new()
+    } else {
+        format!("{}: ", sanitize(&s.query))
+    };
+    let line = totals_line(Totals {
+        label: &label,
+        in_buckets: s.passages - s.passages_left_out,
+        what: ("matching passage", "matching passages"),
+        buckets: s.buckets,
+        by: s.by.name(),
+        undated: s.undated_left_out,
+        imprecise: s.imprecise_left_out,
+        left_out: s.passages_left_out,
+    });
+    writeln!(w, "{line}")
 }
 
 /// `quote --by` as a table, with each bucket's speakers.
@@ -298,22 +334,17 @@ pub fn print_quote_trend_text(
         })
         .collect();
     table(w, style, &header, &rows, bars)?;
-    writeln!(
-        w,
-        "{} paragraph(s) cite it in {} {}s (? = no speaker named)",
-        thousands(s.hits),
-        s.buckets,
-        s.by.name()
-    )?;
-    if let Some(l) = left_out_line(
-        s.undated_left_out,
-        s.imprecise_left_out,
-        s.hits_left_out,
-        "citations",
-    ) {
-        writeln!(w, "  {l}")?;
-    }
-    Ok(())
+    let line = totals_line(Totals {
+        label: "",
+        in_buckets: s.hits - s.hits_left_out,
+        what: ("citing paragraph", "citing paragraphs"),
+        buckets: s.buckets,
+        by: s.by.name(),
+        undated: s.undated_left_out,
+        imprecise: s.imprecise_left_out,
+        left_out: s.hits_left_out,
+    });
+    writeln!(w, "{line} (? = no speaker named)")
 }
 
 /// What a filter limited a query to, for a note on stderr.

@@ -183,8 +183,10 @@ pub fn keywords(
             // ratio of its two rates as the effect size (Hardie); only words more frequent in
             // the selection.
             let mut analyzer = handle.word_analyzer()?;
-            let mut sel_df: HashMap<String, u64> = HashMap::new();
+            // Per word: passages of the selection holding it, its documents, the last one seen.
+            let mut sel_df: HashMap<String, (u64, u64, u64)> = HashMap::new();
             let mut sel_passages = 0u64;
+            let mut sel_docs = std::collections::HashSet::new();
             for (ord, seg) in searcher.segment_readers().iter().enumerate() {
                 let doc_col = &handle.columns(ord as u32)?.doc;
                 let alive = seg.alive_bitset();
@@ -193,18 +195,33 @@ pub fn keywords(
                         continue;
                     }
                     sel_passages += 1;
+                    let doc = doc_col.get_val(d);
+                    sel_docs.insert(doc);
                     let p = stored_passage(handle, &searcher, DocAddress::new(ord as u32, d))?;
                     let mut words = word_tokens(&mut analyzer, &normalize_words(&p.text));
                     words.sort_unstable();
                     words.dedup();
                     for w in words {
-                        *sel_df.entry(w).or_default() += 1;
+                        let e = sel_df.entry(w).or_insert((0, 0, u64::MAX));
+                        e.0 += 1;
+                        if e.2 != doc {
+                            e.1 += 1;
+                            e.2 = doc;
+                        }
                     }
                 }
             }
             let rest_passages = (total as u64).saturating_sub(sel_passages);
-            for (word, a) in sel_df {
-                if a < 2 || !is_keyword_shaped(&word) {
+            // A keyword of several documents is spread over them: a name quoted in one news
+            // item, or a fragment of one odd phrase, is not what sets them apart.
+            let min_docs = match sel_docs.len() {
+                0 | 1 => 1,
+                2..=49 => 2,
+                _ => 3,
+            };
+            let min_passages = if sel_passages >= 1000 { 3 } else { 2 };
+            for (word, (a, docs_holding, _)) in sel_df {
+                if a < min_passages || docs_holding < min_docs || !is_keyword_shaped(&word) {
                     continue;
                 }
                 let df = dfs.get(&word).copied().unwrap_or(0).max(a);
@@ -238,19 +255,24 @@ pub fn keywords(
         }
     }
     if docs.is_some() {
-        // Significant words (G² ≥ 15.13, p < 0.0001 with one degree of freedom) by effect
-        // size, then the others by G²; a word held in a longer listed word with the same
-        // count (jieba's search mode cuts 房地产 into 房地, 地产 too) is left out.
-        let key = |k: &Keyword| (k.score >= SIGNIFICANT, k.log_ratio.unwrap_or(0.0), k.score);
+        // Significant words (G² ≥ 15.13, p < 0.0001 with one degree of freedom) held in at
+        // least 5 passages of the selection, by effect size; then the significant ones in
+        // fewer, by effect size; then the others by G². A word held in a longer listed word
+        // with the same count (jieba's search mode cuts 房地产 into 房地, 地产 too) is left out.
+        let tier = |k: &Keyword| match (k.score >= SIGNIFICANT, k.tf >= 5) {
+            (true, true) => 0,
+            (true, false) => 1,
+            _ => 2,
+        };
         out.sort_by(|a, b| {
-            let (ka, kb) = (key(a), key(b));
-            kb.0.cmp(&ka.0)
-                .then(if ka.0 {
-                    kb.1.total_cmp(&ka.1)
+            let (ta, tb) = (tier(a), tier(b));
+            ta.cmp(&tb)
+                .then(if ta < 2 {
+                    b.log_ratio.unwrap_or(0.0).total_cmp(&a.log_ratio.unwrap_or(0.0))
                 } else {
-                    kb.2.total_cmp(&ka.2)
+                    std::cmp::Ordering::Equal
                 })
-                .then(kb.2.total_cmp(&ka.2))
+                .then(b.score.total_cmp(&a.score))
                 .then(a.word.cmp(&b.word))
         });
         out.truncate(n.saturating_mul(4).max(n));
