@@ -268,7 +268,9 @@ pub fn keywords(
             let (ta, tb) = (tier(a), tier(b));
             ta.cmp(&tb)
                 .then(if ta < 2 {
-                    b.log_ratio.unwrap_or(0.0).total_cmp(&a.log_ratio.unwrap_or(0.0))
+                    b.log_ratio
+                        .unwrap_or(0.0)
+                        .total_cmp(&a.log_ratio.unwrap_or(0.0))
                 } else {
                     std::cmp::Ordering::Equal
                 })
