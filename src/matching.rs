@@ -232,7 +232,13 @@ mod tests {
         let form: String = mf.chars.iter().collect();
         let at = form.find("max").unwrap();
         assert_eq!(mf.source_span(at, at + 3), (4, 7));
-        let x = form.chars().position(|c| c == 'x').unwrap();
+        let x = form
+            .chars()
+            .enumerate()
+            .filter(|(_, c)| *c == 'x')
+            .last()
+            .unwrap()
+            .0;
         assert_eq!(mf.source_span(x, x + 1), (11, 12));
         // A combining mark after an invisible character still composes.
         let mf = MatchingForm::new("e\u{200b}\u{301}!");
