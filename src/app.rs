@@ -10,8 +10,8 @@ use crate::api::{self, Filters};
 use crate::bench::{self, QueryKind};
 use crate::cli::{
     BenchArgs, BenchKind, ByArg, Cli, ColorWhen, Command, DocsArgs, FilterArgs, IndexArgs,
-    KeywordsArgs, KindArg, OutputArgs, PhraseArgs, QuoteArgs, QuotesArgs, SearchArgs, SharedArgs,
-    ShowArgs, SortArg, ThemesArgs,
+    KeywordsArgs, KindArg, OutputArgs, PhraseArgs, QuoteArgs, QuotesArgs, SearchArgs, ServeArgs,
+    SharedArgs, ShowArgs, SortArg, ThemesArgs,
 };
 use crate::error::Error;
 use crate::index::{self, BuildObserver, BuildOptions, IndexHandle, SkippedFile};
@@ -57,6 +57,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Quotes(args) => run_quotes(&cli, args, style),
         Command::Docs(args) => run_docs(&cli, args, style),
         Command::Show(args) => run_show(&cli, args, style),
+        Command::Serve(args) => run_serve(&cli, args),
     }
 }
 
@@ -665,4 +666,36 @@ fn run_show(cli: &Cli, args: &ShowArgs, style: Style) -> anyhow::Result<Outcome>
         to_stdout(|w| print::print_show_text(w, &r, style))?;
     }
     Ok(Outcome::found(!r.lines.is_empty()))
+}
+
+fn run_serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<Outcome> {
+    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
+        return Err(Error::Query(format!(
+            "--timeout {} is not a number of seconds above 0",
+            args.timeout
+        ))
+        .into());
+    }
+    // The index is opened (or built from the default corpus on first use) and checked before
+    // the server listens.
+    let documents = open_or_build(cli)?.meta().stats.documents;
+    let opts = crate::serve::ServeOptions {
+        index: cli.index.clone(),
+        addr: args.addr,
+        timeout: std::time::Duration::from_secs_f64(args.timeout),
+        cors: args.cors.clone(),
+    };
+    crate::serve::serve(&opts, |addr| {
+        if !addr.ip().is_loopback() {
+            eprintln!(
+                "jiansuo: warning: serving on {addr}, which other machines can reach: the index \
+                 is readable by anyone there (read-only)"
+            );
+        }
+        eprintln!(
+            "jiansuo: serving {} ({documents} documents) at http://{addr}/ (Ctrl-C stops)",
+            cli.index.display()
+        );
+    })?;
+    Ok(Outcome::Hits)
 }

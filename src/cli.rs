@@ -84,6 +84,24 @@ pub enum Command {
     /// A document, or the paragraphs around one of its lines, as indexed (`DOC:LINE` as
     /// results print it).
     Show(ShowArgs),
+    /// Serve the index read-only: an HTTP API and a search page for the browser.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on. Loopback by default; another address serves the index to the
+    /// network, and says so.
+    #[arg(long, default_value = "127.0.0.1:7700", value_name = "ADDR")]
+    pub addr: std::net::SocketAddr,
+
+    /// Seconds a query may run before the server answers 503 (the query is given up).
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    pub timeout: f64,
+
+    /// Let web pages of this origin call the API (CORS; off by default).
+    #[arg(long, value_name = "ORIGIN")]
+    pub cors: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -21,5 +21,6 @@ pub mod passage;
 pub mod print;
 pub mod process;
 pub mod query;
+pub mod serve;
 
 pub use error::{Error, Result};

@@ -6,6 +6,7 @@ mod util;
 mod architecture;
 mod attribution;
 mod bench_cmd;
+mod browser;
 mod cli_docs;
 mod determinism;
 
@@ -19,6 +20,7 @@ mod quote_cmd;
 mod quote_eval;
 mod research;
 mod search_cmd;
+mod serve_api;
 mod shared_cmd;
 mod themes_eval;
 mod update_cmd;

@@ -1,0 +1,132 @@
+//! `jiansuo serve`: the query API over HTTP and a web page, from one index, read-only.
+//!
+//! * [`router`] maps `/api/<command>` to the library API ([`crate::api`]): parameters named as
+//!   the command line's options, responses the same serialised types as `--json` (with
+//!   `offset`/`limit` paging on every list), errors as `{"error":…,"hint":…}` (400 for bad
+//!   input, 404 for an unknown document, 503 when a query runs past the time budget);
+//!   `format=csv` (or `excel`) gives the rows as CSV, `format=jsonl` the `--json` lines.
+//! * Queries run on tokio's blocking pool, each with a time budget (`--timeout`).
+//! * [`Live`] holds the live generation's [`IndexHandle`]; a watcher swaps in the new one
+//!   within half a second of `jiansuo index` publishing it. A request takes the handle once,
+//!   so it never mixes two generations.
+//! * The page (`page/`: HTML, CSS, JS, no build step) is embedded in the binary.
+
+mod params;
+mod routes;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+pub use routes::router;
+
+use crate::error::{Error, Result};
+use crate::index::{IndexHandle, store};
+
+/// How to serve.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub index: PathBuf,
+    pub addr: SocketAddr,
+    /// Time budget of one query.
+    pub timeout: Duration,
+    /// Allow this origin to call the API from another site (`Access-Control-Allow-Origin`).
+    pub cors: Option<String>,
+}
+
+/// The live generation, swapped when a new one is published.
+pub struct Live {
+    dir: PathBuf,
+    current: RwLock<(Option<String>, Arc<IndexHandle>)>,
+}
+
+impl Live {
+    /// Open the live generation of the index at `dir`.
+    pub fn open(dir: &Path) -> Result<Live> {
+        let name = store::current(dir).ok().flatten();
+        let handle = IndexHandle::open(dir)?;
+        Ok(Live {
+            dir: dir.to_path_buf(),
+            current: RwLock::new((name, Arc::new(handle))),
+        })
+    }
+
+    /// The handle requests are answered from.
+    pub fn handle(&self) -> Arc<IndexHandle> {
+        self.current
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .1
+            .clone()
+    }
+
+    /// Open the published generation if it is not the one held; true when it changed. A
+    /// generation that cannot be opened (a build half done, a damaged one) leaves the old one.
+    pub fn refresh(&self) -> bool {
+        let name = store::current(&self.dir).ok().flatten();
+        let held = self
+            .current
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .0
+            .clone();
+        if name.is_none() || name == held {
+            return false;
+        }
+        match IndexHandle::open(&self.dir) {
+            Ok(h) => {
+                *self
+                    .current
+                    .write()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = (name, Arc::new(h));
+                true
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+/// What the handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    pub live: Arc<Live>,
+    pub timeout: Duration,
+    pub cors: Option<String>,
+}
+
+/// Serve until the process is stopped; `ready` is told the bound address.
+pub fn serve(opts: &ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<()> {
+    let live = Arc::new(Live::open(&opts.index)?);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("jiansuo-serve")
+        .build()
+        .map_err(Error::io("starting the server's runtime"))?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(opts.addr)
+            .await
+            .map_err(Error::io(format!("listening on {}", opts.addr)))?;
+        let addr = listener
+            .local_addr()
+            .map_err(Error::io("reading the bound address"))?;
+        ready(addr);
+        let watched = live.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_millis(400));
+            loop {
+                tick.tick().await;
+                let live = watched.clone();
+                let _ = tokio::task::spawn_blocking(move || live.refresh()).await;
+            }
+        });
+        let state = AppState {
+            live,
+            timeout: opts.timeout,
+            cors: opts.cors.clone(),
+        };
+        axum::serve(listener, router(state))
+            .await
+            .map_err(Error::io("serving"))
+    })
+}

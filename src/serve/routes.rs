@@ -1,0 +1,649 @@
+//! The routes: one `/api/<command>` per command, the page and its assets, errors as JSON.
+
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::params::Params;
+use crate::api::{self, By};
+use crate::error::Error;
+use crate::index::IndexHandle;
+
+/// Longest query string read (bytes).
+pub const MAX_QUERY_BYTES: usize = 16 * 1024;
+
+const PAGE: &str = include_str!("page/index.html");
+const SCRIPT: &str = include_str!("page/app.js");
+const STYLE: &str = include_str!("page/app.css");
+
+/// The router of the API and the page.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(page))
+        .route("/app.js", get(script))
+        .route("/app.css", get(style))
+        .route("/api/health", get(health))
+        .route("/api/search", get(search))
+        .route("/api/phrase", get(phrase))
+        .route("/api/quote", get(quote))
+        .route("/api/quotes", get(quotes))
+        .route("/api/themes", get(themes))
+        .route("/api/keywords", get(keywords))
+        .route("/api/shared", get(shared))
+        .route("/api/docs", get(docs))
+        .route("/api/show", get(show))
+        .fallback(not_found)
+        .with_state(state)
+}
+
+fn secure(mut r: Response) -> Response {
+    let h = r.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    r
+}
+
+fn asset(body: &'static str, kind: &'static str) -> Response {
+    secure(([(header::CONTENT_TYPE, kind)], body).into_response())
+}
+
+async fn page() -> Response {
+    asset(PAGE, "text/html; charset=utf-8")
+}
+
+async fn script() -> Response {
+    asset(SCRIPT, "text/javascript; charset=utf-8")
+}
+
+async fn style() -> Response {
+    asset(STYLE, "text/css; charset=utf-8")
+}
+
+async fn not_found(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        error(
+            StatusCode::NOT_FOUND,
+            format!("no endpoint {}", uri.path()),
+            "the endpoints are /api/health, search, phrase, quote, quotes, themes, keywords, \
+             shared, docs and show",
+        )
+    } else {
+        secure(
+            (
+                StatusCode::NOT_FOUND,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                "404: no such page; the search page is at /",
+            )
+                .into_response(),
+        )
+    }
+}
+
+fn error(status: StatusCode, message: String, hint: &str) -> Response {
+    secure((status, axum::Json(json!({"error": message, "hint": hint}))).into_response())
+}
+
+fn error_response(e: &Error) -> Response {
+    match e {
+        Error::Query(m) => error(
+            StatusCode::BAD_REQUEST,
+            m.clone(),
+            "parameters are named as the command line's options (see the README's HTTP API)",
+        ),
+        Error::NotFound(m) => error(
+            StatusCode::NOT_FOUND,
+            m.clone(),
+            "GET /api/docs lists the indexed documents",
+        ),
+        other => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            other.to_string(),
+            "the index may be damaged or being rebuilt; try again, or run `jiansuo index`",
+        ),
+    }
+}
+
+/// What a handler returns: the response body, and the key of its list of rows (paged, and
+/// what CSV gives) with the `type` its `--json` lines carry.
+struct Reply {
+    body: Value,
+    rows: &'static str,
+    row_type: &'static str,
+    /// The summary's key in `body` (the last `--json` line), if any.
+    summary: Option<&'static str>,
+}
+
+fn reply<T: Serialize>(
+    value: &T,
+    rows: &'static str,
+    row_type: &'static str,
+    summary: Option<&'static str>,
+) -> Result<Reply, Error> {
+    let body = serde_json::to_value(value).map_err(|e| Error::Io {
+        context: "serialising a response".into(),
+        cause: e.into(),
+    })?;
+    Ok(Reply {
+        body,
+        rows,
+        row_type,
+        summary,
+    })
+}
+
+/// Run `f` on the blocking pool with the live handle and the request's parameters, within the
+/// time budget; page its rows; format it.
+async fn run<F>(state: AppState, query: Option<String>, default_limit: usize, f: F) -> Response
+where
+    F: FnOnce(&IndexHandle, &mut Params) -> Result<Reply, Error> + Send + 'static,
+{
+    let query = query.unwrap_or_default();
+    if query.len() > MAX_QUERY_BYTES {
+        return error(
+            StatusCode::URI_TOO_LONG,
+            format!(
+                "the query string is {} bytes; at most {MAX_QUERY_BYTES} are read",
+                query.len()
+            ),
+            "quote a shorter text",
+        );
+    }
+    let pairs: Vec<(String, String)> = match serde_urlencoded::from_str(&query) {
+        Ok(p) => p,
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                format!("the query string does not parse: {e}"),
+                "encode it as application/x-www-form-urlencoded",
+            );
+        }
+    };
+    let handle = state.live.handle();
+    let cors = state.cors.clone();
+    let started = Instant::now();
+    let work =
+        tokio::task::spawn_blocking(move || -> Result<(Reply, Format, (usize, usize)), Error> {
+            let mut params = Params::new(pairs)?;
+            let format = Format::of(params.get("format")?.as_deref())?;
+            let page = params.page(default_limit)?;
+            let r = f(&handle, &mut params)?;
+            Ok((r, format, page))
+        });
+    let out = match tokio::time::timeout(state.timeout, work).await {
+        Err(_) => {
+            return error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "the query took longer than {:.1} s (the server's --timeout)",
+                    state.timeout.as_secs_f64()
+                ),
+                "limit it with since, until, collection or under, or ask for less",
+            );
+        }
+        Ok(Err(_)) => {
+            return error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the query failed inside the server".into(),
+                "this is a bug; the server goes on answering",
+            );
+        }
+        Ok(Ok(Err(e))) => return error_response(&e),
+        Ok(Ok(Ok(out))) => out,
+    };
+    let (mut r, format, (offset, limit)) = out;
+    let _ = started;
+    if !r.rows.is_empty()
+        && let Some(Value::Array(items)) = r.body.get_mut(r.rows)
+    {
+        let total = items.len();
+        let end = if limit == 0 {
+            total
+        } else {
+            offset.saturating_add(limit).min(total)
+        };
+        let kept: Vec<Value> = items
+            .drain(..)
+            .skip(offset)
+            .take(end.saturating_sub(offset))
+            .collect();
+        *items = kept;
+        if let Value::Object(map) = &mut r.body {
+            map.insert(
+                "page".into(),
+                json!({"offset": offset, "limit": limit, "total": total}),
+            );
+        }
+    }
+    let mut response = format.render(&r);
+    if let Some(origin) = cors
+        && let Ok(v) = HeaderValue::from_str(&origin)
+    {
+        response
+            .headers_mut()
+            .insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
+    }
+    secure(response)
+}
+
+#[derive(Clone, Copy)]
+enum Format {
+    Json,
+    JsonLines,
+    Csv { bom: bool },
+}
+
+impl Format {
+    fn of(v: Option<&str>) -> Result<Format, Error> {
+        match v {
+            None | Some("json") => Ok(Format::Json),
+            Some("jsonl") => Ok(Format::JsonLines),
+            Some("csv") => Ok(Format::Csv { bom: false }),
+            Some("excel") => Ok(Format::Csv { bom: true }),
+            Some(other) => Err(Error::Query(format!(
+                "format={other:?}: give json, jsonl, csv or excel"
+            ))),
+        }
+    }
+
+    fn render(self, r: &Reply) -> Response {
+        let rows: Vec<Value> = match r.body.get(r.rows) {
+            Some(Value::Array(items)) => items.clone(),
+            _ => Vec::new(),
+        };
+        match self {
+            Format::Json => axum::Json(r.body.clone()).into_response(),
+            Format::JsonLines => {
+                let mut out = String::new();
+                for row in rows {
+                    let mut line = serde_json::Map::new();
+                    line.insert("type".into(), Value::from(r.row_type));
+                    if let Value::Object(m) = row {
+                        line.extend(m);
+                    }
+                    out.push_str(&Value::Object(line).to_string());
+                    out.push('\n');
+                }
+                if let Some(key) = r.summary
+                    && let Some(Value::Object(m)) = r.body.get(key)
+                {
+                    let mut line = serde_json::Map::new();
+                    line.insert("type".into(), Value::from("summary"));
+                    line.extend(m.clone());
+                    out.push_str(&Value::Object(line).to_string());
+                    out.push('\n');
+                }
+                (
+                    [
+                        (header::CONTENT_TYPE, "application/x-ndjson; charset=utf-8"),
+                        (
+                            header::CONTENT_DISPOSITION,
+                            "attachment; filename=\"jiansuo.jsonl\"",
+                        ),
+                    ],
+                    out,
+                )
+                    .into_response()
+            }
+            Format::Csv { bom } => {
+                let mut out = Vec::new();
+                if crate::print::write_csv(&mut out, &rows, bom).is_err() {
+                    return error(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "the rows could not be written as CSV".into(),
+                        "ask for format=json",
+                    );
+                }
+                (
+                    [
+                        (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                        (
+                            header::CONTENT_DISPOSITION,
+                            "attachment; filename=\"jiansuo.csv\"",
+                        ),
+                    ],
+                    Body::from(out),
+                )
+                    .into_response()
+            }
+        }
+    }
+}
+
+fn by_of(v: Option<String>) -> Result<Option<By>, Error> {
+    match v.as_deref() {
+        None => Ok(None),
+        Some("year") => Ok(Some(By::Year)),
+        Some("month") => Ok(Some(By::Month)),
+        Some("day") => Ok(Some(By::Day)),
+        Some("collection") => Ok(Some(By::Collection)),
+        Some(other) => Err(Error::Query(format!(
+            "by={other:?}: give year, month, day or collection"
+        ))),
+    }
+}
+
+/// The `limit` to ask the API for so that `offset + limit` rows exist (0: all).
+fn wanted(p: &mut Params, default: usize) -> Result<usize, Error> {
+    let offset: usize = p.number("offset", 0)?;
+    let limit: usize = p.number("limit", default)?;
+    Ok(if limit == 0 { 0 } else { offset + limit })
+}
+
+async fn health(State(state): State<AppState>, RawQuery(q): RawQuery) -> Response {
+    run(state, q, 0, |h, p| {
+        p.finish("no parameters")?;
+        let built = std::fs::metadata(h.generation().join(crate::index::meta::META_FILE))
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| iso_time(d.as_secs()));
+        let s = &h.meta().stats;
+        let body = json!({
+            "status": "ok",
+            "generation": h.generation().file_name().map(|n| n.to_string_lossy().into_owned()),
+            "documents": s.documents,
+            "passages": s.passages,
+            "chars": s.chars,
+            "built": built,
+            "version": env!("CARGO_PKG_VERSION"),
+        });
+        Ok(Reply {
+            body,
+            rows: "",
+            row_type: "",
+            summary: None,
+        })
+    })
+    .await
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` of a Unix time.
+fn iso_time(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+async fn search(State(state): State<AppState>, RawQuery(q): RawQuery) -> Response {
+    run(state, q, 20, |h, p| {
+        let req = api::SearchRequest {
+            query: p.get("q")?.or(p.get("query")?).unwrap_or_default(),
+            themes: p.all("theme"),
+            themes_file: None,
+            limit: wanted(p, 20)?,
+            explain: p.flag("explain")?,
+            filters: p.filters()?,
+        };
+        let by = by_of(p.get("by")?)?;
+        p.finish("q, theme, explain, by, since, until, under, collection, offset, limit, format")?;
+        if req.query.trim().is_empty() && req.themes.is_empty() {
+            return Err(Error::Query("give q (words to search for) or theme".into()));
+        }
+        match by {
+            Some(b) => reply(
+                &api::search_trend(h, &req, b)?,
+                "buckets",
+                "bucket",
+                Some("summary"),
+            ),
+            None => reply(&api::search(h, &req)?, "hits", "hit", Some("summary")),
+        }
+    })
+    .await
+}
+
+async fn phrase(State(state): State<AppState>, RawQuery(q): RawQuery) -> Response {
+    run(state, q, 100, |h, p| {
+        let phrase = match p.get("q")? {
+            Some(v) => v,
+            None => p.text("phrase", "the phrase to look up")?,
+        };
+        let sort = match p.get("sort")?.as_deref() {
+            None | Some("doc") => api::SortOrder::Doc,
+            Some("left") => api::SortOrder::Left,
+            Some("right") => api::SortOrder::Right,
+            Some(o) => return Err(Error::Query(format!("sort={o:?}: give doc, left or right"))),
+        };
+        let req = api::PhraseRequest {
+            phrase,
+            strict: p.flag("strict")?,
+            context: p.number("context", 20)?.min(500),
+            sort,
+            filters: p.filters()?,
+        };
+        let count = p.flag("count")?;
+        let by = by_of(p.get("by")?)?;
+        let also = p.all("also");
+        p.finish(
+            "q, strict, context, sort, count, by, also, since, until, under, collection, offset, \
+             limit, format",
+        )?;
+        if let Some(b) = by {
+            let mut phrases = vec![req.phrase.clone()];
+            phrases.extend(also);
+            let t = api::TrendRequest {
+                phrases,
+                by: b,
+                strict: req.strict,
+                filters: req.filters.clone(),
+            };
+            return reply(
+                &api::phrase_trend(h, &t)?,
+                "rows",
+                "bucket",
+                Some("summary"),
+            );
+        }
+        if count {
+            return reply(
+                &api::phrase_counts(h, &req)?,
+                "counts",
+                "count",
+                Some("summary"),
+            );
+        }
+        reply(&api::phrase_hits(h, &req)?, "hits", "hit", Some("summary"))
+    })
+    .await
+}
+
+async fn quote(State(state): State<AppState>, RawQuery(q): RawQuery) -> Response {
+    run(state, q, 50, |h, p| {
+        let text = match p.get("q")? {
+            Some(v) => v,
+            None => p.text("text", "the quotation to look for")?,
+        };
+        let req = api::QuoteRequest {
+            text,
+            min_coverage: p.opt_number("min-coverage")?,
+            min_identity: p.number("min-identity", api::QuoteRequest::new("").min_identity)?,
+            limit: 0,
+            filters: p.filters()?,
+        };
+        let by = by_of(p.get("by")?)?;
+        p.finish(
+            "q, min-coverage, min-identity, by, since, until, under, collection, offset, limit, \
+             format",
+        )?;
+        match by {
+            Some(b) => reply(
+                &api::quote_trend(h, &req, b)?,
+                "buckets",
+                "bucket",
+                Some("summary"),
+            ),
+            None => reply(&api::quote(h, &req)?, "hits", "hit", Some("summary")),
+        }
+    })
+    .await
+}
+
+async fn quotes(State(state): State<AppState>, RawQuery(q): RawQuery) -> Response {
+    run(state, q, 50, |h, p| {
+        let kind = match p.get("kind")?.as_deref() {
+            None => None,
+            Some("cited") => Some(api::QuoteKind::Cited),
+            Some("term") => Some(api::QuoteKind::Term),
+            Some("title") => Some(api::QuoteKind::Title),
+            Some(o) => {
+                return Err(Error::Query(format!(
+                    "kind={o:?}: give cited, term or title"
+                )));
+            }
+        };
+        let req = api::QuotesRequest {
+            text: p.get("q")?.or(p.get("text")?),
+            speaker: p.get("speaker")?,
+            kind,
+            min_docs: p.number("min-docs", 1)?,
+            filters: p.filters()?,
+            limit: 0,
+        };
+        p.finish(
+            "q, speaker, kind, min-docs, since, until, under, collection, offset, limit, format",
+        )?;
+        reply(
+            &api::quotes(h, &req)?,
+            "clusters",
+            "cluster",
+            Some("summary"),
+        )
+    })
+    .await
+}
+
+async fn themes(State(state): State<AppState>, RawQuery(q): RawQuery) -> Response {
+    run(state, q, 0, |h, p| {
+        let req = api::ThemesRequest {
+            filters: p.filters()?,
+            top: p.number("top", 3)?.min(100),
+        };
+        p.finish("top, since, until, under, collection, offset, limit, format")?;
+        reply(&api::themes(h, &req)?, "themes", "theme", None)
+    })
+    .await
+}
+
+async fn keywords(State(state): State<AppState>, RawQuery(q): RawQuery) -> Response {
+    run(state, q, 20, |h, p| {
+        let req = api::KeywordsRequest {
+            filters: p.filters()?,
+            limit: match wanted(p, 20)? {
+                0 => usize::MAX,
+                n => n,
+            },
+        };
+        p.finish("since, until, under, collection, offset, limit, format")?;
+        reply(&api::keywords(h, &req)?, "keywords", "keyword", None)
+    })
+    .await
+}
+
+async fn shared(State(state): State<AppState>, RawQuery(q): RawQuery) -> Response {
+    run(state, q, 100, |h, p| {
+        let d = api::SharedRequest::default();
+        let req = api::SharedRequest {
+            min_chars: p.number("min-chars", d.min_chars)?,
+            min_docs: p.number("min-docs", d.min_docs)?,
+            max_docs: p.number("max-docs", d.max_docs)?,
+            limit: wanted(p, 100)?,
+            filters: p.filters()?,
+        };
+        p.finish(
+            "min-chars, min-docs, max-docs, since, until, under, collection, offset, limit, format",
+        )?;
+        reply(&api::shared(h, &req)?, "phrases", "shared", Some("summary"))
+    })
+    .await
+}
+
+async fn docs(State(state): State<AppState>, RawQuery(q): RawQuery) -> Response {
+    run(state, q, 100, |h, p| {
+        let mut filters = p.filters()?;
+        filters.under.extend(p.all("path"));
+        let collections = p.flag("collections")?;
+        p.finish("path, collections, since, until, under, collection, offset, limit, format")?;
+        if collections {
+            let rows = api::collections(h, &filters)?;
+            return reply(
+                &json!({ "collections": rows }),
+                "collections",
+                "collection",
+                None,
+            );
+        }
+        reply(
+            &api::docs(h, &api::DocsRequest { filters })?,
+            "docs",
+            "doc",
+            Some("summary"),
+        )
+    })
+    .await
+}
+
+async fn show(State(state): State<AppState>, RawQuery(q): RawQuery) -> Response {
+    run(state, q, 0, |h, p| {
+        let doc = p.text("doc", "the document's path, as results name it")?;
+        let line: Option<u32> = p.opt_number("line")?;
+        let req = api::ShowRequest {
+            locator: match line {
+                Some(l) => format!("{doc}:{l}"),
+                None => doc,
+            },
+            context: p.number("context", 2)?.min(10_000),
+            highlight: p.get("highlight")?,
+        };
+        p.finish("doc, line, context, highlight, offset, limit, format")?;
+        reply(&api::show(h, &req)?, "lines", "line", None)
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_times() {
+        assert_eq!(iso_time(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso_time(1_709_596_800), "2024-03-05T00:00:00Z");
+        assert_eq!(iso_time(951_782_400 + 3661), "2000-02-29T01:01:01Z");
+    }
+}
