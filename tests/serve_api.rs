@@ -39,11 +39,7 @@ fn corpus() -> Fixture {
 fn state(f: &Fixture, timeout: Duration) -> AppState {
     let index = f.path("index");
     build(&f.path("corpus"), &index, &BuildOptions::default(), &Quiet).unwrap();
-    AppState {
-        live: Arc::new(Live::open(&index).unwrap()),
-        timeout,
-        cors: None,
-    }
+    AppState::new(Arc::new(Live::open(&index).unwrap()), timeout, None)
 }
 
 async fn get(state: &AppState, uri: &str) -> (StatusCode, String, String) {

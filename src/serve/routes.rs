@@ -179,9 +179,23 @@ where
             );
         }
     };
-    let handle = state.live.handle();
     let cors = state.cors.clone();
     let started = Instant::now();
+    // The time budget counts the wait for a turn too.
+    let deadline = tokio::time::Instant::now() + state.timeout;
+    let Ok(Ok(_turn)) =
+        tokio::time::timeout_at(deadline, state.running.clone().acquire_owned()).await
+    else {
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "the server is busy: no query could start within {:.1} s (the server's --timeout)",
+                state.timeout.as_secs_f64()
+            ),
+            "try again in a moment",
+        );
+    };
+    let handle = state.live.handle();
     let work =
         tokio::task::spawn_blocking(move || -> Result<(Reply, Format, (usize, usize)), Error> {
             let mut params = Params::new(pairs)?;
@@ -190,7 +204,7 @@ where
             let r = f(&handle, &mut params)?;
             Ok((r, format, page))
         });
-    let out = match tokio::time::timeout(state.timeout, work).await {
+    let out = match tokio::time::timeout_at(deadline, work).await {
         Err(_) => {
             return error(
                 StatusCode::SERVICE_UNAVAILABLE,
