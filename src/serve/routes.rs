@@ -249,7 +249,7 @@ where
             );
         }
     }
-    let mut response = format.render(&r);
+    let mut response = format.render(r);
     if let Some(origin) = cors
         && let Ok(v) = HeaderValue::from_str(&origin)
     {
@@ -280,13 +280,16 @@ impl Format {
         }
     }
 
-    fn render(self, r: &Reply) -> Response {
+    fn render(self, r: Reply) -> Response {
+        if let Format::Json = self {
+            return axum::Json(r.body).into_response();
+        }
         let rows: Vec<Value> = match r.body.get(r.rows) {
             Some(Value::Array(items)) => items.clone(),
             _ => Vec::new(),
         };
         match self {
-            Format::Json => axum::Json(r.body.clone()).into_response(),
+            Format::Json => unreachable!("answered above"),
             Format::JsonLines => {
                 let mut out = String::new();
                 for row in rows {
