@@ -277,9 +277,21 @@ fn by(b: ByArg) -> api::By {
     }
 }
 
-/// Rows as CSV on stdout (with a byte-order mark for `--excel`).
-fn csv_out<T: serde::Serialize>(out: &OutputArgs, rows: &[T]) -> anyhow::Result<()> {
-    to_stdout(|w| print::write_csv(w, rows, out.excel))
+/// The results on stdout in the format asked for: `rows` as CSV (with a byte-order mark for
+/// `--excel`), JSON lines by `json`, or text by `text`.
+fn emit<T: serde::Serialize>(
+    out: &OutputArgs,
+    rows: &[T],
+    json: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    text: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> anyhow::Result<()> {
+    if out.csv() {
+        to_stdout(|w| print::write_csv(w, rows, out.excel))
+    } else if out.json {
+        to_stdout(json)
+    } else {
+        to_stdout(text)
+    }
 }
 
 /// The note on stderr saying what filters limited a query to.
@@ -307,25 +319,23 @@ fn run_search(cli: &Cli, args: &SearchArgs, style: Style) -> anyhow::Result<Outc
     let machine = args.out.machine();
     if let Some(b) = args.by {
         let r = api::search_trend(&handle, &req, by(b))?;
-        if args.out.csv() {
-            csv_out(&args.out, &r.buckets)?;
-        } else if args.out.json {
-            to_stdout(|w| print::print_search_trend_json(w, &r))?;
-        } else {
-            let bars = io::stdout().is_terminal();
-            to_stdout(|w| print::print_search_trend_text(w, &r, style, bars))?;
-        }
+        let bars = io::stdout().is_terminal();
+        emit(
+            &args.out,
+            &r.buckets,
+            |w| print::print_search_trend_json(w, &r),
+            |w| print::print_search_trend_text(w, &r, style, bars),
+        )?;
         scope_note(cli, machine, r.summary.scope.as_ref());
         return Ok(Outcome::found(r.summary.passages > 0));
     }
     let r = api::search(&handle, &req)?;
-    if args.out.csv() {
-        csv_out(&args.out, &r.hits)?;
-    } else if args.out.json {
-        to_stdout(|w| print::print_search_json(w, &r))?;
-    } else {
-        to_stdout(|w| print::print_search_text(w, &r, style, args.snippet))?;
-    }
+    emit(
+        &args.out,
+        &r.hits,
+        |w| print::print_search_json(w, &r),
+        |w| print::print_search_text(w, &r, style, args.snippet),
+    )?;
     let s = &r.summary;
     scope_note(cli, machine, s.scope.as_ref());
     note(cli, machine, || {
@@ -376,38 +386,35 @@ fn run_phrase(cli: &Cli, args: &PhraseArgs, style: Style) -> anyhow::Result<Outc
                 filters: req.filters.clone(),
             },
         )?;
-        if args.out.csv() {
-            csv_out(&args.out, &r.rows)?;
-        } else if args.out.json {
-            to_stdout(|w| print::print_trend_json(w, &r))?;
-        } else {
-            let bars = io::stdout().is_terminal();
-            to_stdout(|w| print::print_trend_text(w, &r, style, bars))?;
-        }
+        let bars = io::stdout().is_terminal();
+        emit(
+            &args.out,
+            &r.rows,
+            |w| print::print_trend_json(w, &r),
+            |w| print::print_trend_text(w, &r, style, bars),
+        )?;
         scope_note(cli, machine, r.summary.scope.as_ref());
         return Ok(Outcome::found(r.summary.hits.iter().any(|&h| h > 0)));
     }
     if args.count {
         let r = api::phrase_counts(&handle, &req)?;
-        if args.out.csv() {
-            csv_out(&args.out, &r.counts)?;
-        } else if args.out.json {
-            to_stdout(|w| print::print_counts_json(w, &r))?;
-        } else {
-            to_stdout(|w| print::print_counts_text(w, &r, style))?;
-        }
+        emit(
+            &args.out,
+            &r.counts,
+            |w| print::print_counts_json(w, &r),
+            |w| print::print_counts_text(w, &r, style),
+        )?;
         scope_note(cli, machine, r.summary.scope.as_ref());
         return Ok(Outcome::found(r.summary.hits > 0));
     }
     let r = api::phrase_hits(&handle, &req)?;
-    if args.out.csv() {
-        csv_out(&args.out, &r.hits)?;
-    } else if args.out.json {
-        to_stdout(|w| print::print_phrase_json(w, &r))?;
-    } else {
-        let by_doc = req.sort == api::SortOrder::Doc;
-        to_stdout(|w| print::print_kwic_text(w, &r.hits, args.context, style, by_doc))?;
-    }
+    let by_doc = req.sort == api::SortOrder::Doc;
+    emit(
+        &args.out,
+        &r.hits,
+        |w| print::print_phrase_json(w, &r),
+        |w| print::print_kwic_text(w, &r.hits, args.context, style, by_doc),
+    )?;
     let s = &r.summary;
     scope_note(cli, machine, s.scope.as_ref());
     note(cli, machine, || {
@@ -432,13 +439,12 @@ fn run_shared(cli: &Cli, args: &SharedArgs, style: Style) -> anyhow::Result<Outc
     };
     let r = api::shared(&handle, &req)?;
     let machine = args.out.machine();
-    if args.out.csv() {
-        csv_out(&args.out, &r.phrases)?;
-    } else if args.out.json {
-        to_stdout(|w| print::print_shared_json(w, &r))?;
-    } else {
-        to_stdout(|w| print::print_shared_text(w, &r, style))?;
-    }
+    emit(
+        &args.out,
+        &r.phrases,
+        |w| print::print_shared_json(w, &r),
+        |w| print::print_shared_text(w, &r, style),
+    )?;
     let s = &r.summary;
     scope_note(cli, machine, s.scope.as_ref());
     note(cli, machine, || {
@@ -515,25 +521,23 @@ fn run_quote(cli: &Cli, args: &QuoteArgs, style: Style) -> anyhow::Result<Outcom
     let machine = args.out.machine();
     if let Some(b) = args.by {
         let r = api::quote_trend(&handle, &req, by(b))?;
-        if args.out.csv() {
-            csv_out(&args.out, &r.buckets)?;
-        } else if args.out.json {
-            to_stdout(|w| print::print_quote_trend_json(w, &r))?;
-        } else {
-            let bars = io::stdout().is_terminal();
-            to_stdout(|w| print::print_quote_trend_text(w, &r, style, bars))?;
-        }
+        let bars = io::stdout().is_terminal();
+        emit(
+            &args.out,
+            &r.buckets,
+            |w| print::print_quote_trend_json(w, &r),
+            |w| print::print_quote_trend_text(w, &r, style, bars),
+        )?;
         scope_note(cli, machine, r.summary.scope.as_ref());
         return Ok(Outcome::found(r.summary.hits > 0));
     }
     let r = api::quote(&handle, &req)?;
-    if args.out.csv() {
-        csv_out(&args.out, &r.hits)?;
-    } else if args.out.json {
-        to_stdout(|w| print::print_quote_json(w, &r))?;
-    } else {
-        to_stdout(|w| print::print_quote_text(w, &r, style, args.snippet))?;
-    }
+    emit(
+        &args.out,
+        &r.hits,
+        |w| print::print_quote_json(w, &r),
+        |w| print::print_quote_text(w, &r, style, args.snippet),
+    )?;
     scope_note(cli, machine, r.summary.scope.as_ref());
     note(cli, machine, || {
         format!(
@@ -562,13 +566,12 @@ fn run_quotes(cli: &Cli, args: &QuotesArgs, style: Style) -> anyhow::Result<Outc
     };
     let r = api::quotes(&handle, &req)?;
     let machine = args.out.machine();
-    if args.out.csv() {
-        csv_out(&args.out, &r.clusters)?;
-    } else if args.out.json {
-        to_stdout(|w| print::print_clusters_json(w, &r))?;
-    } else {
-        to_stdout(|w| print::print_clusters_text(w, &r, style))?;
-    }
+    emit(
+        &args.out,
+        &r.clusters,
+        |w| print::print_clusters_json(w, &r),
+        |w| print::print_clusters_text(w, &r, style),
+    )?;
     let s = &r.summary;
     scope_note(cli, machine, s.scope.as_ref());
     note(cli, machine, || {
@@ -591,13 +594,12 @@ fn run_themes(cli: &Cli, args: &ThemesArgs, style: Style) -> anyhow::Result<Outc
     };
     let r = api::themes(&handle, &req)?;
     scope_note(cli, args.out.machine(), r.scope.as_ref());
-    if args.out.csv() {
-        csv_out(&args.out, &r.themes)?;
-    } else if args.out.json {
-        to_stdout(|w| print::print_themes_json(w, &r))?;
-    } else {
-        to_stdout(|w| print::print_themes_text(w, &r, style))?;
-    }
+    emit(
+        &args.out,
+        &r.themes,
+        |w| print::print_themes_json(w, &r),
+        |w| print::print_themes_text(w, &r, style),
+    )?;
     Ok(Outcome::found(r.themes.iter().any(|t| t.total > 0.0)))
 }
 
@@ -607,24 +609,22 @@ fn run_docs(cli: &Cli, args: &DocsArgs, style: Style) -> anyhow::Result<Outcome>
     f.under.extend(args.path.iter().cloned());
     if args.collections {
         let rows = api::collections(&handle, &f)?;
-        if args.out.csv() {
-            csv_out(&args.out, &rows)?;
-        } else if args.out.json {
-            to_stdout(|w| print::print_collections_json(w, &rows))?;
-        } else {
-            to_stdout(|w| print::print_collections_text(w, &rows, style))?;
-        }
+        emit(
+            &args.out,
+            &rows,
+            |w| print::print_collections_json(w, &rows),
+            |w| print::print_collections_text(w, &rows, style),
+        )?;
         return Ok(Outcome::found(!rows.is_empty()));
     }
     let req = api::DocsRequest { filters: f };
     let r = api::docs(&handle, &req)?;
-    if args.out.csv() {
-        csv_out(&args.out, &r.docs)?;
-    } else if args.out.json {
-        to_stdout(|w| print::print_docs_json(w, &r))?;
-    } else {
-        to_stdout(|w| print::print_docs_text(w, &r, style))?;
-    }
+    emit(
+        &args.out,
+        &r.docs,
+        |w| print::print_docs_json(w, &r),
+        |w| print::print_docs_text(w, &r, style),
+    )?;
     scope_note(cli, args.out.machine(), r.summary.scope.as_ref());
     Ok(Outcome::found(!r.docs.is_empty()))
 }
@@ -642,13 +642,12 @@ fn run_keywords(cli: &Cli, args: &KeywordsArgs) -> anyhow::Result<Outcome> {
             "no keyword: the selection has no word frequent and widespread enough in it".into()
         });
     }
-    if args.out.csv() {
-        csv_out(&args.out, &r.keywords)?;
-    } else if args.out.json {
-        to_stdout(|w| print::print_keywords_json(w, &r))?;
-    } else {
-        to_stdout(|w| print::print_keywords_text(w, &r))?;
-    }
+    emit(
+        &args.out,
+        &r.keywords,
+        |w| print::print_keywords_json(w, &r),
+        |w| print::print_keywords_text(w, &r),
+    )?;
     Ok(Outcome::found(!r.keywords.is_empty()))
 }
 
@@ -678,14 +677,15 @@ fn run_serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<Outcome> {
     }
     // The index is opened (or built from the default corpus on first use) and checked before
     // the server listens.
-    let documents = open_or_build(cli)?.meta().stats.documents;
+    let handle = open_or_build(cli)?;
+    let documents = handle.meta().stats.documents;
     let opts = crate::serve::ServeOptions {
         index: cli.index.clone(),
         addr: args.addr,
         timeout: std::time::Duration::from_secs_f64(args.timeout),
         cors: args.cors.clone(),
     };
-    crate::serve::serve(&opts, |addr| {
+    crate::serve::serve(&opts, handle, |addr| {
         if !addr.ip().is_loopback() {
             eprintln!(
                 "jiansuo: warning: serving on {addr}, which other machines can reach: the index \

@@ -92,24 +92,6 @@ impl Filters {
             && self.until.is_none()
     }
 
-    /// The filters as a short phrase (`under gov_reports, since 2020`), for notes.
-    pub fn describe(&self) -> String {
-        let mut parts = Vec::new();
-        if !self.under.is_empty() {
-            parts.push(format!("under {}", self.under.join(", ")));
-        }
-        if !self.collections.is_empty() {
-            parts.push(format!("in {}", self.collections.join(", ")));
-        }
-        if let Some(d) = self.since {
-            parts.push(format!("since {d}"));
-        }
-        if let Some(d) = self.until {
-            parts.push(format!("until {d}"));
-        }
-        parts.join(", ")
-    }
-
     /// Check the filters against the index and select their documents (kept by the handle:
     /// the same filters again cost nothing).
     pub fn select(&self, handle: &IndexHandle) -> Result<Selected> {

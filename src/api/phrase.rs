@@ -278,14 +278,7 @@ pub fn phrase_trend(handle: &IndexHandle, req: &TrendRequest) -> Result<TrendRes
     for (phrase, needle) in req.phrases.iter().zip(&needles) {
         let per_doc: Vec<(u64, u64)> = if req.strict {
             let occs = query::occurrences(handle, &handle.searcher(), phrase, true, 0, sel.get())?;
-            let mut counts: Vec<(u64, u64)> = Vec::new();
-            for o in occs {
-                match counts.last_mut() {
-                    Some(last) if last.0 == o.doc => last.1 += 1,
-                    _ => counts.push((o.doc, 1)),
-                }
-            }
-            counts
+            occs.iter().map(|o| (o.doc, 1)).collect()
         } else {
             query::count_phrase(handle, needle, sel.get())?.per_doc
         };

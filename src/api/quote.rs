@@ -370,8 +370,7 @@ pub fn quote_trend(handle: &IndexHandle, req: &QuoteRequest, by: By) -> Result<Q
     let started = Instant::now();
     let r = query::find_quote(handle, &req.text, opts, sel.get())?;
     let buckets = Buckets::of(handle, by, sel.get())?;
-    let mut per_doc: Vec<(u64, u64)> = r.hits.iter().map(|h| (h.doc, 1)).collect();
-    per_doc.sort_unstable();
+    let per_doc: Vec<(u64, u64)> = r.hits.iter().map(|h| (h.doc, 1)).collect();
     let (tallied, left_out) = tally(&buckets, &per_doc);
     let mut speakers: Vec<std::collections::BTreeMap<Option<String>, usize>> =
         vec![Default::default(); buckets.len()];

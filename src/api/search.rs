@@ -245,13 +245,7 @@ pub fn search_trend(handle: &IndexHandle, req: &SearchRequest, by: By) -> Result
     let started = std::time::Instant::now();
     let docs = query::matching_docs(handle, &req.query, &themes, sel.get())?;
     let buckets = Buckets::of(handle, by, sel.get())?;
-    let mut per_doc: Vec<(u64, u64)> = Vec::new();
-    for d in docs {
-        match per_doc.last_mut() {
-            Some(last) if last.0 == d => last.1 += 1,
-            _ => per_doc.push((d, 1)),
-        }
-    }
+    let per_doc: Vec<(u64, u64)> = docs.into_iter().map(|d| (d, 1)).collect();
     let total: u64 = per_doc.iter().map(|x| x.1).sum();
     let (tallied, left_out) = tally(&buckets, &per_doc);
     let rows = (0..buckets.len())

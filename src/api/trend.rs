@@ -6,11 +6,12 @@
 //! one out of every time bucket (`undated_left_out`). Between the first and the last bucket
 //! holding a selected document every bucket is listed, empty ones with zeros.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 use serde::Serialize;
 
-use crate::docmeta::{Date, date::days_in_month};
+use crate::docmeta::Date;
+use crate::docmeta::date::{civil_from_days, days_from_civil};
 use crate::error::{Error, Result};
 use crate::index::{DocSelection, IndexHandle, selected};
 
@@ -61,41 +62,13 @@ fn time_slot(by: By, d: Date) -> Option<i64> {
     }
 }
 
-/// Days since 1970-01-01 of a valid date (proleptic Gregorian).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 fn slot_name(by: By, slot: i64) -> String {
     match by {
         By::Year => format!("{slot:04}"),
         By::Month => format!("{:04}-{:02}", slot.div_euclid(12), slot.rem_euclid(12) + 1),
         By::Day => {
-            // Walk from the year's first day: slots are few per call.
-            let mut y = 1970 + slot.div_euclid(366) - 1;
-            while days_from_civil(y + 1, 1, 1) <= slot {
-                y += 1;
-            }
-            while days_from_civil(y, 1, 1) > slot {
-                y -= 1;
-            }
-            let mut left = slot - days_from_civil(y, 1, 1);
-            let mut m = 1u8;
-            loop {
-                let n = i64::from(days_in_month(y as u16, m));
-                if left < n || m == 12 {
-                    break;
-                }
-                left -= n;
-                m += 1;
-            }
-            format!("{y:04}-{m:02}-{:02}", left + 1)
+            let (y, m, d) = civil_from_days(slot);
+            format!("{y:04}-{m:02}-{d:02}")
         }
         By::Collection => String::new(),
     }
@@ -235,17 +208,17 @@ pub fn per_million(hits: u64, chars: u64) -> f64 {
     }
 }
 
-/// Sums per bucket of `(document ordinal, count)` pairs: (count, documents) per bucket, and
-/// the count of documents in no bucket.
+/// Sums per bucket of `(document ordinal, count)` pairs (a document may come several times):
+/// (count, documents) per bucket, and the count of the documents in no bucket.
 pub fn tally(buckets: &Buckets, per_doc: &[(u64, u64)]) -> (Vec<(u64, u64)>, u64) {
     let mut out = vec![(0u64, 0u64); buckets.len()];
     let mut left_out = 0;
-    let mut seen: HashMap<u64, ()> = HashMap::new();
+    let mut seen: HashSet<u64> = HashSet::new();
     for &(d, n) in per_doc {
         match buckets.bucket(d) {
             Some(b) => {
                 out[b].0 += n;
-                if seen.insert(d, ()).is_none() {
+                if seen.insert(d) {
                     out[b].1 += 1;
                 }
             }

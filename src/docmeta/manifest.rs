@@ -278,10 +278,6 @@ impl ManifestSet {
         })
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.manifests.is_empty()
-    }
-
     pub fn row(&self, at: (usize, usize)) -> &ManifestRow {
         &self.manifests[at.0].rows[at.1]
     }

@@ -397,15 +397,6 @@ impl DocSelection {
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
-
-    /// The selected ordinals, in order.
-    pub fn ordinals(&self) -> impl Iterator<Item = u64> + '_ {
-        self.bits.iter().enumerate().flat_map(|(i, &w)| {
-            (0..64)
-                .filter(move |b| w & (1 << b) != 0)
-                .map(move |b| (i * 64 + b) as u64)
-        })
-    }
 }
 
 /// True when `sel` is absent (no filter) or holds `ord`.

@@ -135,12 +135,13 @@ fn read_manifests(
 impl Extras {
     /// The tables in the files given (user dictionary, speakers, themes), or else the live
     /// generation's. `live_lexicon`: the lexicon of the live generation's theme scores, when it
-    /// has one.
+    /// has one; `excludes`: the globs the walk of this build left out.
     pub(super) fn resolve(
         user_dict: Option<&Path>,
         speakers: Option<&Path>,
         themes: Option<&Path>,
         sticky: &Sticky,
+        excludes: Vec<String>,
         live: Option<&Path>,
         live_lexicon: Option<&Lexicon>,
     ) -> Result<Extras> {
@@ -155,7 +156,6 @@ impl Extras {
             h.update(blake3::hash(bytes).as_bytes());
         }
         let manifests_hash = h.finalize().to_hex()[..16].to_owned();
-        let excludes = excludes(sticky, live_meta.as_ref());
         let from_live = |name: &str| live.and_then(|g| std::fs::read_to_string(g.join(name)).ok());
         let (user_dict, user_dict_source) = match user_dict {
             Some(path) => (tokenize::read_user_dict(path)?, Some(path.to_path_buf())),

@@ -27,7 +27,7 @@ pub fn print_show_json(w: &mut dyn Write, r: &ShowResponse) -> io::Result<()> {
 }
 
 /// The head of a document: title, then date, collection and path with their sources.
-pub fn doc_head(w: &mut dyn Write, d: &DocRow, style: Style) -> io::Result<()> {
+fn doc_head(w: &mut dyn Write, d: &DocRow, style: Style) -> io::Result<()> {
     writeln!(w, "{}", sanitize(&d.title))?;
     let date = match (&d.date, d.date_source) {
         (Some(date), Some(src)) => format!("{date} ({})", src.as_str()),
@@ -55,12 +55,7 @@ pub fn print_show_text(w: &mut dyn Write, r: &ShowResponse, style: Style) -> io:
     doc_head(w, &r.doc, style)?;
     writeln!(w)?;
     let width = r.lines.last().map_or(1, |l| l.line.to_string().len());
-    let mut previous: Option<u32> = None;
     for l in &r.lines {
-        if previous.is_some_and(|p| l.line > p + 1) && r.lines.len() < r.paragraphs {
-            // Lines between (empty ones) are not shown.
-        }
-        previous = Some(l.line);
         let mark = if l.target { ">" } else { " " };
         write!(w, "{mark}")?;
         style.line(w, &format!("{:>width$}", l.line))?;

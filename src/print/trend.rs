@@ -179,6 +179,46 @@ fn totals_line(t: Totals) -> String {
     line
 }
 
+/// The header of a trend table: the bucket kind, a label column, what is counted, then the
+/// same columns for every trend.
+fn header(by: &str, label: &str, counted: &str) -> Vec<String> {
+    [
+        by,
+        label,
+        counted,
+        "docs",
+        "per million",
+        "characters",
+        "documents",
+    ]
+    .iter()
+    .map(|h| h.to_string())
+    .collect()
+}
+
+/// One row of a trend table, with its rate for the bar.
+fn row(
+    bucket: String,
+    label: String,
+    counted: u64,
+    docs: u64,
+    per_million: f64,
+    size: (u64, u64),
+) -> (Vec<String>, f64) {
+    (
+        vec![
+            bucket,
+            label,
+            thousands(counted),
+            thousands(docs),
+            format!("{per_million:.2}"),
+            thousands(size.0),
+            thousands(size.1),
+        ],
+        per_million,
+    )
+}
+
 /// `phrase --by` as a table: a row per bucket and phrase.
 pub fn print_trend_text(
     w: &mut dyn Write,
@@ -187,32 +227,23 @@ pub fn print_trend_text(
     bars: bool,
 ) -> io::Result<()> {
     let s = &r.summary;
-    let mut header = vec![s.by.name().to_owned(), "phrase".to_owned()];
-    header.extend(
-        ["hits", "docs", "per million", "characters", "documents"]
-            .iter()
-            .map(|h| h.to_string()),
-    );
+    let header = header(s.by.name(), "phrase", "hits");
     let mut rows = Vec::new();
     let mut last_bucket = "";
-    for row in &r.rows {
-        let bucket = if row.bucket == last_bucket {
+    for r in &r.rows {
+        let bucket = if r.bucket == last_bucket {
             String::new()
         } else {
-            row.bucket.clone()
+            r.bucket.clone()
         };
-        last_bucket = &row.bucket;
-        rows.push((
-            vec![
-                bucket,
-                row.phrase.clone(),
-                thousands(row.hits),
-                thousands(row.docs),
-                format!("{:.2}", row.per_million),
-                thousands(row.chars),
-                thousands(row.documents),
-            ],
-            row.per_million,
+        last_bucket = &r.bucket;
+        rows.push(row(
+            bucket,
+            r.phrase.clone(),
+            r.hits,
+            r.docs,
+            r.per_million,
+            (r.chars, r.documents),
         ));
     }
     table(w, style, &header, &rows, bars)?;
@@ -240,33 +271,19 @@ pub fn print_search_trend_text(
     bars: bool,
 ) -> io::Result<()> {
     let s = &r.summary;
-    let header: Vec<String> = [
-        s.by.name(),
-        "",
-        "passages",
-        "docs",
-        "per million",
-        "characters",
-        "documents",
-    ]
-    .iter()
-    .map(|h| h.to_string())
-    .collect();
+    let header = header(s.by.name(), "", "passages");
     let rows: Vec<(Vec<String>, f64)> = r
         .buckets
         .iter()
         .map(|b| {
-            (
-                vec![
-                    b.bucket.clone(),
-                    String::new(),
-                    thousands(b.passages),
-                    thousands(b.docs),
-                    format!("{:.2}", b.per_million),
-                    thousands(b.chars),
-                    thousands(b.documents),
-                ],
+            let size = (b.chars, b.documents);
+            row(
+                b.bucket.clone(),
+                String::new(),
+                b.passages,
+                b.docs,
                 b.per_million,
+                size,
             )
         })
         .collect();
@@ -297,18 +314,7 @@ pub fn print_quote_trend_text(
     bars: bool,
 ) -> io::Result<()> {
     let s = &r.summary;
-    let header: Vec<String> = [
-        s.by.name(),
-        "speakers",
-        "citations",
-        "docs",
-        "per million",
-        "characters",
-        "documents",
-    ]
-    .iter()
-    .map(|h| h.to_string())
-    .collect();
+    let header = header(s.by.name(), "speakers", "citations");
     let rows: Vec<(Vec<String>, f64)> = r
         .buckets
         .iter()
@@ -319,17 +325,14 @@ pub fn print_quote_trend_text(
                 .take(3)
                 .map(|x| format!("{} {}", x.name.as_deref().unwrap_or("?"), x.count))
                 .collect();
-            (
-                vec![
-                    b.bucket.clone(),
-                    speakers.join(", "),
-                    thousands(b.hits),
-                    thousands(b.docs),
-                    format!("{:.2}", b.per_million),
-                    thousands(b.chars),
-                    thousands(b.documents),
-                ],
+            let size = (b.chars, b.documents);
+            row(
+                b.bucket.clone(),
+                speakers.join(", "),
+                b.hits,
+                b.docs,
                 b.per_million,
+                size,
             )
         })
         .collect();

@@ -44,12 +44,19 @@ pub struct Live {
 impl Live {
     /// Open the live generation of the index at `dir`.
     pub fn open(dir: &Path) -> Result<Live> {
-        let name = store::current(dir).ok().flatten();
-        let handle = IndexHandle::open(dir)?;
-        Ok(Live {
+        Ok(Live::with(dir, IndexHandle::open(dir)?))
+    }
+
+    /// Serve `handle`, a handle of the live generation of the index at `dir`.
+    pub fn with(dir: &Path, handle: IndexHandle) -> Live {
+        let name = handle
+            .generation()
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned());
+        Live {
             dir: dir.to_path_buf(),
             current: RwLock::new((name, Arc::new(handle))),
-        })
+        }
     }
 
     /// The handle requests are answered from.
@@ -111,9 +118,14 @@ impl AppState {
     }
 }
 
-/// Serve until the process is stopped; `ready` is told the bound address.
-pub fn serve(opts: &ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<()> {
-    let live = Arc::new(Live::open(&opts.index)?);
+/// Serve `handle` (opened on `opts.index`) and the generations published after it, until the
+/// process is stopped; `ready` is told the bound address.
+pub fn serve(
+    opts: &ServeOptions,
+    handle: IndexHandle,
+    ready: impl FnOnce(SocketAddr),
+) -> Result<()> {
+    let live = Arc::new(Live::with(&opts.index, handle));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("jiansuo-serve")

@@ -1,7 +1,5 @@
 //! The routes: one `/api/<command>` per command, the page and its assets, errors as JSON.
 
-use std::time::Instant;
-
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
@@ -180,7 +178,6 @@ where
         }
     };
     let cors = state.cors.clone();
-    let started = Instant::now();
     // The time budget counts the wait for a turn too.
     let deadline = tokio::time::Instant::now() + state.timeout;
     let Ok(Ok(_turn)) =
@@ -226,7 +223,6 @@ where
         Ok(Ok(Ok(out))) => out,
     };
     let (mut r, format, (offset, limit)) = out;
-    let _ = started;
     if !r.rows.is_empty()
         && let Some(Value::Array(items)) = r.body.get_mut(r.rows)
     {
@@ -397,18 +393,8 @@ async fn health(State(state): State<AppState>, RawQuery(q): RawQuery) -> Respons
 
 /// `YYYY-MM-DDTHH:MM:SSZ` of a Unix time.
 fn iso_time(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
+    let (y, m, d) = crate::docmeta::date::civil_from_days((secs / 86_400) as i64);
     let rem = secs % 86_400;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
     format!(
         "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
         rem / 3600,

@@ -142,6 +142,7 @@ pub fn build(
         .and_then(|g| meta::read_json(&g, &g, meta::META_FILE).ok());
     let excludes = super::update::excludes(&opts.sticky, live_meta.as_ref());
     let walk = load::walk_excluding(corpus, &excludes)?;
+    // The globs the walk used are the ones the new generation records.
     let lock = store::lock(dir)?;
     store::remove_stale(dir, &lock)?;
     let live = store::current(dir)
@@ -158,6 +159,7 @@ pub fn build(
         opts.speakers.as_deref(),
         opts.themes.as_deref(),
         &opts.sticky,
+        excludes,
         live.as_deref(),
         live_lexicon.as_ref().and_then(|r| r.as_ref().ok()),
     )?;
