@@ -314,6 +314,11 @@ fn run_search(cli: &Cli, args: &SearchArgs, style: Style) -> anyhow::Result<Outc
         themes_file: args.themes.clone(),
         limit: args.limit,
         explain: args.explain,
+        words: api::WordRules {
+            any: args.any,
+            not: args.not.clone(),
+            within: args.within,
+        },
         filters: filters(&args.filters),
     };
     let machine = args.out.machine();
@@ -339,8 +344,17 @@ fn run_search(cli: &Cli, args: &SearchArgs, style: Style) -> anyhow::Result<Outc
     let s = &r.summary;
     scope_note(cli, machine, s.scope.as_ref());
     note(cli, machine, || {
+        let how = if s.words == "any" {
+            if args.any {
+                "passages with any of the words, most words first"
+            } else {
+                "passages with any of the words (a long query: more than 12 words), most words first"
+            }
+        } else {
+            "matching passages"
+        };
         format!(
-            "{} of {} matching passages ({:.1} ms)",
+            "{} of {} {how} ({:.1} ms)",
             s.hits,
             s.total,
             ms(s.elapsed_us)

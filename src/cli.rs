@@ -225,10 +225,23 @@ pub enum ByArg {
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     /// Words to search for (several arguments are joined with spaces); a passage must contain
-    /// every word. Not query syntax: quotes, colons, brackets and AND/OR are ordinary text, and
-    /// a word starting with `-` is refused (there is no exclusion). May be left out with --theme.
+    /// every word (with more than 12 words, as with --any). Not query syntax: quotes, colons,
+    /// brackets and AND/OR are ordinary text, and a word starting with `-` is refused (use
+    /// --not). May be left out with --theme.
     #[arg(value_name = "QUERY", required_unless_present = "theme")]
     pub query: Vec<String>,
+
+    /// Passages with any of the words, ranked by how many of them they hold, then BM25.
+    #[arg(long)]
+    pub any: bool,
+
+    /// Leave out passages containing WORD (exactly, in matching form); repeatable.
+    #[arg(long, value_name = "WORD")]
+    pub not: Vec<String>,
+
+    /// Every word within N characters of the others (punctuation counted), in one passage.
+    #[arg(long, value_name = "N", conflicts_with = "any")]
+    pub within: Option<usize>,
 
     /// Rank by this theme (name or alias; repeat to combine themes). With a query:
     /// BM25 + 2 × theme score.

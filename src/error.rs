@@ -18,8 +18,14 @@ pub enum Error {
     NotAnIndex { path: PathBuf, reason: String },
 
     #[error(
-        "the index at {path} has schema version {found}, this jiansuo reads version {expected}; \
-         rebuild it with `jiansuo index`"
+        "the index at {path} has schema version {found}, this jiansuo reads version {expected}{}; \
+         rebuild it with `jiansuo index`",
+        if *found < 10 {
+            " (version 10 changed the matching form: traditional characters match simplified \
+             ones, numbers keep their decimal points, Latin words match whole)"
+        } else {
+            ""
+        }
     )]
     SchemaVersion {
         path: PathBuf,

@@ -74,6 +74,39 @@ impl Oracle {
         out
     }
 
+    /// A random phrase of 1 to `max_len` characters from a random line, among the lines of
+    /// documents whose path contains `path` that `keep` accepts (punctuation and spaces
+    /// included); `None` when no line is accepted.
+    pub fn sample_where(
+        &self,
+        rng: &mut Lcg,
+        max_len: usize,
+        path: &str,
+        keep: impl Fn(&str) -> bool,
+    ) -> Option<String> {
+        let lines: Vec<&str> = self
+            .docs
+            .iter()
+            .filter(|d| d.path.contains(path))
+            .flat_map(|d| d.cleaned.lines())
+            .filter(|l| !l.trim().is_empty() && keep(l))
+            .collect();
+        if lines.is_empty() {
+            return None;
+        }
+        loop {
+            let source: Vec<char> = lines[rng.below(lines.len())].chars().collect();
+            let len = 1 + rng.below(max_len);
+            let start = rng.below(source.len());
+            let s: String = source[start..(start + len).min(source.len())]
+                .iter()
+                .collect();
+            if !matching_string(&s).is_empty() {
+                return Some(s);
+            }
+        }
+    }
+
     /// A random phrase: a substring of 1 to `max_len` characters of a random non-empty line of
     /// the cleaned text (punctuation and spaces included), or of the whole cleaned document
     /// (crossing line ends); one in ten gets a character appended that occurs nowhere.

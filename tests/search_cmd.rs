@@ -30,6 +30,7 @@ enum Line {
         terms: Vec<String>,
         hits: usize,
         total: usize,
+        words: String,
         elapsed_us: u64,
         #[serde(default)]
         scope: Option<serde_json::Value>,
@@ -183,7 +184,7 @@ fn query_syntax_characters_are_plain_text() {
     // A word written as an exclusion is refused, not silently required (issue 13).
     let run = f.run(&["search", "信访 -接待"]).expect(2);
     assert!(
-        run.stderr().contains("no exclusion operator"),
+        run.stderr().contains("--not 接待"),
         "{}",
         run.stderr()
     );
@@ -471,4 +472,98 @@ fn every_hit_scores_by_its_words_as_substrings() {
         assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{query}");
         assert!(scores[0] > scores[scores.len() - 1], "{query}: {scores:?}");
     }
+}
+
+/// Each seed passage: its own text and its own matching form.
+fn seed_passage_texts(f: &Fixture) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(f.path("corpus")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let doc = jiansuo::index::prepare(&jiansuo::clean::clean(&text));
+        out.extend(
+            doc.passages
+                .iter()
+                .map(|p| (p.text.clone(), p.own_exact().to_owned())),
+        );
+    }
+    out
+}
+
+fn total_and_words(f: &Fixture, args: &[&str]) -> (usize, String, Vec<(String, u32)>) {
+    let mut all = vec!["search", "--json", "-n", "0"];
+    all.extend_from_slice(args);
+    let run = f.run(&all);
+    let out = run.stdout();
+    let lines = parse(&out);
+    let mut hits = Vec::new();
+    for l in &lines {
+        if let Line::Hit { text, passage, .. } = l {
+            hits.push((text.clone(), *passage));
+        }
+    }
+    match lines.last() {
+        Some(Line::Summary { total, words, .. }) => (*total, words.clone(), hits),
+        _ => (0, String::new(), hits),
+    }
+}
+
+#[test]
+fn any_not_and_within_against_brute_force() {
+    // Options, not syntax: --any (any word, ranked by how many), --not (exact exclusion in
+    // matching form), --within N (all words inside N characters of the text). Totals and hit
+    // sets equal a brute-force scan of the seed passages.
+    let f = Fixture::with_seeds();
+    let passages = seed_passage_texts(&f);
+    let form = |w: &str| jiansuo::matching::matching_string(w);
+    // --any: passages holding at least one word; the hits ranked by how many they hold.
+    for words in [["信访", "调查研究"], ["基层", "群众"], ["党中央", "脱贫"]] {
+        let query = words.join(" ");
+        let (total, mode, hits) = total_and_words(&f, &[&query, "--any"]);
+        let holds = |m: &str| words.iter().filter(|w| m.contains(form(w).as_str())).count();
+        let want = passages.iter().filter(|(_, m)| holds(m) > 0).count();
+        assert_eq!(total, want, "--any {query}");
+        assert_eq!(mode, "any");
+        assert_eq!(hits.len(), want);
+        let held: Vec<usize> = hits
+            .iter()
+            .map(|(t, _)| holds(&form(t)))
+            .collect();
+        assert!(held.windows(2).all(|w| w[0] >= w[1]), "--any {query}: {held:?}");
+    }
+    // --not: passages with the word and without the excluded one.
+    for (word, not) in [("群众", "信访"), ("调查研究", "习近平"), ("基层", "四下基层")] {
+        let (total, mode, hits) = total_and_words(&f, &[word, "--not", not]);
+        let want = passages
+            .iter()
+            .filter(|(_, m)| m.contains(form(word).as_str()) && !m.contains(form(not).as_str()))
+            .count();
+        assert_eq!(total, want, "{word} --not {not}");
+        assert_eq!(mode, "all");
+        assert!(want > 0 && hits.iter().all(|(t, _)| !form(t).contains(form(not).as_str())));
+        let (with, _, _) = total_and_words(&f, &[word]);
+        assert!(with > total, "{word}: --not {not} left out nothing");
+    }
+    // --within: a stretch of at most N characters of the passage text whose matching form
+    // holds every word (every stretch tried).
+    for (a, b, n) in [("调查", "研究", 6), ("群众", "信访", 12), ("基层", "干部", 20), ("党", "人民", 8)] {
+        let query = format!("{a} {b}");
+        let (total, _, _) = total_and_words(&f, &[&query, "--within", &n.to_string()]);
+        let near = |text: &str| {
+            let cs: Vec<char> = text.chars().collect();
+            (0..cs.len()).any(|s| {
+                let w: String = cs[s..(s + n).min(cs.len())].iter().collect();
+                let m = form(&w);
+                m.contains(form(a).as_str()) && m.contains(form(b).as_str())
+            })
+        };
+        let want = passages.iter().filter(|(t, _)| near(t)).count();
+        assert_eq!(total, want, "{query} --within {n}");
+        let (all, _, _) = total_and_words(&f, &[&query]);
+        assert!(want > 0 && all >= want, "{query}: {all} {want}");
+    }
+    // Bad combinations are errors.
+    let run = f.run(&["search", "信访", "--within", "0"]).expect(2);
+    assert!(run.stderr().contains("--within"), "{}", run.stderr());
+    let run = f.run(&["search", "信访", "--not", "，"]).expect(2);
+    assert!(run.stderr().contains("--not"), "{}", run.stderr());
 }

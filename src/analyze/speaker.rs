@@ -107,6 +107,7 @@ impl SpeakerTable {
                 if alias.trim().is_empty() {
                     continue;
                 }
+                let alias = crate::matching::fold_str(&alias);
                 self.aliases.retain(|(a, _, _)| *a != alias);
                 self.aliases.push((alias, entry.name.clone(), title));
             }
@@ -142,6 +143,10 @@ impl SpeakerTable {
     }
 
     fn best_in(&self, text: &str, last: bool) -> Option<AliasMatch<'_>> {
+        // Aliases are folded to simplified, and so is the text (one character for one, so
+        // character offsets hold).
+        let folded = crate::matching::fold_str(text);
+        let text = folded.as_str();
         // Every occurrence of every alias (overlapping ones too); the best by byte offsets,
         // which order as character offsets do. Aliases are distinct, so no two occurrences
         // share both ends.

@@ -15,9 +15,14 @@ use crate::error::{Error, Result};
 /// The domain dictionary shipped with jiansuo: terms of policy texts that jieba cuts badly.
 pub const BUILTIN_USER_DICT: &str = include_str!("../user_dict.txt");
 
-/// Text given to the word analyzer: NFKC, lowercase.
+/// Text given to the word analyzer: NFKC, lowercase, traditional characters folded to
+/// simplified ([`crate::matching::fold`]; before cutting, since jieba's dictionary is
+/// simplified).
 pub fn normalize_words(text: &str) -> String {
-    text.nfkc().flat_map(char::to_lowercase).collect()
+    text.nfkc()
+        .flat_map(char::to_lowercase)
+        .map(crate::matching::fold_char)
+        .collect()
 }
 
 /// Load jieba's dictionary plus the built-in domain dictionary and `extra` (the contents of a
@@ -83,12 +88,67 @@ pub fn words_analyzer(jieba: Jieba) -> TextAnalyzer {
         .build()
 }
 
-/// The word analyzer's tokens of `text` (already normalised).
+/// The word analyzer's tokens of `text` (already normalised). A run of letters and digits (as
+/// the matching form has them: `3.5`, `1,000`, `covid`, `5g`), with a percent sign right after
+/// it, is one token, whatever jieba would make of it; jieba cuts the text between runs.
 pub fn word_tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     let mut out = Vec::new();
+    let mut from = 0;
+    for (start, end) in runs(text) {
+        jieba_tokens(analyzer, &text[from..start], &mut out);
+        out.push(text[start..end].to_owned());
+        from = end;
+    }
+    jieba_tokens(analyzer, &text[from..], &mut out);
+    out
+}
+
+fn jieba_tokens(analyzer: &mut TextAnalyzer, text: &str, out: &mut Vec<String>) {
+    if text.is_empty() {
+        return;
+    }
     let mut stream = analyzer.token_stream(text);
     while let Some(token) = stream.next() {
         out.push(token.text.clone());
+    }
+}
+
+/// Byte ranges of the runs of letters and digits in `text` (normalised), each with its decimal
+/// points, grouping commas and a percent or per-mille sign right after it: the rule of
+/// [`crate::matching`]'s runs, on text whose punctuation is still there.
+fn runs(text: &str) -> Vec<(usize, usize)> {
+    use crate::matching::is_run_char;
+    let cs: Vec<(usize, char)> = text.char_indices().collect();
+    let digit = |i: usize| cs.get(i).is_some_and(|&(_, c)| c.is_ascii_digit());
+    let end_of = |i: usize| cs.get(i).map_or(text.len(), |&(b, _)| b);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < cs.len() {
+        if !is_run_char(cs[i].1) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < cs.len() {
+            let c = cs[i].1;
+            if is_run_char(c) {
+                i += 1;
+            } else if matches!(c, '.' | '．') && digit(i.wrapping_sub(1)) && digit(i + 1) {
+                i += 1;
+            } else if matches!(c, ',' | '，')
+                && digit(i.wrapping_sub(1))
+                && (1..=3).all(|k| digit(i + k))
+                && !digit(i + 4)
+            {
+                i += 4;
+            } else {
+                break;
+            }
+        }
+        if cs.get(i).is_some_and(|&(_, c)| matches!(c, '%' | '‰' | '‱')) {
+            i += 1;
+        }
+        out.push((cs[start].0, end_of(i)));
     }
     out
 }
@@ -157,6 +217,19 @@ mod tests {
             toks.iter().all(|t| t.chars().any(char::is_alphanumeric)),
             "{toks:?}"
         );
+    }
+
+    #[test]
+    fn numbers_and_latin_words_are_one_token_and_traditional_text_is_cut_as_simplified() {
+        let mut a = words_analyzer(load_jieba("").unwrap());
+        let toks = word_tokens(
+            &mut a,
+            &normalize_words("增長３.５％，投資1,000億元，COVID-19與5G網絡、AI技術"),
+        );
+        for want in ["增长", "3.5%", "投资", "1,000", "covid", "19", "5g", "网络", "ai", "技术"] {
+            assert!(toks.iter().any(|t| t == want), "{want} not in {toks:?}");
+        }
+        assert!(!toks.iter().any(|t| t == "3" || t == "5" || t == "000"), "{toks:?}");
     }
 
     #[test]

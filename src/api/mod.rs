@@ -52,7 +52,7 @@ pub use themes::{
 pub use trend::{Buckets, By};
 
 pub use crate::analyze::QuoteKind;
-pub use crate::query::SortOrder;
+pub use crate::query::{SortOrder, WordRules};
 
 use crate::error::Result;
 use crate::index::IndexHandle;

@@ -23,6 +23,8 @@ pub struct SearchRequest {
     pub limit: usize,
     /// Fill in, per hit, the terms that made its theme score.
     pub explain: bool,
+    /// How the words combine: `--any`, `--not`, `--within`.
+    pub words: super::WordRules,
     pub filters: super::Filters,
 }
 
@@ -77,6 +79,10 @@ pub struct SearchSummary {
     pub hits: usize,
     /// Passages matching.
     pub total: usize,
+    /// How the words were combined: `all` (every word required), or `any` (asked for, or a
+    /// query of more than [`query::LONG_QUERY_WORDS`] words): passages with any of them,
+    /// ranked by how many they hold, then BM25.
+    pub words: &'static str,
     pub elapsed_us: u128,
     /// The documents searched, when filters limited them.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -139,13 +145,32 @@ pub fn refuse_exclusion(query: &str) -> Result<()> {
         .find(|w| w.chars().count() > 1 && w.starts_with(['-', '－']))
     {
         Some(word) => Err(Error::Query(format!(
-            "{word:?} looks like an exclusion, but search has no exclusion operator: every \
-             query word is required and `-` is ignored, so it would find passages containing \
-             {:?}; search for that without the `-`",
+            "{word:?} looks like an exclusion, but the query is text, not syntax: `-` is \
+             ignored, so it would find passages containing {0:?}; to leave those out, give \
+             `--not {0}` (API: not={0})",
             word.trim_start_matches(['-', '－'])
         ))),
         None => Ok(()),
     }
+}
+
+/// `--within` and `--any` need query words, and `--within` a positive distance.
+fn check_word_rules(req: &SearchRequest) -> Result<()> {
+    let has_words = req.query.chars().any(|c| !crate::matching::is_dropped(c));
+    if !has_words && (req.words.any || req.words.within.is_some()) {
+        return Err(Error::Query(
+            "--any and --within combine query words; give some (they do not apply to --theme \
+             alone)"
+                .into(),
+        ));
+    }
+    if req.words.within == Some(0) {
+        return Err(Error::Query(
+            "--within 0 leaves no room for a word; give a number of characters, e.g. --within 20"
+                .into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Run a search.
@@ -157,7 +182,16 @@ pub fn search(handle: &IndexHandle, req: &SearchRequest) -> Result<SearchRespons
         n => n,
     };
     let sel = req.filters.select(handle)?;
-    let r = query::search_with(handle, &req.query, &themes, limit, req.explain, sel.get())?;
+    check_word_rules(req)?;
+    let r = query::search_with(
+        handle,
+        &req.query,
+        &themes,
+        limit,
+        req.explain,
+        sel.get(),
+        &req.words,
+    )?;
     let hits: Vec<SearchHit> = r
         .hits
         .into_iter()
@@ -194,6 +228,7 @@ pub fn search(handle: &IndexHandle, req: &SearchRequest) -> Result<SearchRespons
             terms: r.terms,
             hits: hits.len(),
             total: r.total,
+            words: if r.any { "any" } else { "all" },
             elapsed_us: r.elapsed.as_micros(),
             scope: sel.scope,
         },
@@ -243,7 +278,8 @@ pub fn search_trend(handle: &IndexHandle, req: &SearchRequest, by: By) -> Result
     let themes = resolve_themes(handle, &req.themes, req.themes_file.as_deref())?;
     let sel = req.filters.select(handle)?;
     let started = std::time::Instant::now();
-    let docs = query::matching_docs(handle, &req.query, &themes, sel.get())?;
+    check_word_rules(req)?;
+    let docs = query::matching_docs(handle, &req.query, &themes, sel.get(), &req.words)?;
     let buckets = Buckets::of(handle, by, sel.get())?;
     let per_doc: Vec<(u64, u64)> = docs.into_iter().map(|d| (d, 1)).collect();
     let total: u64 = per_doc.iter().map(|x| x.1).sum();
@@ -281,7 +317,7 @@ mod tests {
     #[test]
     fn exclusion_is_refused_not_searched() {
         let err = refuse_exclusion("扶贫 -脱贫").unwrap_err().to_string();
-        assert!(err.contains("no exclusion operator"), "{err}");
+        assert!(err.contains("--not 脱贫"), "{err}");
         assert!(refuse_exclusion("扶贫 脱贫").is_ok());
         assert!(
             refuse_exclusion("5G - 网络").is_ok(),

@@ -38,10 +38,18 @@ pub fn dict_hash(user_dict: &str) -> String {
     h.finalize().to_hex()[..16].to_owned()
 }
 
+fn first_matching_form() -> u32 {
+    1
+}
+
 /// What an index records about itself.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IndexMeta {
     pub schema_version: u32,
+    /// Version of the matching form ([`crate::matching::MATCHING_FORM_VERSION`]) the exact
+    /// fields hold (1 before it was recorded).
+    #[serde(default = "first_matching_form")]
+    pub matching_form_version: u32,
     pub jiansuo_version: String,
     /// Absolute path of the corpus root the index was built from.
     pub corpus_root: String,

@@ -14,6 +14,8 @@
 
 use std::sync::OnceLock;
 
+use crate::matching::{Alone, SimpleForm};
+
 /// Characters by rank, most frequent first (line breaks separate rows of 64 and are not part
 /// of the table). Made from the character frequencies of `../shared/corpora` and the seeds.
 const RANKED: &str = include_str!("charrank.txt");
@@ -48,8 +50,8 @@ fn ranks() -> &'static [u16] {
 }
 
 /// Per rank, [`crate::matching::alone`] of its character (what [`matching_chars`] needs).
-fn alone() -> &'static [Option<Option<char>>] {
-    static ALONE: OnceLock<Vec<Option<Option<char>>>> = OnceLock::new();
+fn alone() -> &'static [Option<Alone>] {
+    static ALONE: OnceLock<Vec<Option<Alone>>> = OnceLock::new();
     ALONE.get_or_init(|| chars().iter().map(|&c| crate::matching::alone(c)).collect())
 }
 
@@ -130,7 +132,7 @@ pub fn decode(bytes: &[u8]) -> Option<String> {
 /// the text only of those that may hold a hit.
 pub fn matching_chars(bytes: &[u8], out: &mut Vec<char>) -> Option<bool> {
     let table = alone();
-    out.clear();
+    let mut form = SimpleForm::new(out);
     let mut i = 0;
     while i < bytes.len() {
         let alone = match next_code(bytes, &mut i)? {
@@ -138,11 +140,11 @@ pub fn matching_chars(bytes: &[u8], out: &mut Vec<char>) -> Option<bool> {
             Code::Char(c) => crate::matching::alone(c),
         };
         match alone {
-            Some(Some(c)) => out.push(c),
-            Some(None) => {}
+            Some(a) => form.push(a),
             None => return Some(false),
         }
     }
+    form.finish();
     Some(true)
 }
 
@@ -203,7 +205,7 @@ mod tests {
         assert_eq!(matching_chars(&encode(text), &mut out), Some(false));
         let text = "2025年，调查研究ABC 5G。";
         assert_eq!(matching_chars(&encode(text), &mut out), Some(true));
-        assert_eq!(out.iter().collect::<String>(), "2025年调查研究abc5g");
+        assert_eq!(out.iter().collect::<String>(), " 2025 年调查研究 abc  5g ");
         assert_eq!(matching_chars(&[0xC0], &mut out), None);
     }
 

@@ -58,8 +58,19 @@ pub fn occurrences(
 ) -> Result<Vec<Occurrence>> {
     let needle: Vec<char> = crate::matching::matching_string(phrase).chars().collect();
     let literal: Vec<char> = phrase.chars().collect();
+    // With `strict`, the paragraphs to read are those holding a piece of the phrase that every
+    // paragraph holding it literally holds (the phrase's own matching form may not be one: `ai`
+    // is in `plain`, ` ai ` is not).
+    let candidates = if strict {
+        crate::matching::literal_piece(phrase)
+    } else {
+        needle.clone()
+    };
+    if candidates.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut out = Vec::new();
-    for para in locate_phrase(handle, searcher, &needle, sel)? {
+    for para in locate_phrase(handle, searcher, &candidates, sel)? {
         let text: Vec<char> = paragraph_text(handle, searcher, para.para_key)?
             .chars()
             .collect();

@@ -17,7 +17,7 @@ mod search;
 mod shared;
 mod themes;
 
-pub use filter::InSelection;
+pub use filter::{InSelection, Within, words_within};
 pub use highlight::highlight_spans;
 pub use kwic::{Occurrence, SortOrder, occurrences, sort_occurrences};
 pub use phrase::{
@@ -27,7 +27,8 @@ pub use phrase::{
 pub use quote::{QuoteHit, QuoteOptions, QuoteResults, find_quote, min_shared_bigrams};
 pub use quotes::{QuoteCluster, QuoteOccurrence, QuotesFilter, list_quotes};
 pub use search::{
-    SearchHit, SearchResults, THEME_WEIGHT, ThemeExplain, matching_docs, search, search_with,
+    LONG_QUERY_WORDS, SearchHit, SearchResults, THEME_WEIGHT, ThemeExplain, WordRules,
+    matching_docs, search, search_with,
 };
 pub use shared::{SharedOptions, SharedPhrase, shared_phrases};
 pub use themes::{ABOUT, Keyword, SIGNIFICANT, ThemeShare, keyness, keywords, theme_distribution};

@@ -75,6 +75,8 @@ pub struct SearchResults {
     pub hits: Vec<SearchHit>,
     /// Passages that match (every required word; with themes only, a theme score above 0).
     pub total: usize,
+    /// The words were searched as with [`WordRules::any`] (asked for, or a long query).
+    pub any: bool,
     pub elapsed: Duration,
 }
 
@@ -102,13 +104,42 @@ fn required_words(terms: &[String]) -> Vec<Vec<char>> {
 /// The clauses of a boolean query.
 type Clauses = Vec<(Occur, Box<dyn Query>)>;
 
+/// How the words of a query combine (options, not query syntax: what is typed stays text).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WordRules {
+    /// Passages with any of the words, ranked by how many of them they hold, then BM25.
+    pub any: bool,
+    /// Leave out the passages whose own text holds one of these (exactly, in matching form).
+    pub not: Vec<String>,
+    /// Every word within this many characters of the others (the stretch of the passage's text
+    /// from the first character of one to the last of another, punctuation counted).
+    pub within: Option<usize>,
+}
+
+/// A query with more words than this (not counting parts of longer ones) is searched as with
+/// [`WordRules::any`]: a pasted paragraph is found by the passages that share most of its
+/// words, where no passage holds all of them.
+pub const LONG_QUERY_WORDS: usize = 12;
+
+/// A query turned into clauses.
+struct Plan {
+    /// The jieba tokens of the query (each once).
+    terms: Vec<String>,
+    clauses: Clauses,
+    /// The words that are not part of another one (all required, or counted with `any`).
+    required: Vec<Vec<char>>,
+    any: bool,
+}
+
 /// The query words (jieba, search mode, each once) and the clauses that match and score them:
-/// every word scores, the words that are not part of another one are required.
+/// every word scores; the words that are not part of another one are required (or, with
+/// `any`, at least one of them); words of `rules.not` are excluded.
 fn word_clauses(
     handle: &IndexHandle,
     analyzer: &mut tantivy::tokenizer::TextAnalyzer,
     query: &str,
-) -> Result<(Vec<String>, Clauses)> {
+    rules: &WordRules,
+) -> Result<Plan> {
     let mut seen = HashSet::new();
     let terms: Vec<String> = word_tokens(analyzer, &normalize_words(query))
         .into_iter()
@@ -121,6 +152,12 @@ fn word_clauses(
         )));
     }
     let required = required_words(&terms);
+    let any = rules.any || (rules.within.is_none() && required.len() > LONG_QUERY_WORDS);
+    if rules.any && rules.within.is_some() {
+        return Err(Error::Query(
+            "--within asks for every word near the others, --any for any of them: give one".into(),
+        ));
+    }
     let mut forms: Vec<Vec<char>> = Vec::new();
     for t in &terms {
         let form: Vec<char> = matching_string(t).chars().collect();
@@ -128,18 +165,110 @@ fn word_clauses(
             forms.push(form);
         }
     }
-    let clauses: Vec<(Occur, Box<dyn Query>)> = forms
-        .iter()
-        .map(|form| {
+    let mut clauses: Clauses = Vec::new();
+    if any {
+        // At least one of the words; the parts jieba adds (调查 of 调查研究) only score.
+        let words: Clauses = required
+            .iter()
+            .map(|form| (Occur::Should, word_query(handle.fields(), form)))
+            .collect();
+        clauses.push((Occur::Must, Box::new(BooleanQuery::new(words))));
+        for form in forms.iter().filter(|f| !required.contains(f)) {
+            clauses.push((Occur::Should, word_query(handle.fields(), form)));
+        }
+    } else {
+        for form in &forms {
             let occur = if required.contains(form) {
                 Occur::Must
             } else {
                 Occur::Should
             };
-            (occur, word_query(handle.fields(), form))
+            clauses.push((occur, word_query(handle.fields(), form)));
+        }
+    }
+    for form in excluded_words(rules)? {
+        clauses.push((Occur::MustNot, super::contains_query(handle.fields(), &form)));
+    }
+    Ok(Plan {
+        terms,
+        clauses,
+        required,
+        any,
+    })
+}
+
+/// The matching forms of the `--not` words; an error for one that has nothing to match.
+fn excluded_words(rules: &WordRules) -> Result<Vec<Vec<char>>> {
+    rules
+        .not
+        .iter()
+        .map(|w| {
+            let form: Vec<char> = matching_string(w).chars().collect();
+            if form.is_empty() {
+                Err(Error::Query(format!(
+                    "--not {w:?} has nothing to match (only punctuation or spaces)"
+                )))
+            } else {
+                Ok(form)
+            }
         })
-        .collect();
-    Ok((terms, clauses))
+        .collect()
+}
+
+/// The query of a plan: its clauses, then the `--within` test, then the selection.
+fn plan_query(
+    handle: &IndexHandle,
+    plan: &Plan,
+    rules: &WordRules,
+    sel: Option<&DocSelection>,
+) -> Box<dyn Query> {
+    let mut q: Box<dyn Query> = Box::new(BooleanQuery::new(
+        plan.clauses.iter().map(|(o, q)| (*o, q.box_clone())).collect(),
+    ));
+    if let Some(n) = rules.within {
+        q = Box::new(super::filter::Within {
+            inner: q,
+            words: std::sync::Arc::new(plan.required.clone()),
+            chars: n,
+            text: handle.fields().text,
+        });
+    }
+    if let Some(s) = sel {
+        q = Box::new(InSelection {
+            inner: q,
+            selection: std::sync::Arc::new(s.clone()),
+        });
+    }
+    q
+}
+
+/// Per segment, how many of `words` each passage holds (for `any`).
+fn word_counts(
+    handle: &IndexHandle,
+    searcher: &tantivy::Searcher,
+    words: &[Vec<char>],
+) -> Result<std::collections::HashMap<tantivy::index::SegmentId, std::sync::Arc<Vec<u16>>>> {
+    let mut out = std::collections::HashMap::new();
+    let weights = words
+        .iter()
+        .map(|w| {
+            super::contains_query(handle.fields(), w)
+                .weight(tantivy::query::EnableScoring::disabled_from_searcher(searcher))
+        })
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    for seg in searcher.segment_readers() {
+        let mut counts = vec![0u16; seg.max_doc() as usize];
+        for w in &weights {
+            let mut scorer = w.scorer(seg, 1.0)?;
+            let mut d = scorer.doc();
+            while d != tantivy::TERMINATED {
+                counts[d as usize] = counts[d as usize].saturating_add(1);
+                d = scorer.advance();
+            }
+        }
+        out.insert(seg.segment_id(), std::sync::Arc::new(counts));
+    }
+    Ok(out)
 }
 
 /// The document ordinal of every passage a search matches (every query word, themes or not, as
@@ -150,15 +279,16 @@ pub fn matching_docs(
     query: &str,
     themes: &[usize],
     sel: Option<&DocSelection>,
+    rules: &WordRules,
 ) -> Result<Vec<u64>> {
     let searcher = handle.searcher();
     let has_words = query.chars().any(|c| !crate::matching::is_dropped(c));
     let mut out = Vec::new();
     if has_words {
         let mut analyzer = handle.word_analyzer()?;
-        let (_, clauses) = word_clauses(handle, &mut analyzer, query)?;
-        let q = BooleanQuery::new(clauses);
-        for addr in searcher.search(&q, &tantivy::collector::DocSetCollector)? {
+        let plan = word_clauses(handle, &mut analyzer, query, rules)?;
+        let q = plan_query(handle, &plan, rules, None);
+        for addr in searcher.search(q.as_ref(), &tantivy::collector::DocSetCollector)? {
             let ord = handle.columns(addr.segment_ord)?.doc.get_val(addr.doc_id);
             if selected(sel, ord) {
                 out.push(ord);
@@ -166,12 +296,17 @@ pub fn matching_docs(
         }
     } else {
         let ts = handle.themes()?;
+        let excluded = excluded_passages(handle, &searcher, rules)?;
         for (ord, seg) in searcher.segment_readers().iter().enumerate() {
             let Some(row) = ts.row_of(seg) else { continue };
             let alive = seg.alive_bitset();
             let doc_col = &handle.columns(ord as u32)?.doc;
+            let out_here = excluded.get(&seg.segment_id());
             for d in 0..seg.max_doc() {
-                if ts.sum_at(row, d, themes) > 0.0 && alive.is_none_or(|a| a.is_alive(d)) {
+                if ts.sum_at(row, d, themes) > 0.0
+                    && alive.is_none_or(|a| a.is_alive(d))
+                    && out_here.is_none_or(|x| x[d as usize] == 0)
+                {
                     let o = doc_col.get_val(d);
                     if selected(sel, o) {
                         out.push(o);
@@ -188,6 +323,20 @@ pub fn matching_docs(
 /// combined: `score = BM25 + THEME_WEIGHT × Σ theme scores`.
 pub const THEME_WEIGHT: f32 = 2.0;
 
+/// Per segment, the passages holding a `--not` word (non-zero), for rankings without query
+/// words.
+fn excluded_passages(
+    handle: &IndexHandle,
+    searcher: &tantivy::Searcher,
+    rules: &WordRules,
+) -> Result<std::collections::HashMap<tantivy::index::SegmentId, std::sync::Arc<Vec<u16>>>> {
+    let words = excluded_words(rules)?;
+    if words.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    word_counts(handle, searcher, &words)
+}
+
 /// Rank passages for `query` by BM25 and return the best `limit`.
 ///
 /// The query is cut into words by jieba (search mode, which adds the parts of long words:
@@ -197,7 +346,7 @@ pub const THEME_WEIGHT: f32 = 2.0;
 /// word's occurrences as a substring (the same test, so the ranking never disagrees with the
 /// match).
 pub fn search(handle: &IndexHandle, query: &str, limit: usize) -> Result<SearchResults> {
-    search_with(handle, query, &[], limit, false, None)
+    search_with(handle, query, &[], limit, false, None, &WordRules::default())
 }
 
 /// Rank passages by BM25 of `query`, by the scores of `themes` (indexes into the index's
@@ -211,6 +360,7 @@ pub fn search_with(
     limit: usize,
     explain: bool,
     sel: Option<&DocSelection>,
+    rules: &WordRules,
 ) -> Result<SearchResults> {
     let has_words = query.chars().any(|c| !crate::matching::is_dropped(c));
     if !has_words && themes.is_empty() {
@@ -228,48 +378,56 @@ pub fn search_with(
     };
     let searcher = handle.searcher();
     let limit = limit.max(1);
+    let mut any = false;
     let (terms, top, total) = if has_words {
-        let (terms, clauses) = word_clauses(handle, &mut analyzer, query)?;
-        let q: Box<dyn Query> = match sel {
-            Some(s) => Box::new(InSelection {
-                inner: Box::new(BooleanQuery::new(clauses)),
-                selection: std::sync::Arc::new(s.clone()),
-            }),
-            None => Box::new(BooleanQuery::new(clauses)),
+        let plan = word_clauses(handle, &mut analyzer, query, rules)?;
+        any = plan.any;
+        let q = plan_query(handle, &plan, rules, sel);
+        let counts = if plan.any {
+            std::sync::Arc::new(word_counts(handle, &searcher, &plan.required)?)
+        } else {
+            std::sync::Arc::new(std::collections::HashMap::new())
         };
+        let terms = plan.terms;
         let ts = scores.clone();
         let selected = themes.to_vec();
         let ranks = handle.path_ranks()?;
-        // BM25 (+ theme scores), ties broken by path and passage, not by index order.
+        // (words held with `any`,) BM25 (+ theme scores), ties broken by path and passage,
+        // not by index order.
         let ranked = TopDocs::with_limit(limit).tweak_score(move |seg: &SegmentReader| {
             let row = ts.as_ref().and_then(|t| t.row_of(seg));
             let ts = ts.clone();
             let selected = selected.clone();
             let place = Place::of(seg, ranks.clone());
+            let held = counts.get(&seg.segment_id()).cloned();
             move |doc: DocId, bm25: Score| {
                 let theme = match (&ts, row) {
                     (Some(ts), Some(r)) => THEME_WEIGHT * ts.sum_at(r, doc, &selected),
                     _ => 0.0,
                 };
-                (bm25 + theme, Reverse(place.key(doc)))
+                let words = held.as_ref().map_or(0, |h| h[doc as usize]);
+                (words, bm25 + theme, Reverse(place.key(doc)))
             }
         });
         let stats = handle.bm25_statistics(&searcher)?;
         let (top, total) =
             searcher.search_with_statistics_provider(q.as_ref(), &(ranked, Count), &stats)?;
-        let top: Vec<(f32, DocAddress)> = top.into_iter().map(|((s, _), a)| (s, a)).collect();
+        let top: Vec<(f32, DocAddress)> = top.into_iter().map(|((_, s, _), a)| (s, a)).collect();
         (terms, top, total)
     } else {
         let ts = scores.as_ref().expect("themes were asked for");
+        let excluded = excluded_passages(handle, &searcher, rules)?;
         let mut ranked: Vec<(f32, DocAddress)> = Vec::new();
         for (ord, seg) in searcher.segment_readers().iter().enumerate() {
             let Some(row) = ts.row_of(seg) else { continue };
             let alive = seg.alive_bitset();
             let doc_col = &handle.columns(ord as u32)?.doc;
+            let out_here = excluded.get(&seg.segment_id());
             for d in 0..seg.max_doc() {
                 let s = ts.sum_at(row, d, themes);
                 if s > 0.0
                     && alive.is_none_or(|a| a.is_alive(d))
+                    && out_here.is_none_or(|x| x[d as usize] == 0)
                     && (sel.is_none() || selected(sel, doc_col.get_val(d)))
                 {
                     ranked.push((s, DocAddress::new(ord as u32, d)));
@@ -346,6 +504,7 @@ pub fn search_with(
         terms,
         hits,
         total,
+        any,
         elapsed: started.elapsed(),
     })
 }
@@ -364,6 +523,6 @@ mod tests {
             .iter()
             .map(|w| w.iter().collect())
             .collect();
-        assert_eq!(got, vec!["5g", "调查研究"]);
+        assert_eq!(got, vec![" 5g ", "调查研究"]);
     }
 }

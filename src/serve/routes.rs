@@ -411,10 +411,18 @@ async fn search(State(state): State<AppState>, RawQuery(q): RawQuery) -> Respons
             themes_file: None,
             limit: wanted(p, 20)?,
             explain: p.flag("explain")?,
+            words: api::WordRules {
+                any: p.flag("any")?,
+                not: p.all("not"),
+                within: p.opt_number("within")?,
+            },
             filters: p.filters()?,
         };
         let by = by_of(p.get("by")?)?;
-        p.finish("q, theme, explain, by, since, until, under, collection, offset, limit, format")?;
+        p.finish(
+            "q, theme, explain, any, not, within, by, since, until, under, collection, offset, \
+             limit, format",
+        )?;
         if req.query.trim().is_empty() && req.themes.is_empty() {
             return Err(Error::Query("give q (words to search for) or theme".into()));
         }

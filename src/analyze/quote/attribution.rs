@@ -48,14 +48,17 @@ impl<'a> Extractor<'a> {
 
     /// The quotations of one paragraph (and titles), ordered by start.
     pub fn paragraph(&mut self, line: u32, paragraph: u32, text: &str) -> Vec<Quotation> {
-        let chars: Vec<char> = text.chars().collect();
+        let written: Vec<char> = text.chars().collect();
+        // Cues and speakers are looked for in the folded text (说 for 說, 习近平 for 習近平): one
+        // character for one, so offsets hold; the quotation keeps its text as written.
+        let chars: Vec<char> = written.iter().map(|&c| crate::matching::fold_char(c)).collect();
         let mut spans = quote_spans(&chars);
         spans.sort_by_key(|s| (s.open, s.depth));
         let mut out: Vec<Quotation> = Vec::with_capacity(spans.len());
         // Speakers of the open outer quotations, for nested ones.
         let mut outer: Vec<(usize, usize, Option<String>, Option<String>)> = Vec::new();
         for s in spans {
-            let content: String = chars[s.start..s.end].iter().collect();
+            let content: String = written[s.start..s.end].iter().collect();
             let matching = matching_string(&content);
             if matching.is_empty() {
                 continue;

@@ -339,6 +339,7 @@ impl<'a> Generation<'a> {
             std::fs::canonicalize(job.corpus).unwrap_or_else(|_| job.corpus.to_path_buf());
         let meta = IndexMeta {
             schema_version: SCHEMA_VERSION,
+            matching_form_version: crate::matching::MATCHING_FORM_VERSION,
             jiansuo_version: env!("CARGO_PKG_VERSION").to_owned(),
             corpus_root: corpus_root.display().to_string(),
             user_dict_hash: dict_hash(&extras.user_dict),
