@@ -452,6 +452,35 @@ fn matching_form_v2_on_the_shared_corpora() {
     assert_eq!(count("習近平"), count("习近平"));
     assert_eq!(count("調查研究"), count("调查研究"));
 
+    // search and quote answer the same in either script.
+    let passages = |q: &str| -> Vec<(String, u32, u32)> {
+        let req = jiansuo::api::SearchRequest {
+            query: q.into(),
+            limit: 0,
+            ..Default::default()
+        };
+        let r = jiansuo::api::search(&handle, &req).unwrap();
+        r.hits.iter().map(|h| (h.doc.clone(), h.line, h.passage)).collect()
+    };
+    let simp = passages("习近平 调查研究");
+    assert!(simp.len() > 50, "{}", simp.len());
+    assert_eq!(passages("習近平 調查研究"), simp);
+    let cited = |q: &str| -> Vec<(String, u32, String)> {
+        let r = jiansuo::api::quote(&handle, &jiansuo::api::QuoteRequest::new(q)).unwrap();
+        r.hits
+            .iter()
+            .map(|h| (h.doc.clone(), h.line, format!("{:.3}", h.coverage)))
+            .collect()
+    };
+    for (t, s) in [
+        ("綠水青山就是金山銀山", "绿水青山就是金山银山"),
+        ("人民對美好生活的嚮往，就是我們的奮鬥目標", "人民对美好生活的向往，就是我们的奋斗目标"),
+    ] {
+        let want = cited(s);
+        assert!(want.len() > 2, "{s}: {}", want.len());
+        assert_eq!(cited(t), want, "{t}");
+    }
+
     // Numbers: 3.5% is the whole number 3.5 before a percent sign; 35 is not inside 2035.
     let scan = |number: &str, then: &[char]| -> u64 {
         oracle
