@@ -21,9 +21,18 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+#[cfg(test)]
 const TS: &str = include_str!("opencc/TSCharacters.txt");
+#[cfg(test)]
 const HK: &str = include_str!("opencc/HKVariants.txt");
+#[cfg(test)]
 const TW: &str = include_str!("opencc/TWVariants.txt");
+
+/// The table made from those files by [`build`]: every character that folds to another, as
+/// pairs of little-endian `u32` code points in code point order (written by the test
+/// `fold_table_is_made_from_the_opencc_files`, which fails when it is out of date; reading it
+/// takes microseconds, making it from the files most of a millisecond).
+const PAIRS: &[u8] = include_bytes!("fold.bin");
 
 /// First and last code point of the dense part of the table (CJK Unified Ideographs).
 const BASIC_FIRST: u32 = 0x4E00;
@@ -67,7 +76,27 @@ impl FoldTable {
 /// The process's folding table (built on first use, about a millisecond).
 pub fn table() -> &'static FoldTable {
     static TABLE: OnceLock<FoldTable> = OnceLock::new();
-    TABLE.get_or_init(build)
+    TABLE.get_or_init(read_pairs)
+}
+
+fn read_pairs() -> FoldTable {
+    let mut basic: Vec<char> = (BASIC_FIRST..=BASIC_LAST)
+        .map(|u| char::from_u32(u).unwrap_or('\u{fffd}'))
+        .collect();
+    let mut other = HashMap::new();
+    let code = |b: &[u8]| char::from_u32(u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+    for pair in PAIRS.chunks_exact(8) {
+        let (Some(c), Some(f)) = (code(&pair[..4]), code(&pair[4..])) else {
+            continue;
+        };
+        let u = c as u32;
+        if (BASIC_FIRST..=BASIC_LAST).contains(&u) {
+            basic[(u - BASIC_FIRST) as usize] = f;
+        } else {
+            other.insert(c, f);
+        }
+    }
+    FoldTable { basic, other }
 }
 
 /// The folded form of one character: see the module documentation.
@@ -79,6 +108,7 @@ pub fn fold_char(c: char) -> char {
 }
 
 /// `(key, values)` of each line of an OpenCC dictionary file whose key is one character.
+#[cfg(test)]
 fn lines(text: &str) -> impl Iterator<Item = (char, Vec<char>)> + '_ {
     text.lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
@@ -101,34 +131,99 @@ fn lines(text: &str) -> impl Iterator<Item = (char, Vec<char>)> + '_ {
         })
 }
 
-fn build() -> FoldTable {
-    let mut ts: HashMap<char, char> = HashMap::new();
-    for (key, values) in lines(TS) {
-        if let Some(&first) = values.first() {
-            ts.entry(key).or_insert(first);
+/// A map from characters to characters: dense over the basic block (identity where unset), a
+/// hash map beyond it.
+#[cfg(test)]
+struct CharMap {
+    basic: Vec<char>,
+    other: HashMap<char, char>,
+}
+
+#[cfg(test)]
+impl CharMap {
+    fn identity() -> CharMap {
+        CharMap {
+            basic: (BASIC_FIRST..=BASIC_LAST)
+                .map(|u| char::from_u32(u).unwrap_or('\u{fffd}'))
+                .collect(),
+            other: HashMap::new(),
         }
     }
+
+    fn get(&self, c: char) -> char {
+        let u = c as u32;
+        if (BASIC_FIRST..=BASIC_LAST).contains(&u) {
+            self.basic[(u - BASIC_FIRST) as usize]
+        } else {
+            self.other.get(&c).copied().unwrap_or(c)
+        }
+    }
+
+    /// Set `c → v` unless `c` already maps elsewhere (the first line naming `c` wins).
+    fn set_first(&mut self, c: char, v: char) {
+        let u = c as u32;
+        if (BASIC_FIRST..=BASIC_LAST).contains(&u) {
+            let slot = &mut self.basic[(u - BASIC_FIRST) as usize];
+            if *slot == c {
+                *slot = v;
+            }
+        } else {
+            self.other.entry(c).or_insert(v);
+        }
+    }
+}
+
+/// The table made from the OpenCC files (see the module documentation).
+#[cfg(test)]
+fn build() -> FoldTable {
+    let mut ts = CharMap::identity();
+    let mut keys: Vec<char> = Vec::new();
+    // The characters that are the simplified form of another.
+    let mut simplified = vec![false; (BASIC_LAST - BASIC_FIRST + 1) as usize];
+    let mut simplified_other = std::collections::HashSet::new();
+    for (key, values) in lines(TS) {
+        let Some(&first) = values.first() else {
+            continue;
+        };
+        if ts.get(key) != key {
+            continue;
+        }
+        ts.set_first(key, first);
+        keys.push(key);
+        if first != key {
+            let u = first as u32;
+            if (BASIC_FIRST..=BASIC_LAST).contains(&u) {
+                simplified[(u - BASIC_FIRST) as usize] = true;
+            } else {
+                simplified_other.insert(first);
+            }
+        }
+    }
+    let is_simplified = |c: char| {
+        let u = c as u32;
+        if (BASIC_FIRST..=BASIC_LAST).contains(&u) {
+            simplified[(u - BASIC_FIRST) as usize]
+        } else {
+            simplified_other.contains(&c)
+        }
+    };
     // Variant → standard traditional, from the regional tables read in reverse; never for a
     // character that is the simplified form of another (TWVariants lists 么 as Taiwan's form
     // of 幺, but in simplified text 么 is the 么 of 什么).
-    let simplified: std::collections::HashSet<char> =
-        ts.iter().filter(|(k, v)| k != v).map(|(_, &v)| v).collect();
-    let mut standard: HashMap<char, char> = HashMap::new();
+    let mut standard = CharMap::identity();
     for text in [HK, TW] {
         for (key, values) in lines(text) {
             for v in values {
-                if v != key && !simplified.contains(&v) {
-                    standard.entry(v).or_insert(key);
+                if v != key && !is_simplified(v) {
+                    standard.set_first(v, key);
+                    keys.push(v);
                 }
             }
         }
     }
     // As OpenCC's hk2s and tw2s do: the regional variant to its standard form, then that to
     // simplified.
-    let step = |c: char| -> char {
-        let k = standard.get(&c).copied().unwrap_or(c);
-        ts.get(&k).copied().unwrap_or(k)
-    };
+    let step = |c: char| -> char { ts.get(standard.get(c)) };
     // Follow each chain to its end (a few steps at most; a cycle keeps the character).
     let fold = |c: char| -> char {
         let mut cur = c;
@@ -141,20 +236,20 @@ fn build() -> FoldTable {
         }
         c
     };
-    let basic: Vec<char> = (BASIC_FIRST..=BASIC_LAST)
-        .map(|u| char::from_u32(u).map_or('\u{fffd}', fold))
-        .collect();
-    let mut other = HashMap::new();
-    for &c in ts.keys().chain(standard.keys()) {
+    let mut table = CharMap::identity();
+    for &c in &keys {
+        let f = fold(c);
         let u = c as u32;
-        if !(BASIC_FIRST..=BASIC_LAST).contains(&u) {
-            let f = fold(c);
-            if f != c {
-                other.insert(c, f);
-            }
+        if (BASIC_FIRST..=BASIC_LAST).contains(&u) {
+            table.basic[(u - BASIC_FIRST) as usize] = f;
+        } else if f != c {
+            table.other.insert(c, f);
         }
     }
-    FoldTable { basic, other }
+    FoldTable {
+        basic: table.basic,
+        other: table.other,
+    }
 }
 
 #[cfg(test)]
@@ -176,6 +271,25 @@ mod tests {
         // Simplified text, Latin and digits are left alone.
         assert_eq!(fold("什么"), "什么");
         assert_eq!(fold("习近平 5G 2025年"), "习近平 5G 2025年");
+    }
+
+    #[test]
+    fn fold_table_is_made_from_the_opencc_files() {
+        let mut bytes = Vec::new();
+        for (c, f) in build().pairs() {
+            bytes.extend_from_slice(&(c as u32).to_le_bytes());
+            bytes.extend_from_slice(&(f as u32).to_le_bytes());
+        }
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/matching/fold.bin");
+        if std::env::var_os("JIANSUO_WRITE_FOLD_TABLE").is_some() {
+            std::fs::write(path, &bytes).unwrap();
+        }
+        assert!(
+            bytes == PAIRS,
+            "src/matching/fold.bin is not the table of the files in src/matching/opencc/; \
+             write it again with `JIANSUO_WRITE_FOLD_TABLE=1 cargo test --lib fold_table`"
+        );
+        assert_eq!(read_pairs().pairs(), build().pairs());
     }
 
     #[test]
