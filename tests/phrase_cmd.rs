@@ -365,7 +365,11 @@ fn whole_number_occurrences(text: &str, number: &str, then: &[char]) -> u64 {
     let digit = |k: usize| cs.get(k).is_some_and(|c| c.is_ascii_digit());
     // A grouping comma: after a digit, before exactly three digits.
     let grouping = |k: usize| {
-        cs.get(k) == Some(&',') && k > 0 && digit(k - 1) && (1..=3).all(|d| digit(k + d)) && !digit(k + 4)
+        cs.get(k) == Some(&',')
+            && k > 0
+            && digit(k - 1)
+            && (1..=3).all(|d| digit(k + d))
+            && !digit(k + 4)
     };
     let n: Vec<char> = number.chars().collect();
     let run = |c: char| c.is_ascii_alphanumeric();
@@ -460,7 +464,10 @@ fn matching_form_v2_on_the_shared_corpora() {
             ..Default::default()
         };
         let r = jiansuo::api::search(&handle, &req).unwrap();
-        r.hits.iter().map(|h| (h.doc.clone(), h.line, h.passage)).collect()
+        r.hits
+            .iter()
+            .map(|h| (h.doc.clone(), h.line, h.passage))
+            .collect()
     };
     let simp = passages("习近平 调查研究");
     assert!(simp.len() > 50, "{}", simp.len());
@@ -474,7 +481,10 @@ fn matching_form_v2_on_the_shared_corpora() {
     };
     for (t, s) in [
         ("綠水青山就是金山銀山", "绿水青山就是金山银山"),
-        ("人民對美好生活的嚮往，就是我們的奮鬥目標", "人民对美好生活的向往，就是我们的奋斗目标"),
+        (
+            "人民對美好生活的嚮往，就是我們的奮鬥目標",
+            "人民对美好生活的向往，就是我们的奋斗目标",
+        ),
     ] {
         let want = cited(s);
         assert!(want.len() > 2, "{s}: {}", want.len());
@@ -500,19 +510,39 @@ fn matching_form_v2_on_the_shared_corpora() {
     // Latin words whole: AI never inside another word.
     let f = Fixture::empty();
     let out = f
-        .run(&["--index", index.to_str().unwrap(), "phrase", "AI", "--json", "-C", "1"])
+        .run(&[
+            "--index",
+            index.to_str().unwrap(),
+            "phrase",
+            "AI",
+            "--json",
+            "-C",
+            "1",
+        ])
         .expect(0)
         .stdout();
     let hits: Vec<Line> = parse(&out);
     let mut n = 0;
     for h in &hits {
-        if let Line::Hit { left, right, matched, .. } = h {
+        if let Line::Hit {
+            left,
+            right,
+            matched,
+            ..
+        } = h
+        {
             n += 1;
             assert!(matched.eq_ignore_ascii_case("ai"), "{matched}");
             let l = left.chars().last();
             let r = right.chars().next();
-            assert!(!l.is_some_and(|c| c.is_ascii_alphanumeric()), "{left}[{matched}]{right}");
-            assert!(!r.is_some_and(|c| c.is_ascii_alphanumeric()), "{left}[{matched}]{right}");
+            assert!(
+                !l.is_some_and(|c| c.is_ascii_alphanumeric()),
+                "{left}[{matched}]{right}"
+            );
+            assert!(
+                !r.is_some_and(|c| c.is_ascii_alphanumeric()),
+                "{left}[{matched}]{right}"
+            );
         }
     }
     assert!(n > 100, "{n} hits of AI");

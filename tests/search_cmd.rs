@@ -183,11 +183,7 @@ fn query_syntax_characters_are_plain_text() {
     assert!(run.stdout().contains("信访接待"));
     // A word written as an exclusion is refused, not silently required (issue 13).
     let run = f.run(&["search", "信访 -接待"]).expect(2);
-    assert!(
-        run.stderr().contains("--not 接待"),
-        "{}",
-        run.stderr()
-    );
+    assert!(run.stderr().contains("--not 接待"), "{}", run.stderr());
 }
 
 #[test]
@@ -519,19 +515,28 @@ fn any_not_and_within_against_brute_force() {
     for words in [["信访", "调查研究"], ["基层", "群众"], ["党中央", "脱贫"]] {
         let query = words.join(" ");
         let (total, mode, hits) = total_and_words(&f, &[&query, "--any"]);
-        let holds = |m: &str| words.iter().filter(|w| m.contains(form(w).as_str())).count();
+        let holds = |m: &str| {
+            words
+                .iter()
+                .filter(|w| m.contains(form(w).as_str()))
+                .count()
+        };
         let want = passages.iter().filter(|(_, m)| holds(m) > 0).count();
         assert_eq!(total, want, "--any {query}");
         assert_eq!(mode, "any");
         assert_eq!(hits.len(), want);
-        let held: Vec<usize> = hits
-            .iter()
-            .map(|(t, _)| holds(&form(t)))
-            .collect();
-        assert!(held.windows(2).all(|w| w[0] >= w[1]), "--any {query}: {held:?}");
+        let held: Vec<usize> = hits.iter().map(|(t, _)| holds(&form(t))).collect();
+        assert!(
+            held.windows(2).all(|w| w[0] >= w[1]),
+            "--any {query}: {held:?}"
+        );
     }
     // --not: passages with the word and without the excluded one.
-    for (word, not) in [("群众", "信访"), ("调查研究", "习近平"), ("基层", "四下基层")] {
+    for (word, not) in [
+        ("群众", "信访"),
+        ("调查研究", "习近平"),
+        ("基层", "四下基层"),
+    ] {
         let (total, mode, hits) = total_and_words(&f, &[word, "--not", not]);
         let want = passages
             .iter()
@@ -539,13 +544,23 @@ fn any_not_and_within_against_brute_force() {
             .count();
         assert_eq!(total, want, "{word} --not {not}");
         assert_eq!(mode, "all");
-        assert!(want > 0 && hits.iter().all(|(t, _)| !form(t).contains(form(not).as_str())));
+        assert!(
+            want > 0
+                && hits
+                    .iter()
+                    .all(|(t, _)| !form(t).contains(form(not).as_str()))
+        );
         let (with, _, _) = total_and_words(&f, &[word]);
         assert!(with > total, "{word}: --not {not} left out nothing");
     }
     // --within: a stretch of at most N characters of the passage text whose matching form
     // holds every word (every stretch tried).
-    for (a, b, n) in [("调查", "研究", 6), ("群众", "信访", 12), ("基层", "干部", 20), ("党", "人民", 8)] {
+    for (a, b, n) in [
+        ("调查", "研究", 6),
+        ("群众", "信访", 12),
+        ("基层", "干部", 20),
+        ("党", "人民", 8),
+    ] {
         let query = format!("{a} {b}");
         let (total, _, _) = total_and_words(&f, &[&query, "--within", &n.to_string()]);
         let near = |text: &str| {

@@ -133,6 +133,17 @@ fn every_endpoint_answers_with_the_cli_schema() {
         let p2 = json(&s, "/api/search?q=调查研究&offset=3&limit=3").await;
         let all = json(&s, "/api/search?q=调查研究&limit=6").await;
         assert_eq!(p2["hits"][0], all["hits"][3]);
+        // How the words combine: not, any, within, as the CLI options.
+        let total = |r: &Value| r["summary"]["total"].as_u64().unwrap();
+        let with = json(&s, "/api/search?q=调查研究&limit=1").await;
+        let without = json(&s, "/api/search?q=调查研究&not=谋事&limit=1").await;
+        assert!(total(&without) < total(&with), "{without}");
+        assert_eq!(with["summary"]["words"], "all");
+        let any = json(&s, "/api/search?q=调查研究+谋事&any=1&limit=1").await;
+        assert_eq!(any["summary"]["words"], "any");
+        assert!(total(&any) >= total(&with));
+        let near = json(&s, "/api/search?q=调查+研究&within=4&limit=1").await;
+        assert!(total(&near) >= 1);
         let p = json(&s, "/api/phrase?q=调查研究&limit=0").await;
         same_keys(&p, &["hits", "summary", "page"]);
         same_keys(
@@ -297,6 +308,8 @@ fn bad_requests_are_400_unknown_documents_404_never_500() {
             ("/api/phrase", 400, "give"),
             ("/api/search?q=x&limit=many", 400, "number"),
             ("/api/search?q=x&by=week", 400, "year"),
+            ("/api/search?q=x&within=0", 400, "--within"),
+            ("/api/search?q=x&any=1&within=3", 400, "--within"),
             ("/api/quotes?collection=nope", 400, "collection"),
             ("/api/phrase?q=a&format=xml", 400, "csv"),
             ("/api/show?doc=../../etc/passwd", 404, "no indexed document"),

@@ -145,7 +145,10 @@ fn runs(text: &str) -> Vec<(usize, usize)> {
                 break;
             }
         }
-        if cs.get(i).is_some_and(|&(_, c)| matches!(c, '%' | '‰' | '‱')) {
+        if cs
+            .get(i)
+            .is_some_and(|&(_, c)| matches!(c, '%' | '‰' | '‱'))
+        {
             i += 1;
         }
         out.push((cs[start].0, end_of(i)));
@@ -226,10 +229,15 @@ mod tests {
             &mut a,
             &normalize_words("增長３.５％，投資1,000億元，COVID-19與5G網絡、AI技術"),
         );
-        for want in ["增长", "3.5%", "投资", "1,000", "covid", "19", "5g", "网络", "ai", "技术"] {
+        for want in [
+            "增长", "3.5%", "投资", "1,000", "covid", "19", "5g", "网络", "ai", "技术",
+        ] {
             assert!(toks.iter().any(|t| t == want), "{want} not in {toks:?}");
         }
-        assert!(!toks.iter().any(|t| t == "3" || t == "5" || t == "000"), "{toks:?}");
+        assert!(
+            !toks.iter().any(|t| t == "3" || t == "5" || t == "000"),
+            "{toks:?}"
+        );
     }
 
     #[test]

@@ -580,10 +580,18 @@ mod tests {
         assert_eq!(piece("2035年远景目标"), "年远景目标");
         assert_eq!(piece("1,000"), "000");
         assert_eq!(piece("，"), "");
-        for (literal, text) in [("ai", "plain"), ("3.5", "13.5%"), ("1,000", "21,0005"), ("5年", "2035年")] {
+        for (literal, text) in [
+            ("ai", "plain"),
+            ("3.5", "13.5%"),
+            ("1,000", "21,0005"),
+            ("5年", "2035年"),
+        ] {
             let form = matching_string(text);
             assert!(text.contains(literal));
-            assert!(form.contains(&piece(literal)), "{literal} in {text}: {form:?}");
+            assert!(
+                form.contains(&piece(literal)),
+                "{literal} in {text}: {form:?}"
+            );
         }
     }
 
@@ -601,7 +609,16 @@ mod tests {
         assert_eq!(m.as_string(), " x 平成 y ");
         assert_eq!(
             m.spans,
-            vec![(0, 1), (0, 1), (0, 1), (1, 2), (1, 2), (2, 3), (2, 3), (2, 3)]
+            vec![
+                (0, 1),
+                (0, 1),
+                (0, 1),
+                (1, 2),
+                (1, 2),
+                (2, 3),
+                (2, 3),
+                (2, 3)
+            ]
         );
         assert_eq!(m.first_at_or_after(2), 5);
     }

@@ -248,11 +248,7 @@ pub fn words_within(text: &str, words: &[Vec<char>], n: usize) -> bool {
     occ.iter().flatten().any(|&(left, left_end)| {
         let mut end = left_end;
         for spans in &occ {
-            let best = spans
-                .iter()
-                .filter(|s| s.0 >= left)
-                .map(|s| s.1)
-                .min();
+            let best = spans.iter().filter(|s| s.0 >= left).map(|s| s.1).min();
             match best {
                 Some(e) => end = end.max(e),
                 None => return false,

@@ -187,7 +187,10 @@ fn word_clauses(
         }
     }
     for form in excluded_words(rules)? {
-        clauses.push((Occur::MustNot, super::contains_query(handle.fields(), &form)));
+        clauses.push((
+            Occur::MustNot,
+            super::contains_query(handle.fields(), &form),
+        ));
     }
     Ok(Plan {
         terms,
@@ -223,7 +226,10 @@ fn plan_query(
     sel: Option<&DocSelection>,
 ) -> Box<dyn Query> {
     let mut q: Box<dyn Query> = Box::new(BooleanQuery::new(
-        plan.clauses.iter().map(|(o, q)| (*o, q.box_clone())).collect(),
+        plan.clauses
+            .iter()
+            .map(|(o, q)| (*o, q.box_clone()))
+            .collect(),
     ));
     if let Some(n) = rules.within {
         q = Box::new(super::filter::Within {
@@ -252,8 +258,9 @@ fn word_counts(
     let weights = words
         .iter()
         .map(|w| {
-            super::contains_query(handle.fields(), w)
-                .weight(tantivy::query::EnableScoring::disabled_from_searcher(searcher))
+            super::contains_query(handle.fields(), w).weight(
+                tantivy::query::EnableScoring::disabled_from_searcher(searcher),
+            )
         })
         .collect::<tantivy::Result<Vec<_>>>()?;
     for seg in searcher.segment_readers() {
@@ -346,7 +353,15 @@ fn excluded_passages(
 /// word's occurrences as a substring (the same test, so the ranking never disagrees with the
 /// match).
 pub fn search(handle: &IndexHandle, query: &str, limit: usize) -> Result<SearchResults> {
-    search_with(handle, query, &[], limit, false, None, &WordRules::default())
+    search_with(
+        handle,
+        query,
+        &[],
+        limit,
+        false,
+        None,
+        &WordRules::default(),
+    )
 }
 
 /// Rank passages by BM25 of `query`, by the scores of `themes` (indexes into the index's

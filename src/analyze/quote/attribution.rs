@@ -51,7 +51,10 @@ impl<'a> Extractor<'a> {
         let written: Vec<char> = text.chars().collect();
         // Cues and speakers are looked for in the folded text (说 for 說, 习近平 for 習近平): one
         // character for one, so offsets hold; the quotation keeps its text as written.
-        let chars: Vec<char> = written.iter().map(|&c| crate::matching::fold_char(c)).collect();
+        let chars: Vec<char> = written
+            .iter()
+            .map(|&c| crate::matching::fold_char(c))
+            .collect();
         let mut spans = quote_spans(&chars);
         spans.sort_by_key(|s| (s.open, s.depth));
         let mut out: Vec<Quotation> = Vec::with_capacity(spans.len());
