@@ -86,7 +86,7 @@ fn queries_on(c: &mut Criterion, name: &str, handle: &IndexHandle) {
     let opts = QuoteOptions::for_length(10);
     let quoted = find_quote(handle, quote, opts, None).unwrap().hits.len();
     let theme = handle.themes().unwrap().lexicon.find("信访接待").unwrap();
-    let themed = search_with(handle, "", &[theme], 10, false, None)
+    let themed = search_with(handle, "", &[theme], 10, false, None, &Default::default())
         .unwrap()
         .total;
     let mut g = c.benchmark_group(format!("queries on {name}"));
@@ -113,7 +113,7 @@ fn queries_on(c: &mut Criterion, name: &str, handle: &IndexHandle) {
     g.bench_function("search --theme 信访接待", |b| {
         b.iter(|| {
             assert_eq!(
-                search_with(handle, "", &[theme], 10, false, None)
+                search_with(handle, "", &[theme], 10, false, None, &Default::default())
                     .unwrap()
                     .total,
                 themed

@@ -6,7 +6,7 @@
 //! cargo build --release
 //! jiansuo --index /tmp/big bench --kind mixed --count 500 --save-queries /tmp/q.txt
 //! cargo bench --bench serve_load -- --index /tmp/big --queries /tmp/q.txt \
-//!     --connections 16,64 --seconds 10 [--reindex ../shared/corpora]
+//!     --connections 16,64 --seconds 10 [--reindex ../shared/corpora] [--jobs N]
 //! ```
 
 use std::io::{BufRead, BufReader};
@@ -78,6 +78,7 @@ fn main() {
         .map(|c| c.parse().unwrap())
         .collect();
     let reindex = arg(&args, "--reindex");
+    let jobs = arg(&args, "--jobs").unwrap_or_else(|| "0".into());
     let wanted: Vec<&str> = kinds.split(',').collect();
     let paths: Vec<String> = std::fs::read_to_string(&queries)
         .expect("read the query file")
@@ -95,6 +96,8 @@ fn main() {
             "127.0.0.1:0",
             "--timeout",
             "30",
+            "--jobs",
+            &jobs,
         ])
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
@@ -119,8 +122,12 @@ fn main() {
         paths.len(),
         server.id()
     );
-    println!("connections  requests   req/s   p50 ms   p99 ms   max ms  errors  generations");
+    println!(
+        "connections  requests   req/s   p50 ms   p99 ms   max ms  errors  generations  \
+         server µs/req  client µs/req"
+    );
     for &c in &connections {
+        let cpu_before = (cpu_seconds(&server.id().to_string()), cpu_seconds("self"));
         let stop = Arc::new(AtomicBool::new(false));
         let errors = Arc::new(AtomicU64::new(0));
         let generations = Arc::new(std::sync::Mutex::new(std::collections::BTreeSet::new()));
@@ -189,15 +196,24 @@ fn main() {
         all.sort();
         let q =
             |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)].as_secs_f64() * 1e3;
+        // CPU per request, of the server and of this client (both share the machine).
+        let per = |before: Option<f64>, after: Option<f64>| match (before, after) {
+            (Some(b), Some(a)) => format!("{:.0}", (a - b) / all.len() as f64 * 1e6),
+            _ => "?".into(),
+        };
+        let server_cpu = per(cpu_before.0, cpu_seconds(&server.id().to_string()));
+        let client_cpu = per(cpu_before.1, cpu_seconds("self"));
         println!(
-            "{c:>11}  {:>8}  {:>6.0}  {:>7.2}  {:>7.2}  {:>7.1}  {:>6}  {}",
+            "{c:>11}  {:>8}  {:>6.0}  {:>7.2}  {:>7.2}  {:>7.1}  {:>6}  {:>11}  {:>15}  {:>15}",
             all.len(),
             all.len() as f64 / elapsed,
             q(0.5),
             q(0.99),
             all.last().unwrap().as_secs_f64() * 1e3,
             errors.load(Ordering::Relaxed),
-            generations.lock().unwrap().len()
+            generations.lock().unwrap().len(),
+            server_cpu,
+            client_cpu,
         );
     }
     println!(
@@ -206,4 +222,14 @@ fn main() {
     );
     let _ = server.kill();
     let _ = server.wait();
+}
+
+/// User plus system CPU seconds of a process (`self` or a pid), from `/proc/PID/stat`.
+fn cpu_seconds(pid: &str) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may hold spaces): utime is the 14th field.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
 }

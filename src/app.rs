@@ -698,6 +698,7 @@ fn run_serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<Outcome> {
         addr: args.addr,
         timeout: std::time::Duration::from_secs_f64(args.timeout),
         cors: args.cors.clone(),
+        jobs: args.jobs,
     };
     crate::serve::serve(&opts, handle, |addr| {
         if !addr.ip().is_loopback() {

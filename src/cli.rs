@@ -102,6 +102,10 @@ pub struct ServeArgs {
     /// Let web pages of this origin call the API (CORS; off by default).
     #[arg(long, value_name = "ORIGIN")]
     pub cors: Option<String>,
+
+    /// Queries run at once; the others wait their turn (0: twice the cores).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub jobs: usize,
 }
 
 #[derive(Debug, Args)]

@@ -36,6 +36,13 @@ pub enum Error {
     #[error("the index at {path} is damaged ({reason}); rebuild it with `jiansuo index`")]
     Corrupt { path: PathBuf, reason: String },
 
+    /// The query was stopped by its caller ([`crate::cancel`]): past its time budget, or its
+    /// client went away.
+    #[error(
+        "the query was stopped before it finished (past its time budget, or no one waits for it)"
+    )]
+    Cancelled,
+
     #[error("index {path} is being updated by another process{}", pid_note(*.pid))]
     Locked { path: PathBuf, pid: Option<u32> },
 

@@ -10,6 +10,7 @@ pub mod analyze;
 pub mod api;
 pub mod app;
 pub mod bench;
+pub mod cancel;
 pub mod clean;
 pub mod cli;
 pub mod docmeta;

@@ -102,6 +102,7 @@ fn every_endpoint_answers_with_the_cli_schema() {
                 "chars",
                 "built",
                 "version",
+                "queries_stopped",
             ],
         );
         assert_eq!(h["documents"], 9);
@@ -426,4 +427,66 @@ fn a_new_generation_is_served_without_a_restart() {
     let after = rt.block_on(json(&s, "/api/phrase?q=新生成的词&count=true"));
     assert_eq!(after["summary"]["hits"], 1);
     assert!(!s.live.refresh(), "nothing new");
+}
+
+/// Waits until every query turn is free again (the work behind a dropped or given-up request
+/// has stopped), or `limit` passes; the time it took.
+async fn turns_back(s: &AppState, limit: Duration) -> Option<Duration> {
+    let started = std::time::Instant::now();
+    let all = s.jobs;
+    while started.elapsed() < limit {
+        if s.running.available_permits() == all {
+            return Some(started.elapsed());
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    None
+}
+
+#[test]
+#[ignore = "needs ../shared/corpora: cargo test --release -- --include-ignored"]
+fn a_query_past_its_budget_or_left_by_its_client_stops() {
+    // `shared` on the corpora runs for many seconds: past a 1 s budget it answers 503 and the
+    // work stops within a moment (the turn comes back); a client that goes away stops it too.
+    let index = crate::util::required_corpora_index();
+    let s = AppState::new(
+        Arc::new(Live::open(index).unwrap()),
+        Duration::from_secs(1),
+        None,
+    );
+    runtime().block_on(async {
+        let started = std::time::Instant::now();
+        let (status, _, body) = get(&s, "/api/shared?limit=5").await;
+        assert_eq!(status.as_u16(), 503, "{body}");
+        assert!(body.contains("--timeout"), "{body}");
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
+        let back = turns_back(&s, Duration::from_secs(5)).await;
+        assert!(back.is_some(), "the query went on after its 503");
+        assert_eq!(s.stopped.load(std::sync::atomic::Ordering::Relaxed), 1);
+
+        // A generous budget, and a client that leaves after 300 ms.
+        let patient = AppState::new(
+            Arc::new(Live::open(index).unwrap()),
+            Duration::from_secs(120),
+            None,
+        );
+        let request = router(patient.clone()).oneshot(
+            Request::get("/api/shared?limit=5")
+                .body(Body::empty())
+                .unwrap(),
+        );
+        let left = tokio::time::timeout(Duration::from_millis(300), request).await;
+        assert!(left.is_err(), "the query finished within 300 ms");
+        let back = turns_back(&patient, Duration::from_secs(5)).await;
+        assert!(
+            back.is_some(),
+            "the queries went on after their client left"
+        );
+        let health = json(&patient, "/api/health").await;
+        assert!(health["queries_stopped"].as_u64().unwrap() >= 1, "{health}");
+    });
 }

@@ -131,9 +131,8 @@ fn runs(text: &str) -> Vec<(usize, usize)> {
         let start = i;
         while i < cs.len() {
             let c = cs[i].1;
-            if is_run_char(c) {
-                i += 1;
-            } else if matches!(c, '.' | '．') && digit(i.wrapping_sub(1)) && digit(i + 1) {
+            let point = matches!(c, '.' | '．') && digit(i.wrapping_sub(1)) && digit(i + 1);
+            if is_run_char(c) || point {
                 i += 1;
             } else if matches!(c, ',' | '，')
                 && digit(i.wrapping_sub(1))

@@ -32,7 +32,8 @@ pub use docs::{CollectionRow, DocRow, DocsRequest, DocsResponse, DocsSummary, co
 pub use index::{IndexMode, IndexRequest, IndexSummary, RescoreSummary, build, rescore_themes};
 pub use phrase::{
     DocCount, PhraseCounts, PhraseHit, PhraseHits, PhraseRequest, PhraseSummary, TrendRequest,
-    TrendResponse, TrendRow, TrendSummary, phrase_counts, phrase_hits, phrase_needle, phrase_trend,
+    TrendResponse, TrendRow, TrendSummary, phrase_counts, phrase_counts_top, phrase_hits,
+    phrase_needle, phrase_trend,
 };
 pub use quote::{
     Cluster, Place, QuoteBucket, QuoteHit, QuoteRequest, QuoteResponse, QuoteSummary, QuoteTrend,

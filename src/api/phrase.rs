@@ -160,6 +160,16 @@ pub fn phrase_hits(handle: &IndexHandle, req: &PhraseRequest) -> Result<PhraseHi
 /// The occurrences of the phrase counted per document: from the postings alone, or with
 /// `strict` by reading the paragraphs (punctuation must agree).
 pub fn phrase_counts(handle: &IndexHandle, req: &PhraseRequest) -> Result<PhraseCounts> {
+    phrase_counts_top(handle, req, None)
+}
+
+/// [`phrase_counts`] with only the first `top` documents listed (most first; the summary still
+/// counts them all): a page of a common phrase's thousands of documents names only those.
+pub fn phrase_counts_top(
+    handle: &IndexHandle,
+    req: &PhraseRequest,
+    top: Option<usize>,
+) -> Result<PhraseCounts> {
     let needle = phrase_needle(&req.phrase)?;
     if req.strict {
         let by_doc = PhraseRequest {
@@ -178,6 +188,7 @@ pub fn phrase_counts(handle: &IndexHandle, req: &PhraseRequest) -> Result<Phrase
             }
         }
         most_first(&mut counts);
+        counts.truncate(top.unwrap_or(usize::MAX));
         return Ok(PhraseCounts {
             counts,
             summary: found.summary,
@@ -187,8 +198,17 @@ pub fn phrase_counts(handle: &IndexHandle, req: &PhraseRequest) -> Result<Phrase
     let started = Instant::now();
     let counted = query::count_phrase(handle, &needle, sel.get())?;
     let elapsed = started.elapsed();
-    let mut counts = counted
-        .per_doc
+    // Most first, ties in path order (the ranks of the paths), then the paths of those kept.
+    let ranks = handle.path_ranks()?;
+    let mut order: Vec<(u64, u64)> = counted.per_doc.clone();
+    order.sort_unstable_by_key(|&(d, hits)| {
+        (
+            std::cmp::Reverse(hits),
+            ranks.get(d as usize).copied().unwrap_or(u32::MAX),
+        )
+    });
+    order.truncate(top.unwrap_or(usize::MAX));
+    let counts = order
         .iter()
         .map(|&(d, hits)| {
             Ok(DocCount {
@@ -197,7 +217,6 @@ pub fn phrase_counts(handle: &IndexHandle, req: &PhraseRequest) -> Result<Phrase
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    most_first(&mut counts);
     Ok(PhraseCounts {
         counts,
         summary: PhraseSummary {

@@ -207,8 +207,11 @@ pub fn alone(c: char) -> Option<Alone> {
 /// [`crate::index::matching_chars`] reads from stored codes without making the text. The same
 /// characters as [`MatchingForm::new`] of the text (proptested).
 pub struct SimpleForm<'a> {
-    runs: Runs<Box<dyn FnMut(char, u32, u32) + 'a>>,
+    runs: Runs<Sink<'a>>,
 }
+
+/// Where [`SimpleForm`] writes its characters.
+type Sink<'a> = Box<dyn FnMut(char, u32, u32) + 'a>;
 
 impl<'a> SimpleForm<'a> {
     /// A form written into `out` (cleared first).

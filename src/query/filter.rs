@@ -162,6 +162,7 @@ impl Weight for WithinWeight {
             words: self.query.words.clone(),
             chars: self.query.chars,
             text: self.query.text,
+            stopped: false,
         };
         scorer.skip_far();
         Ok(Box::new(scorer))
@@ -178,6 +179,7 @@ struct WithinScorer {
     words: Arc<Vec<Vec<char>>>,
     chars: usize,
     text: tantivy::schema::Field,
+    stopped: bool,
 }
 
 impl WithinScorer {
@@ -194,7 +196,14 @@ impl WithinScorer {
 
     fn skip_far(&mut self) -> DocId {
         let mut d = self.inner.doc();
+        let mut read = 0u32;
         while d != TERMINATED && !self.keeps(d) {
+            read += 1;
+            // Stopped by its caller (the search reports it): the passages end here.
+            if read.is_multiple_of(64) && crate::cancel::check().is_err() {
+                self.stopped = true;
+                return TERMINATED;
+            }
             d = self.inner.advance();
         }
         d
@@ -203,16 +212,25 @@ impl WithinScorer {
 
 impl DocSet for WithinScorer {
     fn advance(&mut self) -> DocId {
+        if self.stopped {
+            return TERMINATED;
+        }
         self.inner.advance();
         self.skip_far()
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
+        if self.stopped {
+            return TERMINATED;
+        }
         self.inner.seek(target);
         self.skip_far()
     }
 
     fn doc(&self) -> DocId {
+        if self.stopped {
+            return TERMINATED;
+        }
         self.inner.doc()
     }
 

@@ -70,7 +70,13 @@ pub fn occurrences(
         return Ok(Vec::new());
     }
     let mut out = Vec::new();
-    for para in locate_phrase(handle, searcher, &candidates, sel)? {
+    for (n, para) in locate_phrase(handle, searcher, &candidates, sel)?
+        .into_iter()
+        .enumerate()
+    {
+        if n.is_multiple_of(256) {
+            crate::cancel::check()?;
+        }
         let text: Vec<char> = paragraph_text(handle, searcher, para.para_key)?
             .chars()
             .collect();

@@ -141,16 +141,23 @@ pub fn find_quote(
     let piece = (candidates.len() / (threads * 8)).max(64);
     let pieces: Vec<&[DocAddress]> = candidates.chunks(piece).collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
+    // A caller that stops the query (the server, past its budget) stops every worker.
+    let token = crate::cancel::current();
     let parts: Vec<Result<Found>> = (0..threads.min(pieces.len()))
         .into_par_iter()
         .map(|_| {
             let take = || {
+                if token.as_ref().is_some_and(|t| t.is_cancelled()) {
+                    return None;
+                }
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 pieces.get(i).map(|&part| (i, part))
             };
             verify(handle, &searcher, &needle, opts, speakers, quotes, take)
         })
         .collect();
+    // Stopped: the workers took no more pieces.
+    crate::cancel::check()?;
     // Merged in piece order, whichever core aligned them, so that ties resolve alike.
     let mut found: Found = Vec::with_capacity(pieces.len());
     for part in parts {

@@ -82,7 +82,10 @@ pub fn list_quotes(handle: &IndexHandle, filter: &QuotesFilter) -> Result<Vec<Qu
         .filter(|&d| ranks.get(d).is_some_and(|&r| r != u32::MAX))
         .collect();
     order.sort_by_key(|&d| ranks[d]);
-    for d in order {
+    for (n, d) in order.into_iter().enumerate() {
+        if n.is_multiple_of(64) {
+            crate::cancel::check()?;
+        }
         if !crate::index::selected(filter.selection.as_deref(), d as u64) {
             continue;
         }
@@ -113,7 +116,7 @@ pub fn list_quotes(handle: &IndexHandle, filter: &QuotesFilter) -> Result<Vec<Qu
         }
     }
     let mut uf = UnionFind::new(forms.len());
-    join_similar(&forms, &mut uf);
+    join_similar(&forms, &mut uf)?;
 
     let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
     for i in 0..forms.len() {
@@ -183,7 +186,7 @@ fn cluster_of(forms: &[Form], members: &[usize], ranks: &[u32]) -> QuoteCluster 
 /// Join forms held in a longer form, and forms of similar length that align closely. A form held
 /// in several longest forms joins the first of them (forms are numbered in path order), so that
 /// the clusters do not depend on hash order.
-fn join_similar(forms: &[Form], uf: &mut UnionFind) {
+fn join_similar(forms: &[Form], uf: &mut UnionFind) -> Result<()> {
     const MIN: usize = 8;
     // Bigram → forms (of at least MIN characters) that hold it.
     let mut index: HashMap<(char, char), Vec<usize>> = HashMap::new();
@@ -200,6 +203,9 @@ fn join_similar(forms: &[Form], uf: &mut UnionFind) {
     }
     let mut shared: HashMap<usize, usize> = HashMap::new();
     for (i, f) in forms.iter().enumerate() {
+        if i.is_multiple_of(512) {
+            crate::cancel::check()?;
+        }
         let n = f.matching.len();
         if n < MIN {
             continue;
@@ -250,6 +256,7 @@ fn join_similar(forms: &[Form], uf: &mut UnionFind) {
             uf.union(i, c);
         }
     }
+    Ok(())
 }
 
 /// Whether `needle` is a substring of `hay`. On the UTF-8 bytes: a valid needle found in a valid
@@ -321,7 +328,7 @@ mod tests {
         );
         for _ in 0..5 {
             let mut uf = UnionFind::new(forms.len());
-            join_similar(&forms, &mut uf);
+            join_similar(&forms, &mut uf).unwrap();
             let roots: Vec<usize> = (0..forms.len()).map(|i| uf.find(i)).collect();
             let mut want: Vec<usize> = (0..forms.len()).collect();
             want[1] = 0;

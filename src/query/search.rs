@@ -427,6 +427,8 @@ pub fn search_with(
         let stats = handle.bm25_statistics(&searcher)?;
         let (top, total) =
             searcher.search_with_statistics_provider(q.as_ref(), &(ranked, Count), &stats)?;
+        // `--within` reads passages and stops when its caller does: then the hits are not all.
+        crate::cancel::check()?;
         let top: Vec<(f32, DocAddress)> = top.into_iter().map(|((_, s, _), a)| (s, a)).collect();
         (terms, top, total)
     } else {

@@ -91,9 +91,13 @@ pub fn shared_phrases(
     let docs_of = |h: u64| -> &[u64] { groups.get(&h).map_or(&[][..], |&(lo, hi)| &keys[lo..hi]) };
     let shared = |h: u64| groups.contains_key(&h);
 
+    crate::cancel::check()?;
     // Candidates: runs of shared grams whose common documents stay ≥ min_docs.
     let mut candidates: HashMap<String, usize> = HashMap::new();
-    for (_, mf) in &paragraphs {
+    for (n, (_, mf)) in paragraphs.iter().enumerate() {
+        if n.is_multiple_of(1024) {
+            crate::cancel::check()?;
+        }
         let mut hashes: Vec<Option<u64>> = Vec::new();
         for_each_gram_hash(mf, k, |_, h| hashes.push(shared(h).then_some(h)));
         let mut i = 0;
@@ -152,6 +156,9 @@ pub fn shared_phrases(
     let mut out: Vec<SharedPhrase> = Vec::new();
     let mut gram_index: HashMap<u64, Vec<usize>> = HashMap::new();
     while let Some(((std::cmp::Reverse(len), phrase), counts)) = queue.pop_first() {
+        if tried.len().is_multiple_of(256) {
+            crate::cancel::check()?;
+        }
         if !tried.insert(phrase.clone()) {
             continue;
         }
@@ -210,9 +217,13 @@ fn count_all(
     phrases: &[String],
     sel: Option<&DocSelection>,
 ) -> Result<Vec<PhraseCounts>> {
+    let token = crate::cancel::current();
     phrases
         .par_iter()
-        .map(|p| count_phrase(handle, &p.chars().collect::<Vec<_>>(), sel))
+        .map(|p| {
+            crate::cancel::check_token(&token)?;
+            count_phrase(handle, &p.chars().collect::<Vec<_>>(), sel)
+        })
         .collect()
 }
 
@@ -236,7 +247,10 @@ fn read_paragraphs(
     addrs.sort_unstable();
     // para_key → (passage start, text)
     let mut paras: BTreeMap<u64, Vec<(u32, String)>> = BTreeMap::new();
-    for addr in addrs {
+    for (n, addr) in addrs.into_iter().enumerate() {
+        if n.is_multiple_of(4096) {
+            crate::cancel::check()?;
+        }
         let p = stored_passage(handle, &searcher, addr)?;
         let key = crate::index::para_key(p.doc, p.paragraph);
         paras.entry(key).or_default().push((p.start, p.text));

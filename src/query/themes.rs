@@ -191,6 +191,9 @@ pub fn keywords(
                 let doc_col = &handle.columns(ord as u32)?.doc;
                 let alive = seg.alive_bitset();
                 for d in 0..seg.max_doc() {
+                    if d.is_multiple_of(256) {
+                        crate::cancel::check()?;
+                    }
                     if !set.contains(doc_col.get_val(d)) || alive.is_some_and(|a| a.is_deleted(d)) {
                         continue;
                     }

@@ -33,6 +33,8 @@ pub struct ServeOptions {
     pub timeout: Duration,
     /// Allow this origin to call the API from another site (`Access-Control-Allow-Origin`).
     pub cors: Option<String>,
+    /// Queries run at once (0: twice the cores).
+    pub jobs: usize,
 }
 
 /// The live generation, swapped when a new one is published.
@@ -100,12 +102,26 @@ pub struct AppState {
     pub live: Arc<Live>,
     pub timeout: Duration,
     pub cors: Option<String>,
-    /// Queries running at once (twice the cores): the others wait their turn in order, so
-    /// that 64 clients on 2 cores do not all slow each other down.
+    /// Queries running at once (twice the cores, or `--jobs`): the others wait their turn in
+    /// order, so that 64 clients on 2 cores do not all slow each other down.
     pub running: Arc<tokio::sync::Semaphore>,
+    /// The number of turns `running` holds.
+    pub jobs: usize,
+    /// Queries stopped before they finished (past the budget, or their client gone), since
+    /// the start (`/api/health` reports it).
+    pub stopped: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl AppState {
+    /// The same state with `jobs` queries at once (0 leaves it as it is).
+    pub fn with_jobs(mut self, jobs: usize) -> AppState {
+        if jobs > 0 {
+            self.running = Arc::new(tokio::sync::Semaphore::new(jobs));
+            self.jobs = jobs;
+        }
+        self
+    }
+
     /// The state of a server answering from `live`.
     pub fn new(live: Arc<Live>, timeout: Duration, cors: Option<String>) -> AppState {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -114,6 +130,8 @@ impl AppState {
             timeout,
             cors,
             running: Arc::new(tokio::sync::Semaphore::new(cores * 2)),
+            jobs: cores * 2,
+            stopped: Arc::new(std::sync::atomic::AtomicU64::new(0)),
         }
     }
 }
@@ -148,7 +166,7 @@ pub fn serve(
                 let _ = tokio::task::spawn_blocking(move || live.refresh()).await;
             }
         });
-        let state = AppState::new(live, opts.timeout, opts.cors.clone());
+        let state = AppState::new(live, opts.timeout, opts.cors.clone()).with_jobs(opts.jobs);
         axum::serve(listener, router(state))
             .await
             .map_err(Error::io("serving"))

@@ -13,6 +13,8 @@ pub const MAX_VALUE_CHARS: usize = 4000;
 pub struct Params {
     pairs: Vec<(String, String)>,
     used: Vec<bool>,
+    /// `(offset, limit)` once [`Params::page`] read them.
+    page: (usize, usize),
 }
 
 fn bad(msg: String) -> Error {
@@ -34,7 +36,11 @@ impl Params {
             .map(|(k, v)| (k.replace('_', "-"), v))
             .collect();
         let used = vec![false; pairs.len()];
-        Ok(Params { pairs, used })
+        Ok(Params {
+            pairs,
+            used,
+            page: (0, 0),
+        })
     }
 
     /// Every value of `name`.
@@ -117,7 +123,17 @@ impl Params {
 
     /// Paging: `offset` (0) and `limit` (`default`; 0 = all).
     pub fn page(&mut self, default: usize) -> Result<(usize, usize)> {
-        Ok((self.number("offset", 0)?, self.number("limit", default)?))
+        let page = (self.number("offset", 0)?, self.number("limit", default)?);
+        self.page = page;
+        Ok(page)
+    }
+
+    /// How many rows the page read by [`Params::page`] reaches (`None`: all).
+    pub fn rows_wanted(&self) -> Option<usize> {
+        match self.page {
+            (_, 0) => None,
+            (offset, limit) => Some(offset.saturating_add(limit)),
+        }
     }
 
     /// Fail on a parameter no one read.

@@ -114,6 +114,11 @@ fn error_response(e: &Error) -> Response {
             m.clone(),
             "GET /api/docs lists the indexed documents",
         ),
+        Error::Cancelled => error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the query took longer than the server's --timeout and was stopped".into(),
+            "limit it with since, until, collection or under, or ask for less",
+        ),
         other => error(
             StatusCode::INTERNAL_SERVER_ERROR,
             other.to_string(),
@@ -130,6 +135,8 @@ struct Reply {
     row_type: &'static str,
     /// The summary's key in `body` (the last `--json` line), if any.
     summary: Option<&'static str>,
+    /// The number of rows in all, when the handler listed only those the page reaches.
+    total: Option<usize>,
 }
 
 fn reply<T: Serialize>(
@@ -147,7 +154,17 @@ fn reply<T: Serialize>(
         rows,
         row_type,
         summary,
+        total: None,
     })
+}
+
+/// Cancels its token when dropped.
+struct StopOnDrop(crate::cancel::Cancel);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.cancel();
+    }
 }
 
 /// Run `f` on the blocking pool with the live handle and the request's parameters, within the
@@ -193,13 +210,24 @@ where
         );
     };
     let handle = state.live.handle();
+    // The query stops (its loops check the token) at the deadline, or as soon as this future
+    // is dropped: the response was given up (503) or the client went away.
+    let token = crate::cancel::Cancel::new(Some(deadline.into_std()));
+    let _stop_when_dropped = StopOnDrop(token.clone());
+    let stopped = state.stopped.clone();
     let work =
         tokio::task::spawn_blocking(move || -> Result<(Reply, Format, (usize, usize)), Error> {
+            // The turn is held until the work itself ends, so that queries given up do not
+            // pile up on the cores.
+            let _turn = _turn;
             let mut params = Params::new(pairs)?;
             let format = Format::of(params.get("format")?.as_deref())?;
             let page = params.page(default_limit)?;
-            let r = f(&handle, &mut params)?;
-            Ok((r, format, page))
+            let r = crate::cancel::scope(&token, || f(&handle, &mut params));
+            if matches!(r, Err(Error::Cancelled)) {
+                stopped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            Ok((r?, format, page))
         });
     let out = match tokio::time::timeout_at(deadline, work).await {
         Err(_) => {
@@ -226,11 +254,12 @@ where
     if !r.rows.is_empty()
         && let Some(Value::Array(items)) = r.body.get_mut(r.rows)
     {
-        let total = items.len();
+        let listed = items.len();
+        let total = r.total.unwrap_or(listed);
         let end = if limit == 0 {
             total
         } else {
-            offset.saturating_add(limit).min(total)
+            offset.saturating_add(limit).min(listed)
         };
         let kept: Vec<Value> = items
             .drain(..)
@@ -364,7 +393,8 @@ fn wanted(p: &mut Params, default: usize) -> Result<usize, Error> {
 }
 
 async fn health(State(state): State<AppState>, RawQuery(q): RawQuery) -> Response {
-    run(state, q, 0, |h, p| {
+    let stopped = state.stopped.clone();
+    run(state, q, 0, move |h, p| {
         p.finish("no parameters")?;
         let built = std::fs::metadata(h.generation().join(crate::index::meta::META_FILE))
             .and_then(|m| m.modified())
@@ -380,12 +410,14 @@ async fn health(State(state): State<AppState>, RawQuery(q): RawQuery) -> Respons
             "chars": s.chars,
             "built": built,
             "version": env!("CARGO_PKG_VERSION"),
+            "queries_stopped": stopped.load(std::sync::atomic::Ordering::Relaxed),
         });
         Ok(Reply {
             body,
             rows: "",
             row_type: "",
             summary: None,
+            total: None,
         })
     })
     .await
@@ -482,12 +514,12 @@ async fn phrase(State(state): State<AppState>, RawQuery(q): RawQuery) -> Respons
             );
         }
         if count {
-            return reply(
-                &api::phrase_counts(h, &req)?,
-                "counts",
-                "count",
-                Some("summary"),
-            );
+            // Only the documents the page shows are named (a common phrase has thousands).
+            let counts = api::phrase_counts_top(h, &req, p.rows_wanted())?;
+            let docs = counts.summary.docs;
+            let mut r = reply(&counts, "counts", "count", Some("summary"))?;
+            r.total = Some(docs);
+            return Ok(r);
         }
         reply(&api::phrase_hits(h, &req)?, "hits", "hit", Some("summary"))
     })
