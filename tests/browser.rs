@@ -310,6 +310,34 @@ fn the_page_in_a_real_browser() {
             > Some(0)
     );
     b.screenshot("search.png");
+    // Words left out: fewer passages, none of them holding the word; the state is in the URL.
+    let count = |status: &str| -> u64 {
+        status
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect::<String>()
+            .parse()
+            .unwrap_or(0)
+    };
+    let all = count(&b.text("#status"));
+    b.after(|| {
+        b.type_into("#not", "习近平");
+        b.click("#go");
+    });
+    let without = count(&b.text("#status"));
+    assert!(without > 0 && without < all, "{all} then {without}: {}", b.text("#status"));
+    assert!(
+        b.js("return [...document.querySelectorAll('#results .hit .text')].every(e => !e.textContent.includes('习近平'))")
+            == Value::Bool(true)
+    );
+    assert!(
+        b.js("return location.search").as_str().unwrap_or("").contains("not="),
+        "the exclusion is in the URL"
+    );
+    b.after(|| {
+        b.type_into("#not", "");
+        b.click("#go");
+    });
     // Change mode: every occurrence, the trend chart, per-document counts.
     b.after(|| {
         b.click("input[value=phrase]");

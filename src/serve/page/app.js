@@ -10,6 +10,8 @@ const I18N = {
     also: "对比短语", also_hint: "以逗号分隔", more: "更多结果", footer: "结果来自本机索引；短语检索列出每一处出现。",
     searching: "检索中…", passages: "段落", hits_of: (n, d) => `共 ${n} 处，分布在 ${d} 篇文献`,
     search_total: (n, shown) => `${n} 个段落含全部检索词，显示前 ${shown} 个`,
+    search_any: (n, shown) => `${n} 个段落含任一检索词（含词多者在前），显示前 ${shown} 个`,
+    any: "含任一词即可", not: "排除", not_hint: "以逗号分隔", within: "词距不超过", chars: "字",
     quote_total: (n, d) => `${n} 个段落引用了这段话，分布在 ${d} 篇文献`,
     theme_total: (n) => `${n} 个段落与该主题相关`,
     clusters: (n, q) => `${n} 组引文（共 ${q} 次引用）`, shared_total: (n) => `${n} 个共享片段`,
@@ -29,6 +31,8 @@ const I18N = {
     more: "more results", footer: "Results come from the local index; phrase lookup lists every occurrence.",
     searching: "searching…", passages: "passages", hits_of: (n, d) => `${n} occurrences in ${d} documents`,
     search_total: (n, shown) => `${n} passages hold every word; the first ${shown} shown`,
+    search_any: (n, shown) => `${n} passages hold some of the words (most words first); the first ${shown} shown`,
+    any: "any of the words", not: "without", not_hint: "comma-separated", within: "words within", chars: "characters",
     quote_total: (n, d) => `${n} paragraphs cite it, in ${d} documents`,
     theme_total: (n) => `${n} passages about the theme`,
     clusters: (n, q) => `${n} clusters (${q} quotations)`, shared_total: (n) => `${n} shared phrases`,
@@ -92,7 +96,7 @@ function applyLanguage() {
 
 // --- state <-> URL -------------------------------------------------------------------------
 
-const KEYS = ["mode", "q", "theme", "since", "until", "collection", "also", "doc", "line", "hl", "offset"];
+const KEYS = ["mode", "q", "theme", "since", "until", "collection", "also", "any", "not", "within", "doc", "line", "hl", "offset"];
 
 function stateFromUrl() {
   const p = new URLSearchParams(location.search);
@@ -126,6 +130,9 @@ function formState() {
     until: $("until").value.trim(),
     collection: $("collection").value,
     also: mode === "phrase" ? $("also").value.trim() : "",
+    any: mode === "search" && $("any").checked ? "1" : "",
+    not: mode === "search" ? $("not").value.trim() : "",
+    within: mode === "search" && !$("any").checked ? $("within").value.trim() : "",
   };
 }
 
@@ -136,6 +143,9 @@ function fillForm(s) {
   $("until").value = s.until;
   $("collection").value = s.collection;
   $("also").value = s.also;
+  $("any").checked = s.any === "1";
+  $("not").value = s.not;
+  $("within").value = s.within;
   if (s.theme) $("theme").value = s.theme;
   modeChanged();
 }
@@ -145,6 +155,7 @@ function modeChanged() {
   $("theme").hidden = mode !== "theme";
   $("q").hidden = mode === "theme";
   $("also-box").hidden = mode !== "phrase";
+  $("words-box").hidden = mode !== "search";
 }
 
 // --- API -----------------------------------------------------------------------------------
@@ -313,11 +324,17 @@ const VIEWS = {
   async search(s, theme) {
     const p = filterParams(s);
     if (theme) p.set("theme", theme);
-    else p.set("q", s.q);
+    else {
+      p.set("q", s.q);
+      if (s.any) p.set("any", "1");
+      for (const w of s.not.split(/[,，、\s]+/).filter(Boolean)) p.append("not", w);
+      if (s.within) p.set("within", s.within);
+    }
     p.set("limit", String((Number(s.offset) || 0) + 20));
     const r = await api("search", p);
     const sum = r.summary;
-    status(theme ? t("theme_total", sum.total) + scopeNote(sum) : t("search_total", sum.total, r.hits.length) + scopeNote(sum));
+    const total = sum.words === "any" ? "search_any" : "search_total";
+    status(theme ? t("theme_total", sum.total) + scopeNote(sum) : t(total, sum.total, r.hits.length) + scopeNote(sum));
     downloads("search", p);
     const list = $("results");
     if (!r.hits.length) list.append(el("p", { text: t("empty") }));
