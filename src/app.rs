@@ -2,6 +2,7 @@
 //! returns. The only module that sees both [`crate::cli`] types and the library.
 
 use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -124,7 +125,7 @@ fn run_index(cli: &Cli, args: &IndexArgs) -> anyhow::Result<Outcome> {
         },
     );
     let req = api::IndexRequest {
-        corpus: args.corpus.clone().unwrap_or_else(|| cli.corpus.clone()),
+        corpus: index_corpus(cli, args),
         index: cli.index.clone(),
         options,
     };
@@ -135,6 +136,31 @@ fn run_index(cli: &Cli, args: &IndexArgs) -> anyhow::Result<Outcome> {
         to_stdout(|w| print::print_index_text(w, &summary))?;
     }
     Ok(Outcome::Hits)
+}
+
+/// The corpus `index` reads: the one named (argument or `--corpus`); else, for an existing
+/// index, the corpus it was built from (an update, not a replacement by `./corpus`); else
+/// `--corpus`'s default.
+fn index_corpus(cli: &Cli, args: &IndexArgs) -> PathBuf {
+    if let Some(c) = &args.corpus {
+        return c.clone();
+    }
+    if !cli.corpus_given
+        && let Ok(handle) = IndexHandle::open(&cli.index)
+    {
+        let root = PathBuf::from(&handle.meta().corpus_root);
+        if root.is_dir() {
+            if !cli.quiet {
+                eprintln!(
+                    "jiansuo: updating {} from the corpus it was built from, {}",
+                    cli.index.display(),
+                    root.display()
+                );
+            }
+            return root;
+        }
+    }
+    cli.corpus.clone()
 }
 
 /// The manifests and excludes `index` was given.
@@ -227,10 +253,39 @@ fn build_with_progress(
     Ok(summary)
 }
 
-/// Open the index; when there is none and the corpus directory exists, build it first.
+/// Open the index. When there is none, build it first from the corpus, but only where no one
+/// can be surprised: `--corpus` was given, or neither `--index` nor `--corpus` was (the default
+/// index of the default corpus). Any other missing index is an error that says how to build
+/// one, and names a near index directory (a typo answers from no corpus, not the wrong one).
 fn open_or_build(cli: &Cli) -> anyhow::Result<IndexHandle> {
+    let may_build = cli.corpus_given || !cli.index_given;
     match IndexHandle::open(&cli.index) {
-        Err(Error::NoIndex { .. }) if cli.corpus.is_dir() => {
+        Err(Error::NoIndex { path }) if !may_build || !cli.corpus.is_dir() => {
+            let build = if cli.index_given {
+                format!("jiansuo --index {} index CORPUS_DIR", path.display())
+            } else {
+                "jiansuo index CORPUS_DIR".to_owned()
+            };
+            let mut msg = format!("no index at {}; build one with `{build}`", path.display());
+            if may_build {
+                msg.push_str(&format!(
+                    " (there is no corpus folder {} to build it from)",
+                    cli.corpus.display()
+                ));
+            }
+            if let Some(near) = nearest_index(&path) {
+                msg.push_str(&format!(
+                    " (an index exists at {}: did you mean that one?)",
+                    near.display()
+                ));
+            } else if !may_build {
+                msg.push_str(
+                    ", or give --corpus DIR to build it from that corpus on this first query",
+                );
+            }
+            Err(anyhow::anyhow!(msg))
+        }
+        Err(Error::NoIndex { .. }) => {
             if !cli.quiet {
                 eprintln!(
                     "jiansuo: no index at {} yet; building it from {} (once) …",
@@ -257,6 +312,46 @@ fn open_or_build(cli: &Cli) -> anyhow::Result<IndexHandle> {
         }
         other => Ok(other?),
     }
+}
+
+/// The index directory beside `path` whose name is nearest its name (at most two edits, or one
+/// holding the other), if any.
+fn nearest_index(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut best: Option<(usize, PathBuf)> = None;
+    for entry in std::fs::read_dir(&parent).ok()?.flatten() {
+        let p = entry.path();
+        if !p.join(index::store::CURRENT_FILE).is_file() {
+            continue;
+        }
+        let other = entry.file_name().to_string_lossy().into_owned();
+        let d = edit_distance(&name, &other);
+        let close = d <= 2 || (other.len() > 2 && (name.contains(&other) || other.contains(&name)));
+        if close && best.as_ref().is_none_or(|(bd, _)| d < *bd) {
+            best = Some((d, p));
+        }
+    }
+    best.map(|(_, p)| p)
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }
 
 fn filters(f: &FilterArgs) -> Filters {

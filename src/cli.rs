@@ -21,7 +21,8 @@ pub struct Cli {
     )]
     pub index: PathBuf,
 
-    /// Corpus directory, used when a query command finds no index and builds one.
+    /// Corpus directory. A query command that finds no index builds one from it only when
+    /// this is given, or when both --index and --corpus are left at their defaults.
     #[arg(
         long,
         global = true,
@@ -30,6 +31,14 @@ pub struct Cli {
         value_name = "DIR"
     )]
     pub corpus: PathBuf,
+
+    /// `--index` (or `JIANSUO_INDEX`) was given, not left at its default.
+    #[arg(skip)]
+    pub index_given: bool,
+
+    /// `--corpus` (or `JIANSUO_CORPUS`) was given, not left at its default.
+    #[arg(skip)]
+    pub corpus_given: bool,
 
     /// When to colour output (`auto`: when stdout is a terminal and NO_COLOR is not set).
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
@@ -111,8 +120,9 @@ pub struct ServeArgs {
 #[derive(Debug, Args)]
 pub struct IndexArgs {
     /// Corpus directory (.txt, .md, .html/.htm and .docx files, searched recursively).
-    /// Default: --corpus.
-    #[arg(value_name = "CORPUS")]
+    /// Default: --corpus if given, else the corpus an existing index was built from, else
+    /// `corpus`.
+    #[arg(id = "corpus_dir", value_name = "CORPUS")]
     pub corpus: Option<PathBuf>,
 
     /// Extra jieba dictionary: one `word [frequency] [tag]` per line.

@@ -233,3 +233,29 @@ fn two_first_searches_at_once_both_answer() {
         assert!(String::from_utf8_lossy(&out.stdout).contains("信访"));
     }
 }
+
+#[test]
+fn a_mistyped_index_is_an_error_not_an_index_of_another_corpus() {
+    // Robustness v2: building on a query's first run happens only for the default index of
+    // the default corpus, or when --corpus is given.
+    let f = Fixture::with_seeds();
+    f.write("news/only.txt", "唯一的文件\n\n共同富裕是社会主义的本质要求。\n".as_bytes());
+    f.run(&["--index", "big-idx", "index", "news"]).expect(0);
+    let run = f
+        .run(&["--index", "big-idxx", "phrase", "共同富裕", "--count"])
+        .expect(2);
+    assert!(run.stderr().contains("no index at big-idxx"), "{}", run.stderr());
+    assert!(run.stderr().contains("big-idx:") || run.stderr().contains("big-idx "), "{}", run.stderr());
+    assert!(!f.path("big-idxx").exists(), "nothing was built");
+    // With --corpus the first query builds, as asked.
+    f.run(&["--index", "seeds-idx", "--corpus", "corpus", "phrase", "四下基层", "--count"])
+        .expect(0);
+    // `index` without a corpus updates an existing index from the corpus it was built from,
+    // not from ./corpus.
+    let run = f.run(&["--index", "big-idx", "index"]).expect(0);
+    assert!(run.stdout().contains("1 document"), "{}", run.stdout());
+    let docs = f.run(&["--index", "big-idx", "docs", "--json"]).expect(0).stdout();
+    assert!(docs.contains("only.txt") && !docs.contains("000_43c7a6c6068f4716"), "{docs}");
+    // The default index of the default corpus still builds on first use.
+    f.run(&["search", "信访"]).expect(0);
+}
