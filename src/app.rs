@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::api::{self, Filters};
 use crate::bench::{self, QueryKind};
 use crate::cli::{
-    BenchArgs, BenchKind, ByArg, Cli, ColorWhen, Command, DocsArgs, FilterArgs, IndexArgs,
+    BenchArgs, BenchKind, ByArg, CheckArgs, Cli, ColorWhen, Command, DocsArgs, FilterArgs, IndexArgs,
     KeywordsArgs, KindArg, OutputArgs, PhraseArgs, QuoteArgs, QuotesArgs, SearchArgs, ServeArgs,
     SharedArgs, ShowArgs, SortArg, ThemesArgs,
 };
@@ -46,19 +46,96 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let style = Style {
         color: color_enabled(cli.color, io::stdout().is_terminal()),
     };
+    // A damaged index can make the reading code panic: that is caught here, at the command's
+    // boundary, and told as what it is (exit 2), never as exit 101 and a Rust dump.
+    let panicked = std::sync::Arc::new(std::sync::Mutex::new(None::<String>));
+    let seen = panicked.clone();
+    std::panic::set_hook(Box::new(move |info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".into());
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let mut slot = seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        slot.get_or_insert(format!("{what}{at}"));
+    }));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dispatch(&cli, style)));
+    let _ = std::panic::take_hook();
+    match outcome {
+        Ok(Ok(o)) => Ok(o),
+        Ok(Err(e)) => Err(explain_failure(&cli, e)),
+        Err(_) => {
+            let what = panicked
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take()
+                .unwrap_or_else(|| "a panic".into());
+            Err(damage_or_bug(&cli, &what))
+        }
+    }
+}
+
+/// An error of reading the index (not of what the user typed), with the damaged files named
+/// when a check finds some.
+fn explain_failure(cli: &Cli, e: anyhow::Error) -> anyhow::Error {
+    let reading = e.chain().any(|c| {
+        matches!(
+            c.downcast_ref::<Error>(),
+            Some(Error::Tantivy(_) | Error::Corrupt { .. } | Error::Io { .. })
+        )
+    });
+    if !reading || matches!(cli.command, Command::Index(_) | Command::Check(_)) {
+        return e;
+    }
+    match api::check(&cli.index) {
+        Ok(r) if !r.is_sound() => anyhow::anyhow!(damaged_message(cli, &r)).context(error_message(&e)),
+        _ => e,
+    }
+}
+
+fn damaged_message(cli: &Cli, r: &api::CheckReport) -> String {
+    format!(
+        "the index at {} is damaged (file {}); run `jiansuo --index {} check` to see it, \
+         `jiansuo --index {} index --full` to rebuild it",
+        cli.index.display(),
+        r.damaged_names(),
+        cli.index.display(),
+        cli.index.display()
+    )
+}
+
+/// After a panic: the damaged files, if a check finds some; else a bug, said so.
+fn damage_or_bug(cli: &Cli, what: &str) -> anyhow::Error {
+    match api::check(&cli.index) {
+        Ok(r) if !r.is_sound() => anyhow::anyhow!(damaged_message(cli, &r)),
+        _ => anyhow::anyhow!(
+            "internal error ({what}); the index at {} checks sound, so this is a bug in \
+             jiansuo: please report it with the command that caused it",
+            cli.index.display()
+        ),
+    }
+}
+
+fn dispatch(cli: &Cli, style: Style) -> anyhow::Result<Outcome> {
     match &cli.command {
-        Command::Index(args) => run_index(&cli, args),
-        Command::Search(args) => run_search(&cli, args, style),
-        Command::Phrase(args) => run_phrase(&cli, args, style),
-        Command::Shared(args) => run_shared(&cli, args, style),
-        Command::Bench(args) => run_bench(&cli, args),
-        Command::Quote(args) => run_quote(&cli, args, style),
-        Command::Themes(args) => run_themes(&cli, args, style),
-        Command::Keywords(args) => run_keywords(&cli, args),
-        Command::Quotes(args) => run_quotes(&cli, args, style),
-        Command::Docs(args) => run_docs(&cli, args, style),
-        Command::Show(args) => run_show(&cli, args, style),
-        Command::Serve(args) => run_serve(&cli, args),
+        Command::Index(args) => run_index(cli, args),
+        Command::Search(args) => run_search(cli, args, style),
+        Command::Phrase(args) => run_phrase(cli, args, style),
+        Command::Shared(args) => run_shared(cli, args, style),
+        Command::Bench(args) => run_bench(cli, args),
+        Command::Quote(args) => run_quote(cli, args, style),
+        Command::Themes(args) => run_themes(cli, args, style),
+        Command::Keywords(args) => run_keywords(cli, args),
+        Command::Quotes(args) => run_quotes(cli, args, style),
+        Command::Docs(args) => run_docs(cli, args, style),
+        Command::Check(args) => run_check(cli, args),
+        Command::Show(args) => run_show(cli, args, style),
+        Command::Serve(args) => run_serve(cli, args),
     }
 }
 
@@ -136,6 +213,60 @@ fn run_index(cli: &Cli, args: &IndexArgs) -> anyhow::Result<Outcome> {
         to_stdout(|w| print::print_index_text(w, &summary))?;
     }
     Ok(Outcome::Hits)
+}
+
+fn run_check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Outcome> {
+    let started = std::time::Instant::now();
+    let r = api::check(&cli.index)?;
+    if args.json {
+        #[derive(serde::Serialize)]
+        struct Line<'a> {
+            r#type: &'static str,
+            #[serde(flatten)]
+            report: &'a api::CheckReport,
+        }
+        to_stdout(|w| {
+            print::write_json_line(
+                w,
+                &Line {
+                    r#type: "check",
+                    report: &r,
+                },
+            )
+        })?;
+    } else {
+        to_stdout(|w| {
+            for d in &r.damaged {
+                writeln!(w, "damaged  {}  {}", d.file, d.problem)?;
+            }
+            if r.is_sound() {
+                writeln!(w, "the index at {} is sound", cli.index.display())?;
+            }
+            Ok(())
+        })?;
+    }
+    note(cli, args.json, || {
+        format!(
+            "checked {} files ({:.1} MB) of {} in {:.2} s",
+            r.files,
+            r.bytes as f64 / 1e6,
+            r.generation.display(),
+            started.elapsed().as_secs_f64()
+        )
+    });
+    if r.is_sound() {
+        Ok(Outcome::Hits)
+    } else {
+        Err(Error::Corrupt {
+            path: cli.index.clone(),
+            reason: format!(
+                "{} damaged file(s): {}; `jiansuo index --full` rebuilds it",
+                r.damaged.len(),
+                r.damaged_names()
+            ),
+        }
+        .into())
+    }
 }
 
 /// The corpus `index` reads: the one named (argument or `--corpus`); else, for an existing
@@ -787,6 +918,11 @@ fn run_serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<Outcome> {
     // The index is opened (or built from the default corpus on first use) and checked before
     // the server listens.
     let handle = open_or_build(cli)?;
+    // Every file verified once, at start (a query never pays for it).
+    let report = api::check(&cli.index)?;
+    if !report.is_sound() {
+        return Err(anyhow::anyhow!(damaged_message(cli, &report)));
+    }
     let documents = handle.meta().stats.documents;
     let opts = crate::serve::ServeOptions {
         index: cli.index.clone(),

@@ -90,6 +90,9 @@ pub enum Command {
     Bench(BenchArgs),
     /// The indexed documents: path, title, date, collection, format, passages, characters.
     Docs(DocsArgs),
+    /// Verify every file of the index against the checksums written when it was built; exit 2
+    /// when one is damaged (then `jiansuo index --full` rebuilds it).
+    Check(CheckArgs),
     /// A document, or the paragraphs around one of its lines, as indexed (`DOC:LINE` as
     /// results print it).
     Show(ShowArgs),
@@ -498,6 +501,13 @@ pub struct ThemesArgs {
 
     #[command(flatten)]
     pub out: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// One JSON line: `{"type":"check","generation":…,"files":N,"bytes":N,"damaged":[{"file","problem"}]}`.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,4 +1,4 @@
-//! `index`: build or update the index of a corpus; rescore its themes.
+//! `index`: build or update the index of a corpus; rescore its themes; check its files.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -140,9 +140,17 @@ pub fn rescore_themes(dir: &Path, lexicon: Option<&Path>) -> Result<RescoreSumma
         &Default::default(),
     )?;
     scores.write(handle.generation())?;
+    crate::index::check::write_checksums(handle.generation())?;
     Ok(RescoreSummary {
         themes: lexicon.themes.len(),
         passages: handle.meta().stats.passages,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+pub use crate::index::check::{CheckReport, Damage};
+
+/// Verify every file of the live generation of the index at `dir` (`jiansuo check`).
+pub fn check(dir: &Path) -> Result<CheckReport> {
+    crate::index::check::check(dir)
 }

@@ -29,7 +29,10 @@ mod themes;
 mod trend;
 
 pub use docs::{CollectionRow, DocRow, DocsRequest, DocsResponse, DocsSummary, collections, docs};
-pub use index::{IndexMode, IndexRequest, IndexSummary, RescoreSummary, build, rescore_themes};
+pub use index::{
+    CheckReport, Damage, IndexMode, IndexRequest, IndexSummary, RescoreSummary, build, check,
+    rescore_themes,
+};
 pub use phrase::{
     DocCount, PhraseCounts, PhraseHit, PhraseHits, PhraseRequest, PhraseSummary, TrendRequest,
     TrendResponse, TrendRow, TrendSummary, phrase_counts, phrase_counts_top, phrase_hits,

@@ -5,6 +5,7 @@
 //! tokens ([`IndexHandle::word_analyzer`]).
 
 mod build;
+pub mod check;
 pub mod doctable;
 mod failpoint;
 mod handle;

@@ -233,6 +233,17 @@ impl Base {
         if meta.user_dict_hash != dict_hash(&extras.user_dict) {
             return Err("the user dictionary changed".into());
         }
+        // An update keeps the base's files: they must be as they were written.
+        match super::check::check(dir) {
+            Ok(r) if !r.is_sound() => {
+                return Err(format!(
+                    "the live generation is damaged ({}; `jiansuo check` lists it)",
+                    r.damaged_names()
+                ));
+            }
+            Ok(_) => {}
+            Err(e) => return Err(format!("the live generation could not be checked ({e})")),
+        }
         if meta.speakers_hash != extras.speakers_hash() {
             return Err("the speaker table changed".into());
         }

@@ -357,6 +357,7 @@ impl<'a> Generation<'a> {
             skipped: skipped.clone(),
         };
         meta::write_json(gen_dir, meta::META_FILE, &meta)?;
+        super::super::check::write_checksums(gen_dir)?;
         fail_point("written")?;
         Ok(BuildReport {
             stats,
