@@ -198,25 +198,40 @@ pub fn phrase_counts_top(
     let started = Instant::now();
     let counted = query::count_phrase(handle, &needle, sel.get())?;
     let elapsed = started.elapsed();
-    // Most first, ties in path order (the ranks of the paths), then the paths of those kept.
-    let ranks = handle.path_ranks()?;
-    let mut order: Vec<(u64, u64)> = counted.per_doc.clone();
-    order.sort_unstable_by_key(|&(d, hits)| {
-        (
-            std::cmp::Reverse(hits),
-            ranks.get(d as usize).copied().unwrap_or(u32::MAX),
-        )
-    });
-    order.truncate(top.unwrap_or(usize::MAX));
-    let counts = order
-        .iter()
-        .map(|&(d, hits)| {
-            Ok(DocCount {
-                doc: handle.docs().path(d as usize)?.into_owned(),
-                hits,
+    let named = |order: &[(u64, u64)]| -> Result<Vec<DocCount>> {
+        order
+            .iter()
+            .map(|&(d, hits)| {
+                Ok(DocCount {
+                    doc: handle.docs().path(d as usize)?.into_owned(),
+                    hits,
+                })
             })
-        })
-        .collect::<Result<Vec<_>>>()?;
+            .collect()
+    };
+    let counts = match top {
+        // All of them: named, then most first, ties by path (the paths' ranks would cost a
+        // sort of every path of the index, in a process that asks once).
+        None => {
+            let mut counts = named(&counted.per_doc)?;
+            most_first(&mut counts);
+            counts
+        }
+        // A page (the server, whose handle keeps the ranks): ordered by count and path rank,
+        // and only the documents of the page named.
+        Some(n) => {
+            let ranks = handle.path_ranks()?;
+            let mut order: Vec<(u64, u64)> = counted.per_doc.clone();
+            order.sort_unstable_by_key(|&(d, hits)| {
+                (
+                    std::cmp::Reverse(hits),
+                    ranks.get(d as usize).copied().unwrap_or(u32::MAX),
+                )
+            });
+            order.truncate(n);
+            named(&order)?
+        }
+    };
     Ok(PhraseCounts {
         counts,
         summary: PhraseSummary {
