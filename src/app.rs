@@ -10,9 +10,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::api::{self, Filters};
 use crate::bench::{self, QueryKind};
 use crate::cli::{
-    BenchArgs, BenchKind, ByArg, CheckArgs, Cli, ColorWhen, Command, DocsArgs, FilterArgs, IndexArgs,
-    KeywordsArgs, KindArg, OutputArgs, PhraseArgs, QuoteArgs, QuotesArgs, SearchArgs, ServeArgs,
-    SharedArgs, ShowArgs, SortArg, ThemesArgs,
+    BenchArgs, BenchKind, ByArg, CheckArgs, Cli, ColorWhen, Command, DocsArgs, FilterArgs,
+    IndexArgs, KeywordsArgs, KindArg, OutputArgs, PhraseArgs, QuoteArgs, QuotesArgs, SearchArgs,
+    ServeArgs, SharedArgs, ShowArgs, SortArg, ThemesArgs,
 };
 use crate::error::Error;
 use crate::index::{self, BuildObserver, BuildOptions, IndexHandle, SkippedFile};
@@ -61,7 +61,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        let mut slot = seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut slot = seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         slot.get_or_insert(format!("{what}{at}"));
     }));
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dispatch(&cli, style)));
@@ -93,7 +95,9 @@ fn explain_failure(cli: &Cli, e: anyhow::Error) -> anyhow::Error {
         return e;
     }
     match api::check(&cli.index) {
-        Ok(r) if !r.is_sound() => anyhow::anyhow!(damaged_message(cli, &r)).context(error_message(&e)),
+        Ok(r) if !r.is_sound() => {
+            anyhow::anyhow!(damaged_message(cli, &r)).context(error_message(&e))
+        }
         _ => e,
     }
 }

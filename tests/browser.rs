@@ -325,13 +325,20 @@ fn the_page_in_a_real_browser() {
         b.click("#go");
     });
     let without = count(&b.text("#status"));
-    assert!(without > 0 && without < all, "{all} then {without}: {}", b.text("#status"));
+    assert!(
+        without > 0 && without < all,
+        "{all} then {without}: {}",
+        b.text("#status")
+    );
     assert!(
         b.js("return [...document.querySelectorAll('#results .hit .text')].every(e => !e.textContent.includes('习近平'))")
             == Value::Bool(true)
     );
     assert!(
-        b.js("return location.search").as_str().unwrap_or("").contains("not="),
+        b.js("return location.search")
+            .as_str()
+            .unwrap_or("")
+            .contains("not="),
         "the exclusion is in the URL"
     );
     b.after(|| {

@@ -239,23 +239,48 @@ fn a_mistyped_index_is_an_error_not_an_index_of_another_corpus() {
     // Robustness v2: building on a query's first run happens only for the default index of
     // the default corpus, or when --corpus is given.
     let f = Fixture::with_seeds();
-    f.write("news/only.txt", "唯一的文件\n\n共同富裕是社会主义的本质要求。\n".as_bytes());
+    f.write(
+        "news/only.txt",
+        "唯一的文件\n\n共同富裕是社会主义的本质要求。\n".as_bytes(),
+    );
     f.run(&["--index", "big-idx", "index", "news"]).expect(0);
     let run = f
         .run(&["--index", "big-idxx", "phrase", "共同富裕", "--count"])
         .expect(2);
-    assert!(run.stderr().contains("no index at big-idxx"), "{}", run.stderr());
-    assert!(run.stderr().contains("big-idx:") || run.stderr().contains("big-idx "), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("no index at big-idxx"),
+        "{}",
+        run.stderr()
+    );
+    assert!(
+        run.stderr().contains("big-idx:") || run.stderr().contains("big-idx "),
+        "{}",
+        run.stderr()
+    );
     assert!(!f.path("big-idxx").exists(), "nothing was built");
     // With --corpus the first query builds, as asked.
-    f.run(&["--index", "seeds-idx", "--corpus", "corpus", "phrase", "四下基层", "--count"])
-        .expect(0);
+    f.run(&[
+        "--index",
+        "seeds-idx",
+        "--corpus",
+        "corpus",
+        "phrase",
+        "四下基层",
+        "--count",
+    ])
+    .expect(0);
     // `index` without a corpus updates an existing index from the corpus it was built from,
     // not from ./corpus.
     let run = f.run(&["--index", "big-idx", "index"]).expect(0);
     assert!(run.stdout().contains("1 document"), "{}", run.stdout());
-    let docs = f.run(&["--index", "big-idx", "docs", "--json"]).expect(0).stdout();
-    assert!(docs.contains("only.txt") && !docs.contains("000_43c7a6c6068f4716"), "{docs}");
+    let docs = f
+        .run(&["--index", "big-idx", "docs", "--json"])
+        .expect(0)
+        .stdout();
+    assert!(
+        docs.contains("only.txt") && !docs.contains("000_43c7a6c6068f4716"),
+        "{docs}"
+    );
     // The default index of the default corpus still builds on first use.
     f.run(&["search", "信访"]).expect(0);
 }
@@ -377,16 +402,140 @@ fn damaged_files_are_found_by_check_and_repaired_by_index() {
             }
             let check = f.run(&["check"]);
             assert_eq!(check.code(), 2, "{case}: check said {}", check.stdout());
-            assert!(check.stdout().contains(target.as_str()), "{case}: {}", check.stdout());
+            assert!(
+                check.stdout().contains(target.as_str()),
+                "{case}: {}",
+                check.stdout()
+            );
             let rebuild = f.run(&["index"]);
             assert_eq!(rebuild.code(), 0, "{case}: {}", rebuild.stderr());
             f.run(&["check"]).expect(0);
             let got = answers(&f);
             for (i, c) in commands.iter().enumerate() {
-                assert!(got[i] == want[i], "{case}: {c:?} answers otherwise after the repair");
+                assert!(
+                    got[i] == want[i],
+                    "{case}: {c:?} answers otherwise after the repair"
+                );
             }
             repaired += 1;
         }
     }
     assert_eq!(repaired, targets.len() * 4);
+}
+
+#[test]
+fn an_index_on_a_read_only_disk_answers_every_query() {
+    // A read-only bind mount where the test may mount (root in a container), else the index
+    // made unwritable and read by an unprivileged user; the same answers as writable.
+    let f = Fixture::with_seeds();
+    f.run(&["index"]).expect(0);
+    let ro = f.path("ro");
+    std::fs::create_dir_all(&ro).unwrap();
+    let src = f.path("index");
+    let mounted = std::env::var_os("JIANSUO_TEST_NO_MOUNT").is_none()
+        && std::process::Command::new("mount")
+            .args(["--bind", src.to_str().unwrap(), ro.to_str().unwrap()])
+            .status()
+            .is_ok_and(|s| s.success())
+        && std::process::Command::new("mount")
+            .args(["-o", "remount,ro,bind", ro.to_str().unwrap()])
+            .status()
+            .is_ok_and(|s| s.success());
+    struct Unmount(std::path::PathBuf, bool);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            if self.1 {
+                let _ = std::process::Command::new("umount").arg(&self.0).status();
+            }
+        }
+    }
+    let _unmount = Unmount(ro.clone(), mounted);
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["phrase", "调查研究", "--count", "--json"],
+        vec!["search", "信访", "--json"],
+        vec!["quote", "没有调查，就没有发言权", "--json"],
+        vec!["quotes", "--json", "-n", "5"],
+        vec!["themes", "--json"],
+        vec!["keywords", "--json"],
+        vec!["docs", "--json"],
+        vec!["show", "000_43c7a6c6068f4716.txt:3"],
+        vec!["shared", "--json", "-n", "5"],
+        vec!["check", "--json"],
+    ];
+    let strip = |s: String| -> String {
+        s.split("\"elapsed_us\":")
+            .enumerate()
+            .map(|(i, p)| {
+                if i == 0 {
+                    p
+                } else {
+                    p.trim_start_matches(|c: char| c.is_ascii_digit())
+                }
+            })
+            .collect()
+    };
+    let want: Vec<String> = commands.iter().map(|c| strip(f.run(c).stdout())).collect();
+    let index = if mounted {
+        assert!(
+            std::fs::write(ro.join("probe"), b"x").is_err(),
+            "the mount is writable"
+        );
+        ro.to_str().unwrap().to_owned()
+    } else {
+        // Unwritable files and folders, read as another user when this one is root.
+        let status = std::process::Command::new("chmod")
+            .args(["-R", "a-w,a+rX", src.to_str().unwrap()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        src.to_str().unwrap().to_owned()
+    };
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .unwrap()
+        .stdout
+        == b"0\n";
+    for (c, want) in commands.iter().zip(&want) {
+        let mut args = vec!["--index", index.as_str()];
+        args.extend(c.iter());
+        let got = if !mounted && root {
+            // `setpriv` runs the binary as nobody; the fixture's folder must let it in.
+            let _ = std::process::Command::new("chmod")
+                .args(["a+rx", f.path("").to_str().unwrap()])
+                .status();
+            let out = std::process::Command::new("setpriv")
+                .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(env!("CARGO_BIN_EXE_jiansuo"))
+                .args(&args)
+                .current_dir(f.path(""))
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{c:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8(out.stdout).unwrap()
+        } else {
+            f.run(&args).expect(0).stdout()
+        };
+        let (got, want) = if c[0] == "check" {
+            // The generation's path differs; its files and damage do not.
+            let at = |s: &str| {
+                s.find("\"files\"")
+                    .map(|i| s[i..].to_owned())
+                    .unwrap_or_default()
+            };
+            (at(&got), at(want))
+        } else {
+            (strip(got), want.clone())
+        };
+        assert_eq!(got, want, "{c:?} on the read-only index");
+    }
+    if !mounted {
+        let _ = std::process::Command::new("chmod")
+            .args(["-R", "u+w", src.to_str().unwrap()])
+            .status();
+    }
 }

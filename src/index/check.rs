@@ -88,8 +88,10 @@ pub fn write_checksums(gen_dir: &Path) -> Result<()> {
     names.sort();
     let mut out = String::new();
     for name in names {
-        let (hash, _) = hash_file(&gen_dir.join(&name))
-            .map_err(Error::io(format!("reading {}", gen_dir.join(&name).display())))?;
+        let (hash, _) = hash_file(&gen_dir.join(&name)).map_err(Error::io(format!(
+            "reading {}",
+            gen_dir.join(&name).display()
+        )))?;
         out.push_str(&format!("{hash}  {name}\n"));
     }
     super::meta::write_file(gen_dir, CHECKSUMS_FILE, out.as_bytes())
@@ -123,7 +125,10 @@ pub fn check(dir: &Path) -> Result<CheckReport> {
         Ok(list) => {
             for line in list.lines() {
                 let Some((hash, file)) = line.split_once("  ") else {
-                    found.push(damaged(CHECKSUMS_FILE, format!("a line does not parse: {line:?}")));
+                    found.push(damaged(
+                        CHECKSUMS_FILE,
+                        format!("a line does not parse: {line:?}"),
+                    ));
                     continue;
                 };
                 match hash_file(&generation.join(file)) {
@@ -145,11 +150,20 @@ pub fn check(dir: &Path) -> Result<CheckReport> {
     // tantivy's segment files: present, and their footers' checksums, file by file.
     let opened = std::panic::catch_unwind(|| -> std::result::Result<_, String> {
         let index = tantivy::Index::open_in_dir(&generation).map_err(|e| e.to_string())?;
-        let metas = index.searchable_segment_metas().map_err(|e| e.to_string())?;
+        let metas = index
+            .searchable_segment_metas()
+            .map_err(|e| e.to_string())?;
         use tantivy::index::SegmentComponent as C;
         let mut files: Vec<PathBuf> = Vec::new();
         for m in &metas {
-            for c in [C::Postings, C::Positions, C::FastFields, C::FieldNorms, C::Terms, C::Store] {
+            for c in [
+                C::Postings,
+                C::Positions,
+                C::FastFields,
+                C::FieldNorms,
+                C::Terms,
+                C::Store,
+            ] {
                 files.push(m.relative_path(c));
             }
             if m.has_deletes() {
@@ -181,7 +195,10 @@ pub fn check(dir: &Path) -> Result<CheckReport> {
                 }
             }
         }
-        Ok(Err(e)) => found.push(damaged("meta.json", format!("the segments cannot be read: {e}"))),
+        Ok(Err(e)) => found.push(damaged(
+            "meta.json",
+            format!("the segments cannot be read: {e}"),
+        )),
         Err(_) => found.push(damaged("meta.json", "the segments cannot be read".into())),
     }
     found.sort_by(|a, b| a.file.cmp(&b.file));

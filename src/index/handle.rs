@@ -245,7 +245,9 @@ impl IndexHandle {
             path: dir.to_path_buf(),
             reason: e.to_string(),
         };
-        let index = Index::open_in_dir(&generation).map_err(corrupt)?;
+        let published =
+            tantivy::directory::MmapDirectory::open(&generation).map_err(|e| corrupt(e.into()))?;
+        let index = Index::open(Published(published)).map_err(corrupt)?;
         register_tokenizers(&index, None);
         let fields = schema::fields_of(&index.schema()).map_err(corrupt)?;
         let reader = index
@@ -439,5 +441,76 @@ impl IndexHandle {
         Ok(shared
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+}
+
+/// A published generation's directory, read without tantivy's locks: a generation never
+/// changes once `CURRENT` names it (a build writes a new one), so readers need no lock, and
+/// an index on a read-only disk (a shared drive mounted read-only, an archive copy) answers
+/// every query. jiansuo's own `.readers` lock is taken on a file opened for reading.
+#[derive(Clone, Debug)]
+struct Published(tantivy::directory::MmapDirectory);
+
+impl tantivy::Directory for Published {
+    fn get_file_handle(
+        &self,
+        path: &Path,
+    ) -> std::result::Result<
+        std::sync::Arc<dyn tantivy::directory::FileHandle>,
+        tantivy::directory::error::OpenReadError,
+    > {
+        self.0.get_file_handle(path)
+    }
+
+    fn delete(
+        &self,
+        path: &Path,
+    ) -> std::result::Result<(), tantivy::directory::error::DeleteError> {
+        self.0.delete(path)
+    }
+
+    fn exists(
+        &self,
+        path: &Path,
+    ) -> std::result::Result<bool, tantivy::directory::error::OpenReadError> {
+        self.0.exists(path)
+    }
+
+    fn open_write(
+        &self,
+        path: &Path,
+    ) -> std::result::Result<tantivy::directory::WritePtr, tantivy::directory::error::OpenWriteError>
+    {
+        self.0.open_write(path)
+    }
+
+    fn atomic_read(
+        &self,
+        path: &Path,
+    ) -> std::result::Result<Vec<u8>, tantivy::directory::error::OpenReadError> {
+        self.0.atomic_read(path)
+    }
+
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> std::io::Result<()> {
+        self.0.atomic_write(path, data)
+    }
+
+    fn sync_directory(&self) -> std::io::Result<()> {
+        self.0.sync_directory()
+    }
+
+    fn acquire_lock(
+        &self,
+        _lock: &tantivy::directory::Lock,
+    ) -> std::result::Result<tantivy::directory::DirectoryLock, tantivy::directory::error::LockError>
+    {
+        Ok(tantivy::directory::DirectoryLock::from(Box::new(())))
+    }
+
+    fn watch(
+        &self,
+        watch_callback: tantivy::directory::WatchCallback,
+    ) -> tantivy::Result<tantivy::directory::WatchHandle> {
+        self.0.watch(watch_callback)
     }
 }
