@@ -48,6 +48,11 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     };
     // A damaged index can make the reading code panic: that is caught here, at the command's
     // boundary, and told as what it is (exit 2), never as exit 101 and a Rust dump.
+    // The server answers a handler's panic with a 500 and goes on: it keeps the default hook,
+    // so the panic is logged.
+    if matches!(cli.command, Command::Serve(_)) {
+        return dispatch(&cli, style);
+    }
     let panicked = std::sync::Arc::new(std::sync::Mutex::new(None::<String>));
     let seen = panicked.clone();
     std::panic::set_hook(Box::new(move |info| {
@@ -67,19 +72,19 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         slot.get_or_insert(format!("{what}{at}"));
     }));
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dispatch(&cli, style)));
-    let _ = std::panic::take_hook();
-    match outcome {
+    let what = panicked
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take();
+    // The hook stays while the damage is looked for (the check catches the panics a damaged
+    // file causes, and they are not to be printed).
+    let result = match outcome {
         Ok(Ok(o)) => Ok(o),
         Ok(Err(e)) => Err(explain_failure(&cli, e)),
-        Err(_) => {
-            let what = panicked
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .take()
-                .unwrap_or_else(|| "a panic".into());
-            Err(damage_or_bug(&cli, &what))
-        }
-    }
+        Err(_) => Err(damage_or_bug(&cli, what.as_deref().unwrap_or("a panic"))),
+    };
+    let _ = std::panic::take_hook();
+    result
 }
 
 /// An error of reading the index (not of what the user typed), with the damaged files named
@@ -91,7 +96,12 @@ fn explain_failure(cli: &Cli, e: anyhow::Error) -> anyhow::Error {
             Some(Error::Tantivy(_) | Error::Corrupt { .. } | Error::Io { .. })
         )
     });
-    if !reading || matches!(cli.command, Command::Index(_) | Command::Check(_)) {
+    if !reading
+        || matches!(
+            cli.command,
+            Command::Index(_) | Command::Check(_) | Command::Serve(_)
+        )
+    {
         return e;
     }
     match api::check(&cli.index) {
@@ -117,9 +127,14 @@ fn damaged_message(cli: &Cli, r: &api::CheckReport) -> String {
 fn damage_or_bug(cli: &Cli, what: &str) -> anyhow::Error {
     match api::check(&cli.index) {
         Ok(r) if !r.is_sound() => anyhow::anyhow!(damaged_message(cli, &r)),
-        _ => anyhow::anyhow!(
+        Ok(_) => anyhow::anyhow!(
             "internal error ({what}); the index at {} checks sound, so this is a bug in \
              jiansuo: please report it with the command that caused it",
+            cli.index.display()
+        ),
+        Err(e) => anyhow::anyhow!(
+            "internal error ({what}); the index at {} could not be checked ({e}): run \
+             `jiansuo check`, and rebuild it with `jiansuo index --full` if it is damaged",
             cli.index.display()
         ),
     }
@@ -280,10 +295,18 @@ fn index_corpus(cli: &Cli, args: &IndexArgs) -> PathBuf {
     if let Some(c) = &args.corpus {
         return c.clone();
     }
+    // Read from `jiansuo.json` alone, not by opening the index (which may be damaged, or of
+    // an older schema, and is about to be rebuilt).
     if !cli.corpus_given
-        && let Ok(handle) = IndexHandle::open(&cli.index)
+        && let Ok(Some(name)) = index::store::current(&cli.index)
+        && let Ok(meta) = index::meta::read_json::<serde_json::Value>(
+            &cli.index,
+            &cli.index.join(&name),
+            index::meta::META_FILE,
+        )
+        && let Some(root) = meta["corpus_root"].as_str()
     {
-        let root = PathBuf::from(&handle.meta().corpus_root);
+        let root = PathBuf::from(root);
         if root.is_dir() {
             if !cli.quiet {
                 eprintln!(

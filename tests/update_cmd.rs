@@ -164,7 +164,8 @@ fn an_update_answers_exactly_as_a_full_rebuild() {
     std::fs::write(f.path(&format!("index/{live}/meta.json")), "garbage").unwrap();
     let run = f.run(&["index", "--json"]).expect(0);
     assert!(
-        run.stderr().contains("its index files could not be read"),
+        run.stderr()
+            .contains("the live generation is damaged (meta.json"),
         "{}",
         run.stderr()
     );

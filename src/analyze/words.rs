@@ -19,8 +19,11 @@ pub const BUILTIN_USER_DICT: &str = include_str!("../user_dict.txt");
 /// simplified ([`crate::matching::fold`]; before cutting, since jieba's dictionary is
 /// simplified).
 pub fn normalize_words(text: &str) -> String {
+    // Invisible characters (a soft hyphen, a zero-width space) go, as in the matching form, so
+    // that they do not cut a word or a number in two.
     text.nfkc()
         .flat_map(char::to_lowercase)
+        .filter(|&c| c.is_whitespace() || !crate::matching::is_ignored(c))
         .map(crate::matching::fold_char)
         .collect()
 }
@@ -237,6 +240,14 @@ mod tests {
             !toks.iter().any(|t| t == "3" || t == "5" || t == "000"),
             "{toks:?}"
         );
+        // Each run token is found in the matching form of the text it came from.
+        for text in ["3,5.2%的增长", "1,5,000元", "co\u{ad}op与1\u{200b},000"] {
+            let form = crate::matching::matching_string(text);
+            for t in word_tokens(&mut a, &normalize_words(text)) {
+                let tf = crate::matching::matching_string(&t);
+                assert!(form.contains(&tf), "{t:?} ({tf:?}) not in {form:?}");
+            }
+        }
     }
 
     #[test]

@@ -231,9 +231,13 @@ pub fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     } else {
         bytes
     };
-    let mut f = std::fs::File::create(&path).map_err(err())?;
+    // Written beside and renamed over: never into an existing file, which may be a hard link
+    // an update made to the same file of the live generation.
+    let tmp = dir.join(format!("{name}.tmp"));
+    let mut f = std::fs::File::create(&tmp).map_err(err())?;
     f.write_all(bytes)
         .and_then(|()| f.sync_all())
+        .and_then(|()| std::fs::rename(&tmp, &path))
         .map_err(err())
 }
 

@@ -222,6 +222,13 @@ impl Base {
         }
         let meta: IndexMeta = meta::read_json(dir, generation, meta::META_FILE)
             .map_err(|e| unreadable("metadata", e))?;
+        if meta.matching_form_version != crate::matching::MATCHING_FORM_VERSION {
+            return Err(format!(
+                "the index holds matching form {}, this jiansuo compares form {}",
+                meta.matching_form_version,
+                crate::matching::MATCHING_FORM_VERSION
+            ));
+        }
         let root = std::fs::canonicalize(corpus).unwrap_or_else(|_| corpus.to_path_buf());
         if meta.corpus_root != root.display().to_string() {
             return Err(format!(
@@ -362,6 +369,7 @@ pub(super) fn link_base(base: &Path, gen_dir: &Path) -> Result<()> {
         meta::SPEAKERS_FILE,
         THEMES_FILE,
         super::words::WORDS_FILE,
+        super::check::CHECKSUMS_FILE,
     ];
     let entries =
         std::fs::read_dir(base).map_err(Error::io(format!("listing {}", base.display())))?;

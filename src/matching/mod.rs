@@ -173,6 +173,12 @@ fn is_percent(c: char) -> bool {
     matches!(c, '%' | '％' | '﹪' | '‰' | '‱')
 }
 
+/// True for the characters the matching form drops without a trace (C*: controls, format
+/// characters, private use), which do not break a run.
+pub fn is_ignored(c: char) -> bool {
+    classify(c) == Kind::Ignored
+}
+
 /// True for the characters that make up runs: letters and digits of alphabetic scripts (in
 /// the matching form, so already lowercased), not Han, kana or hangul.
 pub fn is_run_char(c: char) -> bool {
@@ -342,8 +348,9 @@ impl<F: FnMut(char, u32, u32)> Runs<F> {
         }
     }
 
-    /// Settle a pending point or comma given that the next thing is not a digit (and, with
-    /// `comma`, whether it is another grouping comma or a point that keeps the run open).
+    /// Settle a pending point or comma given that the next thing is not a digit; with
+    /// `keeps_run`, the next thing is a point or comma, so the digits read stay an open run
+    /// that it may continue.
     fn settle(&mut self, keeps_run: bool) {
         match std::mem::replace(&mut self.pending, Pending::None) {
             Pending::None => {}
@@ -357,11 +364,14 @@ impl<F: FnMut(char, u32, u32)> Runs<F> {
                         self.close();
                     }
                 } else {
+                    // Not a grouping comma: a break, and the digits after it a run of their own.
                     self.close();
                     for (c, s, e) in digits {
                         self.run_char(c, s, e);
                     }
-                    self.close();
+                    if !keeps_run {
+                        self.close();
+                    }
                 }
             }
         }
@@ -403,11 +413,9 @@ impl<F: FnMut(char, u32, u32)> Runs<F> {
     fn brk(&mut self, b: char, pos: u32) {
         let point = matches!(b, '.' | '．');
         let comma = matches!(b, ',' | '，');
-        if let Pending::Comma(digits) = &self.pending
-            && digits.len() == 3
-            && (point || comma)
-        {
-            // `1,000,` or `1,000.`: the group joins, and the next comma or point waits.
+        if matches!(self.pending, Pending::Comma(_)) && (point || comma) {
+            // `1,000,` or `1,000.`: the group joins; `3,5.` or `1,5,`: the digits after the
+            // comma are a run of their own. Either way the next comma or point waits.
             self.settle(true);
         } else {
             self.settle(false);
@@ -537,6 +545,9 @@ mod tests {
             ("1,00", " 1  00 "),
             ("1,0000", " 1  0000 "),
             ("1,000a", " 1  000a "),
+            ("3,5.2", " 3  5.2 "),
+            ("1,5,000", " 1  5000 "),
+            ("1,,5", " 1  5 "),
             ("3.", " 3 "),
             ("3.a", " 3  a "),
             ("U.S.", " u  s "),

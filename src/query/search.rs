@@ -73,7 +73,8 @@ pub struct SearchResults {
     /// The word tokens searched for.
     pub terms: Vec<String>,
     pub hits: Vec<SearchHit>,
-    /// Passages that match (every required word; with themes only, a theme score above 0).
+    /// Passages that match (every required word, or with `any` at least one; with themes only,
+    /// a theme score above 0).
     pub total: usize,
     /// The words were searched as with [`WordRules::any`] (asked for, or a long query).
     pub any: bool,
@@ -266,6 +267,7 @@ fn word_counts(
     for seg in searcher.segment_readers() {
         let mut counts = vec![0u16; seg.max_doc() as usize];
         for w in &weights {
+            crate::cancel::check()?;
             let mut scorer = w.scorer(seg, 1.0)?;
             let mut d = scorer.doc();
             while d != tantivy::TERMINATED {
@@ -294,8 +296,11 @@ pub fn matching_docs(
     if has_words {
         let mut analyzer = handle.word_analyzer()?;
         let plan = word_clauses(handle, &mut analyzer, query, rules)?;
-        let q = plan_query(handle, &plan, rules, None);
-        for addr in searcher.search(q.as_ref(), &tantivy::collector::DocSetCollector)? {
+        let q = plan_query(handle, &plan, rules, sel);
+        let found = searcher.search(q.as_ref(), &tantivy::collector::DocSetCollector)?;
+        // `--within` stops with its caller: then the passages are not all.
+        crate::cancel::check()?;
+        for addr in found {
             let ord = handle.columns(addr.segment_ord)?.doc.get_val(addr.doc_id);
             if selected(sel, ord) {
                 out.push(ord);

@@ -263,6 +263,8 @@ fn up_to_date(
         let mut files = plan.keep.clone();
         files.sort_by(|a, b| a.path.cmp(&b.path));
         meta::replace_json(&base.generation, meta::FILES_FILE, &files)?;
+        // The file table changed in place: its hash too.
+        super::check::write_checksums(&base.generation)?;
     }
     let mut stats = base.meta.stats.clone();
     stats.seconds = started.elapsed().as_secs_f64();
