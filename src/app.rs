@@ -238,31 +238,9 @@ fn run_check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Outcome> {
     let started = std::time::Instant::now();
     let r = api::check(&cli.index)?;
     if args.json {
-        #[derive(serde::Serialize)]
-        struct Line<'a> {
-            r#type: &'static str,
-            #[serde(flatten)]
-            report: &'a api::CheckReport,
-        }
-        to_stdout(|w| {
-            print::write_json_line(
-                w,
-                &Line {
-                    r#type: "check",
-                    report: &r,
-                },
-            )
-        })?;
+        to_stdout(|w| print::print_check_json(w, &r))?;
     } else {
-        to_stdout(|w| {
-            for d in &r.damaged {
-                writeln!(w, "damaged  {}  {}", d.file, d.problem)?;
-            }
-            if r.is_sound() {
-                writeln!(w, "the index at {} is sound", cli.index.display())?;
-            }
-            Ok(())
-        })?;
+        to_stdout(|w| print::print_check_text(w, &r, &cli.index))?;
     }
     note(cli, args.json, || {
         format!(
@@ -487,29 +465,13 @@ fn nearest_index(path: &Path) -> Option<PathBuf> {
             continue;
         }
         let other = entry.file_name().to_string_lossy().into_owned();
-        let d = edit_distance(&name, &other);
+        let d = strsim::levenshtein(&name, &other);
         let close = d <= 2 || (other.len() > 2 && (name.contains(&other) || other.contains(&name)));
         if close && best.as_ref().is_none_or(|(bd, _)| d < *bd) {
             best = Some((d, p));
         }
     }
     best.map(|(_, p)| p)
-}
-
-/// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 fn filters(f: &FilterArgs) -> Filters {

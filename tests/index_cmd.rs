@@ -1,6 +1,6 @@
 //! `jiansuo index`: summary figures, atomic rebuilds, clear errors for bad index directories.
 
-use crate::util::Fixture;
+use crate::util::{Fixture, copy_dir, without_timings};
 
 #[test]
 fn summary_of_the_seeds() {
@@ -285,19 +285,6 @@ fn a_mistyped_index_is_an_error_not_an_index_of_another_corpus() {
     f.run(&["search", "信访"]).expect(0);
 }
 
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn damaged_files_are_found_by_check_and_repaired_by_index() {
     // Every kind of file of a generation, damaged four ways: every query command exits 0, 1
@@ -323,17 +310,7 @@ fn damaged_files_are_found_by_check_and_repaired_by_index() {
     let answers = |f: &Fixture| -> Vec<String> {
         commands
             .iter()
-            .map(|c| {
-                let out = f.run(c).stdout();
-                let mut kept = String::new();
-                let mut rest = out.as_str();
-                while let Some(at) = rest.find("\"elapsed_us\":") {
-                    kept.push_str(&rest[..at]);
-                    rest = rest[at + 13..].trim_start_matches(|c: char| c.is_ascii_digit());
-                }
-                kept.push_str(rest);
-                kept
-            })
+            .map(|c| without_timings(&f.run(c).stdout()))
             .collect()
     };
     let want = answers(&f);
@@ -462,19 +439,10 @@ fn an_index_on_a_read_only_disk_answers_every_query() {
         vec!["shared", "--json", "-n", "5"],
         vec!["check", "--json"],
     ];
-    let strip = |s: String| -> String {
-        s.split("\"elapsed_us\":")
-            .enumerate()
-            .map(|(i, p)| {
-                if i == 0 {
-                    p
-                } else {
-                    p.trim_start_matches(|c: char| c.is_ascii_digit())
-                }
-            })
-            .collect()
-    };
-    let want: Vec<String> = commands.iter().map(|c| strip(f.run(c).stdout())).collect();
+    let want: Vec<String> = commands
+        .iter()
+        .map(|c| without_timings(&f.run(c).stdout()))
+        .collect();
     let index = if mounted {
         assert!(
             std::fs::write(ro.join("probe"), b"x").is_err(),
@@ -529,7 +497,7 @@ fn an_index_on_a_read_only_disk_answers_every_query() {
             };
             (at(&got), at(want))
         } else {
-            (strip(got), want.clone())
+            (without_timings(&got), want.clone())
         };
         assert_eq!(got, want, "{c:?} on the read-only index");
     }

@@ -152,7 +152,8 @@ impl Run {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+/// Copy a directory tree.
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
@@ -163,6 +164,20 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), target).unwrap();
         }
     }
+}
+
+/// JSON output without its `"elapsed_us":N` timings, to compare two runs' answers.
+pub fn without_timings(out: &str) -> String {
+    out.split("\"elapsed_us\":")
+        .enumerate()
+        .map(|(i, p)| {
+            if i == 0 {
+                p
+            } else {
+                p.trim_start_matches(|c: char| c.is_ascii_digit())
+            }
+        })
+        .collect()
 }
 
 /// A minimal `.docx` archive with these paragraphs.

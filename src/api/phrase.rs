@@ -196,7 +196,7 @@ pub fn phrase_counts_top(
     }
     let sel = req.filters.select(handle)?;
     let started = Instant::now();
-    let counted = query::count_phrase(handle, &needle, sel.get())?;
+    let mut counted = query::count_phrase(handle, &needle, sel.get())?;
     let elapsed = started.elapsed();
     let named = |order: &[(u64, u64)]| -> Result<Vec<DocCount>> {
         order
@@ -221,15 +221,14 @@ pub fn phrase_counts_top(
         // and only the documents of the page named.
         Some(n) => {
             let ranks = handle.path_ranks()?;
-            let mut order: Vec<(u64, u64)> = counted.per_doc.clone();
+            let order = &mut counted.per_doc;
             order.sort_unstable_by_key(|&(d, hits)| {
                 (
                     std::cmp::Reverse(hits),
                     ranks.get(d as usize).copied().unwrap_or(u32::MAX),
                 )
             });
-            order.truncate(n);
-            named(&order)?
+            named(&order[..n.min(order.len())])?
         }
     };
     Ok(PhraseCounts {

@@ -46,6 +46,26 @@ pub struct FoldTable {
 }
 
 impl FoldTable {
+    /// Every character to itself.
+    fn identity() -> FoldTable {
+        FoldTable {
+            basic: (BASIC_FIRST..=BASIC_LAST)
+                .map(|u| char::from_u32(u).unwrap_or('\u{fffd}'))
+                .collect(),
+            other: HashMap::new(),
+        }
+    }
+
+    /// Fold `c` to `f` from now on.
+    fn set(&mut self, c: char, f: char) {
+        let u = c as u32;
+        if (BASIC_FIRST..=BASIC_LAST).contains(&u) {
+            self.basic[(u - BASIC_FIRST) as usize] = f;
+        } else if f != c {
+            self.other.insert(c, f);
+        }
+    }
+
     /// The folded form of `c`.
     #[inline]
     pub fn fold(&self, c: char) -> char {
@@ -80,23 +100,14 @@ pub fn table() -> &'static FoldTable {
 }
 
 fn read_pairs() -> FoldTable {
-    let mut basic: Vec<char> = (BASIC_FIRST..=BASIC_LAST)
-        .map(|u| char::from_u32(u).unwrap_or('\u{fffd}'))
-        .collect();
-    let mut other = HashMap::new();
+    let mut table = FoldTable::identity();
     let code = |b: &[u8]| char::from_u32(u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
     for pair in PAIRS.chunks_exact(8) {
-        let (Some(c), Some(f)) = (code(&pair[..4]), code(&pair[4..])) else {
-            continue;
-        };
-        let u = c as u32;
-        if (BASIC_FIRST..=BASIC_LAST).contains(&u) {
-            basic[(u - BASIC_FIRST) as usize] = f;
-        } else {
-            other.insert(c, f);
+        if let (Some(c), Some(f)) = (code(&pair[..4]), code(&pair[4..])) {
+            table.set(c, f);
         }
     }
-    FoldTable { basic, other }
+    table
 }
 
 /// The folded form of one character: see the module documentation.
@@ -131,91 +142,36 @@ fn lines(text: &str) -> impl Iterator<Item = (char, Vec<char>)> + '_ {
         })
 }
 
-/// A map from characters to characters: dense over the basic block (identity where unset), a
-/// hash map beyond it.
-#[cfg(test)]
-struct CharMap {
-    basic: Vec<char>,
-    other: HashMap<char, char>,
-}
-
-#[cfg(test)]
-impl CharMap {
-    fn identity() -> CharMap {
-        CharMap {
-            basic: (BASIC_FIRST..=BASIC_LAST)
-                .map(|u| char::from_u32(u).unwrap_or('\u{fffd}'))
-                .collect(),
-            other: HashMap::new(),
-        }
-    }
-
-    fn get(&self, c: char) -> char {
-        let u = c as u32;
-        if (BASIC_FIRST..=BASIC_LAST).contains(&u) {
-            self.basic[(u - BASIC_FIRST) as usize]
-        } else {
-            self.other.get(&c).copied().unwrap_or(c)
-        }
-    }
-
-    /// Set `c → v` unless `c` already maps elsewhere (the first line naming `c` wins).
-    fn set_first(&mut self, c: char, v: char) {
-        let u = c as u32;
-        if (BASIC_FIRST..=BASIC_LAST).contains(&u) {
-            let slot = &mut self.basic[(u - BASIC_FIRST) as usize];
-            if *slot == c {
-                *slot = v;
-            }
-        } else {
-            self.other.entry(c).or_insert(v);
-        }
-    }
-}
-
 /// The table made from the OpenCC files (see the module documentation).
 #[cfg(test)]
 fn build() -> FoldTable {
-    let mut ts = CharMap::identity();
+    // Traditional → simplified, the first line naming a character winning.
+    let mut ts = FoldTable::identity();
     let mut keys: Vec<char> = Vec::new();
     // The characters that are the simplified form of another.
-    let mut simplified = vec![false; (BASIC_LAST - BASIC_FIRST + 1) as usize];
-    let mut simplified_other = std::collections::HashSet::new();
+    let mut simplified = std::collections::HashSet::new();
     for (key, values) in lines(TS) {
         let Some(&first) = values.first() else {
             continue;
         };
-        if ts.get(key) != key {
+        if ts.fold(key) != key {
             continue;
         }
-        ts.set_first(key, first);
+        ts.set(key, first);
         keys.push(key);
         if first != key {
-            let u = first as u32;
-            if (BASIC_FIRST..=BASIC_LAST).contains(&u) {
-                simplified[(u - BASIC_FIRST) as usize] = true;
-            } else {
-                simplified_other.insert(first);
-            }
+            simplified.insert(first);
         }
     }
-    let is_simplified = |c: char| {
-        let u = c as u32;
-        if (BASIC_FIRST..=BASIC_LAST).contains(&u) {
-            simplified[(u - BASIC_FIRST) as usize]
-        } else {
-            simplified_other.contains(&c)
-        }
-    };
     // Variant → standard traditional, from the regional tables read in reverse; never for a
     // character that is the simplified form of another (TWVariants lists 么 as Taiwan's form
     // of 幺, but in simplified text 么 is the 么 of 什么).
-    let mut standard = CharMap::identity();
+    let mut standard = FoldTable::identity();
     for text in [HK, TW] {
         for (key, values) in lines(text) {
             for v in values {
-                if v != key && !is_simplified(v) {
-                    standard.set_first(v, key);
+                if v != key && !simplified.contains(&v) && standard.fold(v) == v {
+                    standard.set(v, key);
                     keys.push(v);
                 }
             }
@@ -223,7 +179,7 @@ fn build() -> FoldTable {
     }
     // As OpenCC's hk2s and tw2s do: the regional variant to its standard form, then that to
     // simplified.
-    let step = |c: char| -> char { ts.get(standard.get(c)) };
+    let step = |c: char| -> char { ts.fold(standard.fold(c)) };
     // Follow each chain to its end (a few steps at most; a cycle keeps the character).
     let fold = |c: char| -> char {
         let mut cur = c;
@@ -236,20 +192,11 @@ fn build() -> FoldTable {
         }
         c
     };
-    let mut table = CharMap::identity();
+    let mut table = FoldTable::identity();
     for &c in &keys {
-        let f = fold(c);
-        let u = c as u32;
-        if (BASIC_FIRST..=BASIC_LAST).contains(&u) {
-            table.basic[(u - BASIC_FIRST) as usize] = f;
-        } else if f != c {
-            table.other.insert(c, f);
-        }
+        table.set(c, fold(c));
     }
-    FoldTable {
-        basic: table.basic,
-        other: table.other,
-    }
+    table
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use crate::api::{IndexMode, IndexSummary, RescoreSummary};
+use crate::api::{CheckReport, IndexMode, IndexSummary, RescoreSummary};
 
 /// What a build or update did, in two or three lines.
 pub fn print_index_text(w: &mut dyn Write, s: &IndexSummary) -> io::Result<()> {
@@ -97,4 +97,36 @@ pub fn print_rescore_text(w: &mut dyn Write, s: &RescoreSummary) -> io::Result<(
         "rescored {} themes of {} passages in {:.2} s",
         s.themes, s.passages, s.seconds
     )
+}
+
+/// `check --json`: one line, `{"type":"check",…}` with the report's fields.
+pub fn print_check_json(w: &mut dyn Write, r: &CheckReport) -> io::Result<()> {
+    #[derive(serde::Serialize)]
+    struct Line<'a> {
+        r#type: &'static str,
+        #[serde(flatten)]
+        report: &'a CheckReport,
+    }
+    super::write_json_line(
+        w,
+        &Line {
+            r#type: "check",
+            report: r,
+        },
+    )
+}
+
+/// `check`: a line per damaged file, or that the index is sound.
+pub fn print_check_text(
+    w: &mut dyn Write,
+    r: &CheckReport,
+    index: &std::path::Path,
+) -> io::Result<()> {
+    for d in &r.damaged {
+        writeln!(w, "damaged  {}  {}", d.file, d.problem)?;
+    }
+    if r.is_sound() {
+        writeln!(w, "the index at {} is sound", index.display())?;
+    }
+    Ok(())
 }

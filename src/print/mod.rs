@@ -18,7 +18,7 @@ mod trend;
 pub use bench::{print_bench_json, print_bench_text};
 pub use csv_out::write_csv;
 pub use docs::{print_collections_json, print_collections_text, print_docs_json, print_docs_text};
-pub use index::{print_index_text, print_rescore_text};
+pub use index::{print_check_json, print_check_text, print_index_text, print_rescore_text};
 pub use phrase::{print_counts_json, print_counts_text, print_kwic_text, print_phrase_json};
 pub use quote::{print_clusters_json, print_clusters_text, print_quote_json, print_quote_text};
 pub use search::{print_search_json, print_search_text};

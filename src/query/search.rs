@@ -308,24 +308,9 @@ pub fn matching_docs(
         }
     } else {
         let ts = handle.themes()?;
-        let excluded = excluded_passages(handle, &searcher, rules)?;
-        for (ord, seg) in searcher.segment_readers().iter().enumerate() {
-            let Some(row) = ts.row_of(seg) else { continue };
-            let alive = seg.alive_bitset();
-            let doc_col = &handle.columns(ord as u32)?.doc;
-            let out_here = excluded.get(&seg.segment_id());
-            for d in 0..seg.max_doc() {
-                if ts.sum_at(row, d, themes) > 0.0
-                    && alive.is_none_or(|a| a.is_alive(d))
-                    && out_here.is_none_or(|x| x[d as usize] == 0)
-                {
-                    let o = doc_col.get_val(d);
-                    if selected(sel, o) {
-                        out.push(o);
-                    }
-                }
-            }
-        }
+        for_each_themed(handle, &searcher, &ts, themes, sel, rules, |_, _, o| {
+            out.push(o)
+        })?;
     }
     out.sort_unstable();
     Ok(out)
@@ -334,6 +319,39 @@ pub fn matching_docs(
 /// How much a point of theme score weighs against a point of BM25 when a query and themes are
 /// combined: `score = BM25 + THEME_WEIGHT × Σ theme scores`.
 pub const THEME_WEIGHT: f32 = 2.0;
+
+/// Call `f(theme score, address, document ordinal)` for every live passage of the selection
+/// with a score above 0 for `themes` and no `--not` word: a ranking without query words.
+fn for_each_themed(
+    handle: &IndexHandle,
+    searcher: &tantivy::Searcher,
+    ts: &crate::index::ThemeScores,
+    themes: &[usize],
+    sel: Option<&DocSelection>,
+    rules: &WordRules,
+    mut f: impl FnMut(f32, DocAddress, u64),
+) -> Result<()> {
+    let excluded = excluded_passages(handle, searcher, rules)?;
+    for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+        let Some(row) = ts.row_of(seg) else { continue };
+        let alive = seg.alive_bitset();
+        let doc_col = &handle.columns(ord as u32)?.doc;
+        let out_here = excluded.get(&seg.segment_id());
+        for d in 0..seg.max_doc() {
+            let s = ts.sum_at(row, d, themes);
+            if s > 0.0
+                && alive.is_none_or(|a| a.is_alive(d))
+                && out_here.is_none_or(|x| x[d as usize] == 0)
+            {
+                let o = doc_col.get_val(d);
+                if selected(sel, o) {
+                    f(s, DocAddress::new(ord as u32, d), o);
+                }
+            }
+        }
+    }
+    Ok(())
+}
 
 /// Per segment, the passages holding a `--not` word (non-zero), for rankings without query
 /// words.
@@ -438,24 +456,10 @@ pub fn search_with(
         (terms, top, total)
     } else {
         let ts = scores.as_ref().expect("themes were asked for");
-        let excluded = excluded_passages(handle, &searcher, rules)?;
         let mut ranked: Vec<(f32, DocAddress)> = Vec::new();
-        for (ord, seg) in searcher.segment_readers().iter().enumerate() {
-            let Some(row) = ts.row_of(seg) else { continue };
-            let alive = seg.alive_bitset();
-            let doc_col = &handle.columns(ord as u32)?.doc;
-            let out_here = excluded.get(&seg.segment_id());
-            for d in 0..seg.max_doc() {
-                let s = ts.sum_at(row, d, themes);
-                if s > 0.0
-                    && alive.is_none_or(|a| a.is_alive(d))
-                    && out_here.is_none_or(|x| x[d as usize] == 0)
-                    && (sel.is_none() || selected(sel, doc_col.get_val(d)))
-                {
-                    ranked.push((s, DocAddress::new(ord as u32, d)));
-                }
-            }
-        }
+        for_each_themed(handle, &searcher, ts, themes, sel, rules, |s, addr, _| {
+            ranked.push((s, addr))
+        })?;
         let total = ranked.len();
         // The best `limit` in linear time (a full sort of 100,000 scores took most of the
         // query), then ties at the cut broken by path and passage.
