@@ -5,7 +5,10 @@ mod speaker;
 mod theme;
 mod words;
 
-pub use quote::{Extractor, MAX_QUOTATION_CHARS, Quotation, QuoteKind, attribute_at};
+pub use quote::{
+    Extractor, MAX_QUOTATION_CHARS, Named, Quotation, QuoteKind, attribute_at, person_in_subject,
+    persons_in,
+};
 pub use speaker::{AliasMatch, SpeakerTable};
 pub use theme::{Lexicon, TermCounts, Theme};
 pub use words::{

@@ -302,6 +302,7 @@ mod tests {
             matching: text.to_owned(),
             kind: QuoteKind::Cited,
             speaker: None,
+            role: None,
             cue: None,
             depth: 0,
             unbalanced: false,

@@ -1,18 +1,23 @@
 //! Speaker attribution: cues before the opening mark, names after the closing one, continued
-//! quotations, pronouns. The word lists it reads are `src/quote_words.toml` ([`super::words`]).
+//! quotations, pronouns. The word lists and frames it reads are `src/quote_words.toml`
+//! ([`super::words`]); names the speaker table does not list are found by [`super::names`].
 //!
-//! **Speaker.** Before the opening mark, after an optional `：:，,`, a cue verb (强调, 指出, 说,
-//! 要求, 所说, 深刻指出, 重要论述, …); in the clause before the cue (back to the sentence start),
-//! the alias of the speaker table that ends nearest the cue names the speaker (习近平总书记,
-//! 总书记 → 习近平). No alias, but the clause's subject is 他/她: the last speaker named before,
-//! in the paragraph or the document (flag `pronoun`). No alias and another short subject
-//! (村党支部书记王建国说：“), when a colon or comma follows the cue: that subject, flag
-//! `unlisted`. With no cue before, the pattern
-//! `“…”，<alias>说` after the quotation (flag `after`). A quotation that opens right where an
-//! attributed one closed (“……。”“……”) continues it and takes its speaker. Nested quotations take
-//! their outer quotation's speaker.
+//! **Speaker.** Before the opening mark, after an optional `：:，,`, a cue (强调, 指出, 说, 告诉记者,
+//! 接受采访时说, 所说, 深刻指出, …); in the clause before the cue (back to the sentence start),
+//! the speaker table's alias that ends nearest the cue names the speaker (习近平总书记, 总书记 →
+//! 习近平), unless the clause's subject names someone else (习近平会见…时，拜登表示). The subject is
+//! the clause's last part without frames (在…上, 接受…采访时, 对记者), openers (据) and trailing
+//! adverbs; when it is 他/她, the nearest person named before, in the sentences before it, then
+//! earlier in the document (flag `pronoun`); when it is someone else and a colon or comma
+//! follows the cue, that person (村民王建国说：“ → 王建国, role 村民; flag `unlisted`), or the
+//! subject as written when it names no one by name (代表们). With no cue before, the pattern
+//! `“…”，<speaker>说` after the quotation (flag `after`), the speaker a listed one, a title chain
+//! and a name, or a pronoun. A quotation that opens right where an attributed one closed
+//! (“……。”“……”) continues it and takes its speaker. Nested quotations take their outer
+//! quotation's speaker.
 
 use super::marks::{has_clause_punct, is_sentence_end, kind_of, quote_spans};
+use super::names::{is_dot, is_han, persons_in};
 use super::{Quotation, QuoteKind, words};
 use crate::analyze::SpeakerTable;
 use crate::matching::matching_string;
@@ -22,12 +27,26 @@ use crate::passage;
 const LOOK_BACK_CUE: usize = 300;
 /// Characters looked back in a paragraph for the last speaker named (for 他/她).
 const LOOK_BACK_NAME: usize = 3000;
+/// Characters of earlier paragraphs kept for the antecedent of 他/她.
+const EARLIER_KEPT: usize = 600;
+/// Sentences looked back for the antecedent of 他/她.
+const PRONOUN_SENTENCES: usize = 5;
+/// Longest subject after a quotation (`“…”某区政协副主席、某委主任王某某说`).
+const AFTER_SUBJECT_CHARS: usize = 30;
 
-/// Extracts quotations document by document, remembering the last speaker named.
+/// Extracts quotations document by document, remembering the speakers named.
 pub struct Extractor<'a> {
     speakers: &'a SpeakerTable,
     /// Last speaker named in earlier paragraphs of the document.
     last_speaker: Option<String>,
+    /// Names of unlisted speakers found in the document so far (a name seen as a speaker once
+    /// is known in the rest of the document).
+    known: Vec<String>,
+    /// The end of the document's earlier paragraphs (folded), for the antecedent of 他/她.
+    earlier: Vec<char>,
+    /// Whether jieba may be used for names (index builds: yes; queries: no, it takes 0.15 s to
+    /// load).
+    tag: bool,
 }
 
 impl<'a> Extractor<'a> {
@@ -35,6 +54,9 @@ impl<'a> Extractor<'a> {
         Extractor {
             speakers,
             last_speaker: None,
+            known: Vec::new(),
+            earlier: Vec::new(),
+            tag: true,
         }
     }
 
@@ -59,7 +81,8 @@ impl<'a> Extractor<'a> {
         spans.sort_by_key(|s| (s.open, s.depth));
         let mut out: Vec<Quotation> = Vec::with_capacity(spans.len());
         // Speakers of the open outer quotations, for nested ones.
-        let mut outer: Vec<(usize, usize, Option<String>, Option<String>)> = Vec::new();
+        let mut outer: Vec<(usize, usize, Option<String>, Option<String>, Option<String>)> =
+            Vec::new();
         for s in spans {
             let content: String = written[s.start..s.end].iter().collect();
             let matching = matching_string(&content);
@@ -75,6 +98,7 @@ impl<'a> Extractor<'a> {
                 matching,
                 kind: QuoteKind::Title,
                 speaker: None,
+                role: None,
                 cue: None,
                 depth: s.depth,
                 unbalanced: s.unbalanced,
@@ -102,17 +126,19 @@ impl<'a> Extractor<'a> {
                     })
                 })
                 .flatten()
-                .map(|p| (p.speaker.clone(), p.cue.clone()));
+                .map(|p| (p.speaker.clone(), p.role.clone(), p.cue.clone()));
             if s.depth > 0
-                && let Some((_, _, speaker, cue)) = outer.last()
+                && let Some((_, _, speaker, role, cue)) = outer.last()
             {
                 q.speaker = speaker.clone();
+                q.role = role.clone();
                 q.cue = cue.clone();
-            } else if let Some((speaker, cue)) = continued.filter(|_| {
+            } else if let Some((speaker, role, cue)) = continued.filter(|_| {
                 s.close
-                    .is_none_or(|c| self.attribute_after(&chars, c).is_none())
+                    .is_none_or(|c| self.attribute_after(&chars, s.open, c).is_none())
             }) {
                 q.speaker = speaker;
+                q.role = role;
                 q.cue = cue;
             } else if let Some(a) = self.attribute_before(&chars, s.open) {
                 // 提出“十五五”规划, 强调，“十五五”时期…: a short expression that the sentence runs
@@ -125,6 +151,7 @@ impl<'a> Extractor<'a> {
                 let speech = long || (a.separated && !runs_on);
                 if speech {
                     q.speaker = a.speaker;
+                    q.role = a.role;
                     q.cue = Some(a.cue);
                     q.pronoun = a.pronoun;
                     q.unlisted = a.unlisted;
@@ -134,21 +161,52 @@ impl<'a> Extractor<'a> {
                 }
             } else if let Some(close) = s.close
                 && starts_sentence(&chars, s.open)
-                && let Some((speaker, cue, unlisted)) = self.attribute_after(&chars, close)
+                && let Some(a) = self.attribute_after(&chars, s.open, close)
             {
-                q.speaker = Some(speaker);
-                q.cue = Some(cue);
+                q.speaker = a.speaker;
+                q.role = a.role;
+                q.cue = Some(a.cue);
                 q.after = true;
-                q.unlisted = unlisted;
+                q.unlisted = a.unlisted;
+                q.pronoun = a.pronoun;
             }
             q.kind = kind_of(&q);
-            outer.push((s.start, s.end, q.speaker.clone(), q.cue.clone()));
+            if q.unlisted
+                && q.kind == QuoteKind::Cited
+                && q.role.is_some()
+                && let Some(name) = &q.speaker
+                && !self.known.contains(name)
+            {
+                self.known.push(name.clone());
+            }
+            outer.push((
+                s.start,
+                s.end,
+                q.speaker.clone(),
+                q.role.clone(),
+                q.cue.clone(),
+            ));
             out.push(q);
         }
         if let Some(m) = self.speakers.last_in(text) {
             self.last_speaker = Some(m.name.to_owned());
         }
+        self.earlier.push('。');
+        let keep = chars.len().min(EARLIER_KEPT);
+        self.earlier.extend_from_slice(&chars[chars.len() - keep..]);
+        if self.earlier.len() > 2 * EARLIER_KEPT {
+            self.earlier.drain(..self.earlier.len() - EARLIER_KEPT);
+        }
         out
+    }
+
+    /// The person an unlisted subject names: the name (and its role) when one is found, or the
+    /// subject as written.
+    fn unlisted(&self, subject: &str) -> (String, Option<String>) {
+        match super::names::person_in_subject_with(subject, &self.known, self.tag) {
+            Some(p) => (p.name, p.role),
+            None => (subject.to_owned(), None),
+        }
     }
 
     /// Speaker from the text before an opening mark at `open`.
@@ -191,35 +249,38 @@ impl<'a> Extractor<'a> {
             .rposition(|&c| is_sentence_end(c))
             .map_or(window, |i| window + i + 1);
         let clause: String = chars[from..cue_start].iter().collect();
-        if let Some(m) = self.speakers.last_in(&clause) {
-            return Some(Attribution {
-                speaker: Some(m.name.to_owned()),
-                cue: (*cue).to_owned(),
-                separated,
-                pronoun: false,
-                unlisted: false,
-            });
-        }
         let subject = subject_of(&clause);
         // 他说, 夺冠后她深情告白: 他 or 她 (not 他们, 她们) as the subject.
-        let pronoun = subject.char_indices().any(|(i, c)| {
-            matches!(c, '他' | '她') && !subject[i + c.len_utf8()..].starts_with('们')
-        });
+        let pronoun = has_pronoun(&subject);
+        if let Some(m) = self.speakers.last_in(&clause) {
+            // 习近平总书记会见…时，拜登表示：the subject, when it holds no alias and names a
+            // person by a title, is the speaker.
+            let other = (separated && !pronoun && !subject.contains(m.alias))
+                .then(|| super::names::titled_in_subject(&subject, &self.known))
+                .flatten();
+            return Some(match other {
+                Some(p) => Attribution {
+                    speaker: Some(p.name),
+                    role: p.role,
+                    cue: (*cue).to_owned(),
+                    separated,
+                    pronoun: false,
+                    unlisted: true,
+                },
+                None => Attribution {
+                    speaker: Some(m.name.to_owned()),
+                    role: None,
+                    cue: (*cue).to_owned(),
+                    separated,
+                    pronoun: false,
+                    unlisted: false,
+                },
+            });
+        }
         if pronoun {
-            let named_before: String = chars[from.saturating_sub(LOOK_BACK_NAME)..from]
-                .iter()
-                .collect();
-            let this_sentence: String = chars[cue_start.saturating_sub(LOOK_BACK_CUE)..cue_start]
-                .iter()
-                .collect();
-            let speaker = self
-                .speakers
-                .last_in(&named_before)
-                .map(|m| m.name.to_owned())
-                .or_else(|| titled_name(&this_sentence))
-                .or_else(|| self.last_speaker.clone());
             return Some(Attribution {
-                speaker,
+                speaker: self.antecedent(chars, from),
+                role: None,
                 cue: (*cue).to_owned(),
                 separated,
                 pronoun: true,
@@ -227,44 +288,110 @@ impl<'a> Extractor<'a> {
             });
         }
         // A subject not in the table is taken only in the plain `X说：“` / `X表示，“` shape.
-        let n = subject.chars().count();
-        // 激动地说, 夏衍的叮嘱, 对他说: an adverb, a possessive or a preposition is no speaker.
-        let shaped_like_a_speaker = !subject.ends_with(['地', '的'])
-            && !subject.starts_with(['对', '向', '跟', '同', '和', '与', '把', '被', '给']);
-        let speaker = (separated
-            && shaped_like_a_speaker
-            && (2..=12).contains(&n)
-            && !words()
-                .not_speakers
-                .iter()
-                .any(|s| subject.ends_with(s.as_str()) || subject == *s)
-            && !subject.contains(['“', '”', '《', '》', '"', '我', '你', '但', '是']))
-        .then(|| subject.clone());
+        // Longer subjects only when they end in a title and a name (富润控股集团董事会主席赵林中).
+        let shaped = speaker_shaped(&subject, 12)
+            || (speaker_shaped(&subject, AFTER_SUBJECT_CHARS)
+                && super::names::titled_in_subject(&subject, &self.known).is_some());
+        let speaker = (separated && shaped).then(|| self.unlisted(&subject));
         // A one-character cue (说, 云, 曰) ends many words: with no known speaker it counts only
         // when a colon or comma follows it.
         if cue.chars().count() == 1 && (speaker.is_none() || !separated) {
             return None;
         }
+        let (speaker, role) = match speaker {
+            Some((s, r)) => (Some(s), r),
+            None => (None, None),
+        };
         Some(Attribution {
             unlisted: speaker.is_some(),
             speaker,
+            role,
             cue: (*cue).to_owned(),
             separated,
             pronoun: false,
         })
     }
 
-    /// `“…”，<alias>说` after the closing mark at `close`; or `“…”<name>说。` with a short
-    /// subject not in the table, when the cue ends the sentence or clause. The bool says
-    /// whether the speaker is unlisted.
-    fn attribute_after(&self, chars: &[char], close: usize) -> Option<(String, String, bool)> {
+    /// The person 他/她 refers back to from a sentence starting at `from`: the first person
+    /// named in the nearest sentence before that names one (in this paragraph, then the end of
+    /// the earlier ones); then the last listed speaker of the paragraph, then of the document.
+    fn antecedent(&self, chars: &[char], from: usize) -> Option<String> {
+        let look: usize = from.saturating_sub(LOOK_BACK_NAME);
+        let mut text: Vec<char> = Vec::new();
+        if look == 0 {
+            text.extend_from_slice(&self.earlier);
+        }
+        let own = text.len();
+        text.extend_from_slice(&chars[look..from]);
+        let mut end = text.len();
+        for _ in 0..PRONOUN_SENTENCES {
+            let trimmed = text[..end]
+                .iter()
+                .rposition(|&c| !is_sentence_end(c) && !c.is_whitespace())
+                .map_or(0, |i| i + 1);
+            if trimmed == 0 {
+                break;
+            }
+            let start = text[..trimmed]
+                .iter()
+                .rposition(|&c| is_sentence_end(c))
+                .map_or(0, |i| i + 1);
+            let sentence: String = text[start..trimmed].iter().collect();
+            if let Some(name) = self.first_person(&sentence) {
+                return Some(name);
+            }
+            end = start;
+        }
+        let named_before: String = text[own..].iter().collect();
+        self.speakers
+            .last_in(&named_before)
+            .map(|m| m.name.to_owned())
+            .or_else(|| self.last_speaker.clone())
+    }
+
+    /// The first person named in a sentence: a listed speaker (canonical name), a name known in
+    /// the document, a name after a title, a name jieba tags.
+    fn first_person(&self, sentence: &str) -> Option<String> {
+        let listed = self.speakers.first_in(sentence);
+        let other = if self.tag {
+            persons_in(sentence, &self.known).into_iter().next()
+        } else {
+            None
+        };
+        match (listed, other) {
+            (Some(m), Some((at, _))) if m.start <= at => Some(m.name.to_owned()),
+            (_, Some((_, name))) => Some(
+                self.speakers
+                    .canonical(&name)
+                    .map_or(name.clone(), str::to_owned),
+            ),
+            (Some(m), None) => Some(m.name.to_owned()),
+            (None, None) => None,
+        }
+    }
+
+    /// `“…”，<speaker>说` after the closing mark at `close` (of a quotation opening at `open`):
+    /// a listed speaker, a pronoun, or a short subject not in the table when the cue ends the
+    /// sentence or clause.
+    fn attribute_after(&self, chars: &[char], open: usize, close: usize) -> Option<Attribution> {
         let after_cues = &words().after_cues;
         let mut i = close + 1;
         if i < chars.len() && matches!(chars[i], '，' | ',') {
             i += 1;
         }
-        let w: Vec<char> = chars[i..chars.len().min(i + 16)].to_vec();
-        let window: String = w.iter().collect();
+        let w: Vec<char> = chars[i..chars.len().min(i + AFTER_SUBJECT_CHARS + 8)].to_vec();
+        let window: String = w.iter().take(16).collect();
+        // 习近平总书记强调：“… introduces the next quotation, not this one.
+        let introduces_next = |tail: &str, cue: &str| {
+            tail.chars()
+                .skip(cue.chars().count())
+                .take(2)
+                .any(|c| matches!(c, '：' | ':'))
+                || tail
+                    .chars()
+                    .nth(cue.chars().count())
+                    .is_some_and(|c| matches!(c, '“' | '「'))
+        };
         if let Some(m) = self.speakers.first_in(&window)
             && m.start == 0
         {
@@ -272,32 +399,59 @@ impl<'a> Extractor<'a> {
             for gap in 0..=4 {
                 let tail: String = rest.chars().skip(gap).collect();
                 if let Some(cue) = after_cues.iter().find(|c| tail.starts_with(c.as_str())) {
-                    // 习近平总书记强调：“… introduces the next quotation, not this one.
-                    let next: Vec<char> = tail.chars().skip(cue.chars().count()).take(2).collect();
-                    if next.iter().any(|c| matches!(c, '：' | ':' | '“' | '「')) {
+                    if introduces_next(&tail, cue) {
                         return None;
                     }
-                    return Some((m.name.to_owned(), (*cue).to_owned(), false));
+                    return Some(Attribution {
+                        speaker: Some(m.name.to_owned()),
+                        role: None,
+                        cue: (*cue).to_owned(),
+                        separated: true,
+                        pronoun: false,
+                        unlisted: false,
+                    });
                 }
             }
         }
-        for end in 2..=12.min(w.len()) {
-            if !w[..end].iter().all(|&c| is_han(c)) {
+        let subject_char = |c: char| is_han(c) || is_dot(c) || c == '、' || c.is_ascii_digit();
+        for end in 1..=AFTER_SUBJECT_CHARS.min(w.len()) {
+            if !subject_char(w[end - 1]) {
                 break;
             }
-            let subject: String = w[..end].iter().collect();
+            let raw: String = w[..end].iter().collect();
             let rest: String = w[end..].iter().collect();
-            if let Some(cue) = after_cues.iter().find(|c| rest.starts_with(c.as_str())) {
-                let after = w.get(end + cue.chars().count());
-                if after.is_none_or(|&c| matches!(c, '。' | '，' | '！' | '；'))
-                    && !words()
-                        .not_speakers
-                        .iter()
-                        .any(|s| subject.ends_with(s.as_str()))
-                {
-                    return Some((subject, (*cue).to_owned(), true));
-                }
+            let Some(cue) = after_cues.iter().find(|c| rest.starts_with(c.as_str())) else {
+                continue;
+            };
+            let next = w.get(end + cue.chars().count());
+            if !next.is_none_or(|&c| matches!(c, '。' | '，' | '！' | '；' | '：' | ',' | '…'))
+                || introduces_next(&rest, cue)
+            {
+                continue;
             }
+            let subject = subject_of(&raw);
+            if matches!(subject.as_str(), "他" | "她") {
+                return Some(Attribution {
+                    speaker: self.antecedent(chars, open.saturating_sub(1)),
+                    role: None,
+                    cue: (*cue).to_owned(),
+                    separated: true,
+                    pronoun: true,
+                    unlisted: false,
+                });
+            }
+            if !speaker_shaped(&subject, AFTER_SUBJECT_CHARS) || subject.chars().count() < 2 {
+                continue;
+            }
+            let (speaker, role) = self.unlisted(&subject);
+            return Some(Attribution {
+                speaker: Some(speaker),
+                role,
+                cue: (*cue).to_owned(),
+                separated: true,
+                pronoun: false,
+                unlisted: true,
+            });
         }
         None
     }
@@ -305,19 +459,21 @@ impl<'a> Extractor<'a> {
 
 /// The speaker of text that starts at `pos` of a paragraph without quote marks (习近平总书记强调，
 /// 调查研究是…): the same rules as for a quotation that opens there, the pronoun resolved within
-/// the paragraph only. Returns the speaker (if named) and the cue.
+/// the paragraph only and without jieba. Returns the speaker (if named) and the cue.
 pub fn attribute_at(
     speakers: &SpeakerTable,
     chars: &[char],
     pos: usize,
 ) -> Option<(Option<String>, String)> {
-    let ex = Extractor::new(speakers);
+    let mut ex = Extractor::new(speakers);
+    ex.tag = false;
     ex.attribute_before(chars, pos.min(chars.len()))
         .map(|a| (a.speaker, a.cue))
 }
 
 struct Attribution {
     speaker: Option<String>,
+    role: Option<String>,
     cue: String,
     /// A colon or comma stands between the cue and the quotation.
     separated: bool,
@@ -325,20 +481,51 @@ struct Attribution {
     unlisted: bool,
 }
 
-/// The subject of a clause: its last comma-separated part, without trailing adverbs and
-/// without a leading time or place phrase such as 2019年 … (kept simple: text before 在 … 时/上
-/// is the subject when there is such a phrase).
+/// 他 or 她 (not 他们, 她们) in a subject.
+fn has_pronoun(subject: &str) -> bool {
+    subject
+        .char_indices()
+        .any(|(i, c)| matches!(c, '他' | '她') && !subject[i + c.len_utf8()..].starts_with('们'))
+}
+
+/// Whether a subject not in the table may be a speaker: 2 to `max` characters, no adverb,
+/// possessive or preposition at its ends (激动地, 夏衍的, 对他), no word that names nobody
+/// (俗话, 也就是), no quote mark, first person or copula.
+fn speaker_shaped(subject: &str, max: usize) -> bool {
+    let n = subject.chars().count();
+    !subject.ends_with(['地', '的'])
+        && !subject.starts_with(['对', '向', '跟', '同', '和', '与', '把', '被', '给'])
+        && (2..=max).contains(&n)
+        && !words()
+            .not_speakers
+            .iter()
+            .any(|s| subject.ends_with(s.as_str()) || subject == *s)
+        && !subject.contains(['“', '”', '《', '》', '"', '我', '你', '但', '是'])
+}
+
+/// The subject of a clause: its last comma-separated part, without a leading opener (据), from
+/// where a frame begins (在…上, 接受…采访时, 对记者), and without trailing adverbs.
 fn subject_of(clause: &str) -> String {
     let last = clause
-        .rsplit(['，', ',', '：', ':', '、'])
+        .rsplit(['，', ',', '：', ':'])
         .next()
         .unwrap_or(clause)
         .trim()
-        .trim_start_matches(['”', '’', '」', '』', '"', '。', '！', '？', '…']);
+        .trim_start_matches(['”', '’', '」', '』', '"', '。', '！', '？', '…', '、']);
     let mut s = last.to_owned();
-    // 王建国在会上 / 他在座谈会上: the subject ends where the place or time phrase begins.
-    if let Some(i) = s.find('在')
-        && i > 0
+    for o in &words().subject_openers {
+        if let Some(rest) = s.strip_prefix(o.as_str()) {
+            s = rest.to_owned();
+            break;
+        }
+    }
+    // 王建国在会上 / 他在座谈会上 / 张三接受记者采访时: the subject ends where the frame begins.
+    if let Some(i) = words()
+        .frame_starts
+        .iter()
+        .filter_map(|f| s.find(f.as_str()))
+        .filter(|&i| i > 0)
+        .min()
     {
         s.truncate(i);
     }
@@ -353,6 +540,12 @@ fn subject_of(clause: &str) -> String {
             break;
         }
     }
+    // A list of titles (某区政协副主席、某委主任王某某): the last one holds the name.
+    if let Some(i) = s.rfind('、')
+        && super::names::titled_in_subject(&s[i + '、'.len_utf8()..], &[]).is_some()
+    {
+        s = s[i + '、'.len_utf8()..].to_owned();
+    }
     s
 }
 
@@ -364,50 +557,6 @@ fn starts_sentence(chars: &[char], open: usize) -> bool {
         .rev()
         .find(|c| !c.is_whitespace())
         .is_none_or(|&c| is_sentence_end(c) || matches!(c, '：' | ':' | '”' | '」' | '』'))
-}
-
-/// A person named after a title in the last sentence of `text`, or the sentence before it (the
-/// antecedent of 他/她 when the speaker table names nobody): the first title of the sentence
-/// (the subject comes first), then 2 or 3 characters, stopping at a function word.
-fn titled_name(text: &str) -> Option<String> {
-    let chars: Vec<char> = text.chars().collect();
-    let sentence_start = |end: usize| {
-        chars[..end]
-            .iter()
-            .rposition(|&c| is_sentence_end(c))
-            .map_or(0, |i| i + 1)
-    };
-    let mut start = sentence_start(chars.len().saturating_sub(1));
-    for _ in 0..2 {
-        let sentence: String = chars[start..].iter().collect();
-        let mut best: Option<(usize, String)> = None;
-        for t in &words().person_titles {
-            for (b, _) in sentence.match_indices(t.as_str()) {
-                let at = sentence[..b].chars().count() + t.chars().count();
-                let name: String = sentence
-                    .chars()
-                    .skip(at)
-                    .take(3)
-                    .take_while(|c| is_han(*c) && !words().not_in_names.contains(*c))
-                    .collect();
-                if name.chars().count() >= 2 && best.as_ref().is_none_or(|(p, _)| at < *p) {
-                    best = Some((at, name));
-                }
-            }
-        }
-        if let Some((_, name)) = best {
-            return Some(name);
-        }
-        if start == 0 {
-            break;
-        }
-        start = sentence_start(start - 1);
-    }
-    None
-}
-
-fn is_han(c: char) -> bool {
-    ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
 
 #[cfg(test)]
@@ -475,7 +624,7 @@ mod tests {
             ),
             (
                 "村党支部书记王建国说：“日子越过越红火。”",
-                Some("村党支部书记王建国"),
+                Some("王建国"),
                 &["unlisted"],
             ),
             ("俗话说：“众人拾柴火焰高。”", None, &[]),
@@ -491,6 +640,83 @@ mod tests {
             assert_eq!(q.flags(), *flags, "{text}");
             assert_eq!(q.kind, QuoteKind::Cited, "{text}");
         }
+    }
+
+    #[test]
+    fn speakers_the_table_does_not_list() {
+        // (paragraph, which quotation, speaker, role)
+        let cases: &[(&str, usize, &str, Option<&str>)] = &[
+            (
+                "“一家企业来不及完成。”某区政协副主席、某委主任王某某说，“分享订单，岂不一举两得？”",
+                0,
+                "王某某",
+                Some("某委主任"),
+            ),
+            (
+                "“一家企业来不及完成。”某区政协副主席、某委主任王某某说，“分享订单，岂不一举两得？”",
+                1,
+                "王某某",
+                Some("某委主任"),
+            ),
+            (
+                "富润控股集团董事会主席赵林中告诉记者：“分享订单，岂不一举两得？”",
+                0,
+                "赵林中",
+                Some("富润控股集团董事会主席"),
+            ),
+            (
+                "据村党支部书记李海明介绍，“今年合作社的分红又涨了。”",
+                0,
+                "李海明",
+                Some("村党支部书记"),
+            ),
+            (
+                "俄罗斯外长拉夫罗夫在记者会上表示：“俄方愿同中方加强协调。”",
+                0,
+                "拉夫罗夫",
+                Some("俄罗斯外长"),
+            ),
+            (
+                "巴基斯坦总理夏巴兹·谢里夫接受采访时说：“巴中友谊比山高。”",
+                0,
+                "夏巴兹·谢里夫",
+                Some("巴基斯坦总理"),
+            ),
+            (
+                "习近平总书记来到村里看望群众，村民王建国激动地说：“日子越过越红火。”",
+                0,
+                "王建国",
+                Some("村民"),
+            ),
+            (
+                "某研究院主任张桂梅近八年来一直在她身边。她告诉记者：“孩子们都很努力。”",
+                0,
+                "张桂梅",
+                None,
+            ),
+            (
+                "“这里的变化太大了。”今年62岁的老党员刘德福感慨道。",
+                0,
+                "刘德福",
+                Some("今年62岁的老党员"),
+            ),
+        ];
+        for (text, i, speaker, role) in cases {
+            let q = &quotes(text)[*i];
+            assert_eq!(q.speaker.as_deref(), Some(*speaker), "{text}");
+            assert_eq!(q.role.as_deref(), *role, "{text}");
+            assert_eq!(q.kind, QuoteKind::Cited, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_name_seen_as_a_speaker_is_known_later_in_the_document() {
+        let t = SpeakerTable::builtin();
+        let doc = "标题\n合作社理事长钟振华说：“今年收成好。”\n钟振华带着记者走进大棚。他说：“这些都是新品种。”\n";
+        let q = Extractor::document(&t, doc);
+        assert_eq!(q.len(), 2);
+        assert_eq!(q[1].speaker.as_deref(), Some("钟振华"));
+        assert!(q[1].pronoun);
     }
 
     #[test]

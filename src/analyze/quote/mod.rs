@@ -16,6 +16,7 @@
 
 mod attribution;
 mod marks;
+mod names;
 
 use std::sync::LazyLock;
 
@@ -23,6 +24,7 @@ use serde::{Deserialize, Serialize};
 
 pub use attribution::{Extractor, attribute_at};
 pub use marks::MAX_QUOTATION_CHARS;
+pub use names::{Named, person_in_subject, persons_in};
 
 /// What a quotation is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -61,9 +63,13 @@ pub struct Quotation {
     #[serde(skip)]
     pub matching: String,
     pub kind: QuoteKind,
-    /// Canonical speaker name (or the subject as written, when `unlisted`).
+    /// Canonical speaker name; for a speaker the table does not list (`unlisted`), the person's
+    /// name as written (王奋), or the subject as written when it names no one (代表们).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speaker: Option<String>,
+    /// What the text calls an unlisted speaker before the name (绍兴市人社局办公室主任).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
     /// The cue word that introduced it (强调, 指出, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cue: Option<String>,
@@ -127,8 +133,18 @@ struct Words {
     not_speakers: Vec<String>,
     /// Adverbs and connectives trimmed from the end of a subject.
     trailing: Vec<String>,
+    /// Frames between a speaker and the cue: the subject ends where one begins.
+    frame_starts: Vec<String>,
+    /// Words that open a subject and are no part of it (据).
+    subject_openers: Vec<String>,
     /// Words that stand right before a person's name.
     person_titles: Vec<String>,
+    /// Last characters of words that are titles (长, 员, 人, …).
+    title_ends: String,
+    /// Common single-character surnames (whitespace ignored).
+    surnames: String,
+    /// Double surnames.
+    compound_surnames: Vec<String>,
     /// Characters that end a name taken after a title.
     not_in_names: String,
 }
@@ -176,7 +192,10 @@ mod tests {
             ("advice", &w.advice),
             ("not_speakers", &w.not_speakers),
             ("trailing", &w.trailing),
+            ("frame_starts", &w.frame_starts),
+            ("subject_openers", &w.subject_openers),
             ("person_titles", &w.person_titles),
+            ("compound_surnames", &w.compound_surnames),
         ] {
             assert!(!list.is_empty(), "{name} is empty");
             assert!(
@@ -184,7 +203,8 @@ mod tests {
                 "{name} holds an empty word"
             );
         }
-        assert!(!w.not_in_names.is_empty());
+        assert!(!w.not_in_names.is_empty() && !w.title_ends.is_empty());
+        assert!(w.surnames.chars().filter(|c| !c.is_whitespace()).count() > 250);
         // The first match wins: a cue that ends with one listed before it (所说 after 说) would
         // never be found.
         for (i, a) in w.cues.iter().enumerate() {
