@@ -34,6 +34,9 @@ const PRONOUN_SENTENCES: usize = 5;
 /// Longest subject after a quotation (`“…”某区政协副主席、某委主任王某某说`).
 const AFTER_SUBJECT_CHARS: usize = 30;
 
+/// Speaker, role and cue of a quotation, for the quotations nested in it.
+type Said = (Option<String>, Option<String>, Option<String>);
+
 /// Extracts quotations document by document, remembering the speakers named.
 pub struct Extractor<'a> {
     speakers: &'a SpeakerTable,
@@ -81,8 +84,7 @@ impl<'a> Extractor<'a> {
         spans.sort_by_key(|s| (s.open, s.depth));
         let mut out: Vec<Quotation> = Vec::with_capacity(spans.len());
         // Speakers of the open outer quotations, for nested ones.
-        let mut outer: Vec<(usize, usize, Option<String>, Option<String>, Option<String>)> =
-            Vec::new();
+        let mut outer: Vec<(usize, usize, Said)> = Vec::new();
         for s in spans {
             let content: String = written[s.start..s.end].iter().collect();
             let matching = matching_string(&content);
@@ -128,7 +130,7 @@ impl<'a> Extractor<'a> {
                 .flatten()
                 .map(|p| (p.speaker.clone(), p.role.clone(), p.cue.clone()));
             if s.depth > 0
-                && let Some((_, _, speaker, role, cue)) = outer.last()
+                && let Some((_, _, (speaker, role, cue))) = outer.last()
             {
                 q.speaker = speaker.clone();
                 q.role = role.clone();
@@ -160,7 +162,7 @@ impl<'a> Extractor<'a> {
                     q.pronoun = a.pronoun;
                 }
             } else if let Some(close) = s.close
-                && starts_sentence(&chars, s.open)
+                && (starts_sentence(&chars, s.open) || ends_a_sentence(&chars[s.start..s.end]))
                 && let Some(a) = self.attribute_after(&chars, s.open, close)
             {
                 q.speaker = a.speaker;
@@ -169,6 +171,20 @@ impl<'a> Extractor<'a> {
                 q.after = true;
                 q.unlisted = a.unlisted;
                 q.pronoun = a.pronoun;
+            } else if q.matching.chars().count() >= 16
+                || q.text.contains(['，', '。', '！', '？', '；', '：'])
+            {
+                // 胡振宇介绍，他们曾实地调查过，…，“我曾趴在边上往里扔石块”: the words go on from
+                // a cue earlier in the sentence.
+                if let Some(a) = self.attribute_earlier(&chars, s.open)
+                    && a.speaker.is_some()
+                {
+                    q.speaker = a.speaker;
+                    q.role = a.role;
+                    q.cue = Some(a.cue);
+                    q.unlisted = a.unlisted;
+                    q.pronoun = a.pronoun;
+                }
             }
             q.kind = kind_of(&q);
             if q.unlisted
@@ -182,9 +198,7 @@ impl<'a> Extractor<'a> {
             outer.push((
                 s.start,
                 s.end,
-                q.speaker.clone(),
-                q.role.clone(),
-                q.cue.clone(),
+                (q.speaker.clone(), q.role.clone(), q.cue.clone()),
             ));
             out.push(q);
         }
@@ -278,8 +292,15 @@ impl<'a> Extractor<'a> {
             });
         }
         if pronoun {
+            // 刘秀荣踏实了，她把自家8亩地流转给大户，她说：the sentence's own words before the
+            // pronoun come first.
+            let own: String = chars[from..cue_start].iter().collect();
+            let own = own.rfind(['他', '她']).map_or("", |i| &own[..i]);
+            let speaker = self
+                .first_person(own)
+                .or_else(|| self.antecedent(chars, from));
             return Some(Attribution {
-                speaker: self.antecedent(chars, from),
+                speaker,
                 role: None,
                 cue: (*cue).to_owned(),
                 separated,
@@ -310,6 +331,32 @@ impl<'a> Extractor<'a> {
             separated,
             pronoun: false,
         })
+    }
+
+    /// A cue followed by a comma or colon earlier in the sentence of a quotation opening at
+    /// `open`, with no quote mark in between (`X表示，……，“…”`): its speaker, by the rules of a
+    /// cue right before a quotation.
+    fn attribute_earlier(&self, chars: &[char], open: usize) -> Option<Attribution> {
+        let floor = open.saturating_sub(LOOK_BACK_CUE);
+        let mut k = open;
+        while k > floor {
+            k -= 1;
+            let c = chars[k];
+            if is_sentence_end(c) || matches!(c, '“' | '”' | '「' | '」' | '"') {
+                return None;
+            }
+            if matches!(c, '，' | '：' | ',' | ':') {
+                let before: String = chars[k.saturating_sub(12)..k].iter().collect();
+                if words()
+                    .cues
+                    .iter()
+                    .any(|cue| cue.chars().count() > 1 && before.ends_with(cue.as_str()))
+                {
+                    return self.attribute_before(chars, k + 1);
+                }
+            }
+        }
+        None
     }
 
     /// The person 他/她 refers back to from a sentence starting at `from`: the first person
@@ -349,9 +396,12 @@ impl<'a> Extractor<'a> {
             .or_else(|| self.last_speaker.clone())
     }
 
-    /// The first person named in a sentence: a listed speaker (canonical name), a name known in
+    /// The first person named in a sentence (none in an empty one): a listed speaker (canonical name), a name known in
     /// the document, a name after a title, a name jieba tags.
     fn first_person(&self, sentence: &str) -> Option<String> {
+        if sentence.chars().count() < 2 {
+            return None;
+        }
         let listed = self.speakers.first_in(sentence);
         let other = if self.tag {
             persons_in(sentence, &self.known).into_iter().next()
@@ -379,7 +429,7 @@ impl<'a> Extractor<'a> {
         if i < chars.len() && matches!(chars[i], '，' | ',') {
             i += 1;
         }
-        let w: Vec<char> = chars[i..chars.len().min(i + AFTER_SUBJECT_CHARS + 8)].to_vec();
+        let w: Vec<char> = chars[i..chars.len().min(i + 80)].to_vec();
         let window: String = w.iter().take(16).collect();
         // 习近平总书记强调：“… introduces the next quotation, not this one.
         let introduces_next = |tail: &str, cue: &str| {
@@ -413,45 +463,65 @@ impl<'a> Extractor<'a> {
                 }
             }
         }
-        let subject_char = |c: char| is_han(c) || is_dot(c) || c == '、' || c.is_ascii_digit();
-        for end in 1..=AFTER_SUBJECT_CHARS.min(w.len()) {
-            if !subject_char(w[end - 1]) {
+        // The rest of the sentence, in comma-separated parts: the speaker's part ends with the
+        // cue (“…”喻传洋说。 / “…”日前，乒乓球运动员马龙在接受采访时表示，…).
+        let subject_char = |c: char| {
+            is_han(c) || is_dot(c) || c == '、' || c.is_ascii_alphanumeric() || "（）()".contains(c)
+        };
+        let mut part_start = 0;
+        for _ in 0..3 {
+            let mut end = part_start;
+            while end < w.len() && subject_char(w[end]) {
+                end += 1;
+            }
+            let part: String = w[part_start..end].iter().collect();
+            let next = w.get(end).copied();
+            if let Some(cue) = after_cues.iter().find(|c| part.ends_with(c.as_str()))
+                && next.is_none_or(|c| matches!(c, '。' | '，' | '！' | '；' | '：' | ',' | '…'))
+                && !(next == Some('：') || next == Some(':'))
+            {
+                let raw: String = part
+                    .chars()
+                    .take(part.chars().count() - cue.chars().count())
+                    .collect();
+                let subject = subject_of(&raw);
+                if matches!(subject.as_str(), "他" | "她") {
+                    return Some(Attribution {
+                        speaker: self.antecedent(chars, open.saturating_sub(1)),
+                        role: None,
+                        cue: (*cue).to_owned(),
+                        separated: true,
+                        pronoun: true,
+                        unlisted: false,
+                    });
+                }
+                if subject.chars().count() >= 2 && speaker_shaped(&subject, AFTER_SUBJECT_CHARS) {
+                    if let Some(m) = self.speakers.last_in(&subject) {
+                        return Some(Attribution {
+                            speaker: Some(m.name.to_owned()),
+                            role: None,
+                            cue: (*cue).to_owned(),
+                            separated: true,
+                            pronoun: false,
+                            unlisted: false,
+                        });
+                    }
+                    let (speaker, role) = self.unlisted(&subject);
+                    return Some(Attribution {
+                        speaker: Some(speaker),
+                        role,
+                        cue: (*cue).to_owned(),
+                        separated: true,
+                        pronoun: false,
+                        unlisted: true,
+                    });
+                }
+            }
+            // Only a comma goes on to the next part; the first part must not be too long.
+            if next != Some('，') && next != Some(',') {
                 break;
             }
-            let raw: String = w[..end].iter().collect();
-            let rest: String = w[end..].iter().collect();
-            let Some(cue) = after_cues.iter().find(|c| rest.starts_with(c.as_str())) else {
-                continue;
-            };
-            let next = w.get(end + cue.chars().count());
-            if !next.is_none_or(|&c| matches!(c, '。' | '，' | '！' | '；' | '：' | ',' | '…'))
-                || introduces_next(&rest, cue)
-            {
-                continue;
-            }
-            let subject = subject_of(&raw);
-            if matches!(subject.as_str(), "他" | "她") {
-                return Some(Attribution {
-                    speaker: self.antecedent(chars, open.saturating_sub(1)),
-                    role: None,
-                    cue: (*cue).to_owned(),
-                    separated: true,
-                    pronoun: true,
-                    unlisted: false,
-                });
-            }
-            if !speaker_shaped(&subject, AFTER_SUBJECT_CHARS) || subject.chars().count() < 2 {
-                continue;
-            }
-            let (speaker, role) = self.unlisted(&subject);
-            return Some(Attribution {
-                speaker: Some(speaker),
-                role,
-                cue: (*cue).to_owned(),
-                separated: true,
-                pronoun: false,
-                unlisted: true,
-            });
+            part_start = end + 1;
         }
         None
     }
@@ -494,7 +564,7 @@ fn has_pronoun(subject: &str) -> bool {
 fn speaker_shaped(subject: &str, max: usize) -> bool {
     let n = subject.chars().count();
     !subject.ends_with(['地', '的'])
-        && !subject.starts_with(['对', '向', '跟', '同', '和', '与', '把', '被', '给'])
+        && !subject.starts_with(['对', '向', '跟', '同', '和', '与', '把', '被', '给', '为'])
         && (2..=max).contains(&n)
         && !words()
             .not_speakers
@@ -547,6 +617,15 @@ fn subject_of(clause: &str) -> String {
         s = s[i + '、'.len_utf8()..].to_owned();
     }
     s
+}
+
+/// True when a quotation's text ends with a sentence end (or an ellipsis): a whole sentence of
+/// speech, which may stand after a heading or a comma and still be the speaker's named after it.
+fn ends_a_sentence(text: &[char]) -> bool {
+    text.iter()
+        .rev()
+        .find(|c| !c.is_whitespace())
+        .is_some_and(|&c| is_sentence_end(c) || c == '…')
 }
 
 /// True when the mark at `open` begins a sentence: at the paragraph start, or after a sentence

@@ -152,6 +152,16 @@ fn is_name_tag(t: &Tag) -> bool {
     t.tag.starts_with("nr")
 }
 
+/// Words of other classes than verbs, adverbs, prepositions, particles, pronouns, numbers and
+/// the like may be parts of a name that jieba did not recognise (刘/zg 德福/ns).
+fn may_be_in_a_name(t: &Tag) -> bool {
+    ![
+        "v", "u", "p", "d", "c", "r", "m", "q", "f", "t", "y", "e", "o", "l", "i", "b",
+    ]
+    .iter()
+    .any(|p| t.tag.starts_with(p))
+}
+
 fn is_dot_token(t: &Tag) -> bool {
     t.word.chars().all(is_dot)
 }
@@ -187,11 +197,12 @@ pub fn persons_in(text: &str, known: &[String]) -> Vec<(usize, String)> {
     let mut i = 0;
     while i < tags.len() {
         let t = &tags[i];
-        // A title, then the name: words tagged as a name, or two or three characters from a
-        // surname, ending where a word ends.
+        // A listed title, then the name: words tagged as a name, or two or three characters
+        // from a surname, ending where a word ends.
         let titled = {
-            let tw: Vec<char> = t.word.chars().collect();
-            tw.len() >= 2 && ends_with_title(&tw)
+            let w = words();
+            t.word.chars().count() >= 2
+                && w.person_titles.iter().any(|p| t.word.ends_with(p.as_str()))
         };
         if titled {
             let from = t.end;
@@ -201,7 +212,13 @@ pub fn persons_in(text: &str, known: &[String]) -> Vec<(usize, String)> {
                 && tags[j].end - from <= MAX_NAME_CHARS
                 && (is_name_tag(&tags[j])
                     || is_dot_token(&tags[j])
-                    || (tags[j].end - from <= 3 && tags[j].word.chars().all(is_han)))
+                    || (tags[j].end - from <= 3
+                        && tags[j].word.chars().all(is_han)
+                        && (may_be_in_a_name(&tags[j])
+                            // 执行官 王/nr 大为/d: a surname alone, then the given name.
+                            || (j == i + 2
+                                && tags[i + 1].word.chars().count() == 1
+                                && starts_with_surname(&chars[from..from + 1])))))
             {
                 tagged |= is_name_tag(&tags[j]);
                 j += 1;
@@ -211,7 +228,7 @@ pub fn persons_in(text: &str, known: &[String]) -> Vec<(usize, String)> {
                 // Stop at the first length that makes a name, unless the next word is part of it.
                 let next_joins = tags
                     .get(j)
-                    .is_some_and(|n| is_dot_token(n) || (is_name_tag(n) && len < 3));
+                    .is_some_and(|n| is_dot_token(n) || is_name_tag(n));
                 if name_shaped(name) && (chinese || tagged) && !next_joins {
                     out.push((from, name.iter().collect()));
                     break;
