@@ -12,7 +12,7 @@ use crate::bench::{self, QueryKind};
 use crate::cli::{
     BenchArgs, BenchKind, ByArg, CheckArgs, Cli, ColorWhen, Command, DocsArgs, FilterArgs,
     IndexArgs, KeywordsArgs, KindArg, OutputArgs, PhraseArgs, QuoteArgs, QuotesArgs, SearchArgs,
-    ServeArgs, SharedArgs, ShowArgs, SortArg, ThemesArgs,
+    ServeArgs, SharedArgs, ShowArgs, SortArg, SpeakersArgs, ThemesArgs,
 };
 use crate::error::Error;
 use crate::index::{self, BuildObserver, BuildOptions, IndexHandle, SkippedFile};
@@ -151,6 +151,7 @@ fn dispatch(cli: &Cli, style: Style) -> anyhow::Result<Outcome> {
         Command::Themes(args) => run_themes(cli, args, style),
         Command::Keywords(args) => run_keywords(cli, args),
         Command::Quotes(args) => run_quotes(cli, args, style),
+        Command::Speakers(args) => run_speakers(cli, args, style),
         Command::Docs(args) => run_docs(cli, args, style),
         Command::Check(args) => run_check(cli, args),
         Command::Show(args) => run_show(cli, args, style),
@@ -770,7 +771,7 @@ fn run_quote(cli: &Cli, args: &QuoteArgs, style: Style) -> anyhow::Result<Outcom
     scope_note(cli, machine, r.summary.scope.as_ref());
     note(cli, machine, || {
         format!(
-            "{} paragraph(s) cite it ({} candidate passages aligned, {:.1} ms)",
+            "{} citation(s) ({} candidate passages aligned, {:.1} ms)",
             r.total,
             r.summary.candidates,
             ms(r.summary.elapsed_us)
@@ -813,6 +814,42 @@ fn run_quotes(cli: &Cli, args: &QuotesArgs, style: Style) -> anyhow::Result<Outc
         )
     });
     Ok(Outcome::found(s.clusters > 0))
+}
+
+fn run_speakers(cli: &Cli, args: &SpeakersArgs, style: Style) -> anyhow::Result<Outcome> {
+    let handle = open_or_build(cli)?;
+    let req = api::SpeakersRequest {
+        name: args.name.clone(),
+        listed: match (args.listed, args.unlisted) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        },
+        min_quotations: args.min_quotes,
+        top: args.top,
+        filters: filters(&args.filters),
+        limit: args.limit,
+    };
+    let r = api::speakers(&handle, &req)?;
+    let machine = args.out.machine();
+    emit(
+        &args.out,
+        &r.speakers,
+        |w| print::print_speakers_json(w, &r),
+        |w| print::print_speakers_text(w, &r, style),
+    )?;
+    let s = &r.summary;
+    scope_note(cli, machine, s.scope.as_ref());
+    note(cli, machine, || {
+        format!(
+            "{} speaker(s) of {} quotation(s), {} shown ({:.1} ms)",
+            s.speakers,
+            s.quotations,
+            s.shown,
+            ms(s.elapsed_us)
+        )
+    });
+    Ok(Outcome::found(s.speakers > 0))
 }
 
 fn run_themes(cli: &Cli, args: &ThemesArgs, style: Style) -> anyhow::Result<Outcome> {

@@ -86,6 +86,9 @@ pub enum Command {
     Quote(QuoteArgs),
     /// The quotations of the corpus, clustered, with speakers and document counts.
     Quotes(QuotesArgs),
+    /// Who is quoted: every speaker with their quotations, documents, date span and most cited
+    /// quotations.
+    Speakers(SpeakersArgs),
     /// Measure query latency in-process (median, p95, p99, max, queries/s, hits).
     Bench(BenchArgs),
     /// The indexed documents: path, title, date, collection, format, passages, characters.
@@ -469,6 +472,39 @@ pub struct QuotesArgs {
     pub min_docs: usize,
 
     /// Number of clusters to show (0: all).
+    #[arg(short = 'n', long, default_value_t = 50, value_name = "N")]
+    pub limit: usize,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SpeakersArgs {
+    /// Only this speaker (name or alias, e.g. 习近平 or 总书记; an unlisted name as attributed).
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Only speakers of the speaker table.
+    #[arg(long, conflicts_with = "unlisted")]
+    pub listed: bool,
+
+    /// Only speakers the speaker table does not list (found in the text).
+    #[arg(long)]
+    pub unlisted: bool,
+
+    /// Only speakers with at least this many quotations.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub min_quotes: usize,
+
+    /// Most cited quotations shown per speaker.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub top: usize,
+
+    /// Number of speakers to show (0: all).
     #[arg(short = 'n', long, default_value_t = 50, value_name = "N")]
     pub limit: usize,
 

@@ -225,6 +225,27 @@ fn every_endpoint_answers_with_the_cli_schema() {
                 "years",
             ],
         );
+        let sp = json(&s, "/api/speakers?name=总书记&top=1").await;
+        same_keys(&sp, &["speakers", "summary", "page"]);
+        same_keys(
+            &sp["speakers"][0],
+            &[
+                "name",
+                "listed",
+                "roles",
+                "quotations",
+                "docs",
+                "first_date",
+                "last_date",
+                "top",
+            ],
+        );
+        assert_eq!(sp["speakers"][0]["name"], "习近平", "{sp}");
+        assert_eq!(
+            sp["speakers"][0]["top"].as_array().map(Vec::len),
+            Some(1),
+            "{sp}"
+        );
         let th = json(&s, "/api/themes?top=1&under=news").await;
         same_keys(&th, &["themes", "scope", "page"]);
         same_keys(
@@ -312,6 +333,8 @@ fn bad_requests_are_400_unknown_documents_404_never_500() {
             ("/api/search?q=x&within=0", 400, "--within"),
             ("/api/search?q=x&any=1&within=3", 400, "--within"),
             ("/api/quotes?collection=nope", 400, "collection"),
+            ("/api/speakers?listed=maybe", 400, "listed"),
+            ("/api/speakers?nmae=x", 400, "nmae"),
             ("/api/phrase?q=a&format=xml", 400, "csv"),
             ("/api/show?doc=../../etc/passwd", 404, "no indexed document"),
             ("/api/show?doc=news/2022/b.txt&line=999", 404, "no line"),

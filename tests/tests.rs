@@ -23,5 +23,6 @@ mod research;
 mod search_cmd;
 mod serve_api;
 mod shared_cmd;
+mod speakers_cmd;
 mod themes_eval;
 mod update_cmd;

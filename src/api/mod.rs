@@ -25,6 +25,7 @@ mod quote;
 mod search;
 mod shared;
 mod show;
+mod speakers;
 mod themes;
 mod trend;
 
@@ -49,6 +50,9 @@ pub use search::{
 };
 pub use shared::{SharedDoc, SharedPhrase, SharedRequest, SharedResponse, SharedSummary, shared};
 pub use show::{ShowLine, ShowRequest, ShowResponse, show};
+pub use speakers::{
+    SpeakerRow, SpeakersRequest, SpeakersResponse, SpeakersSummary, TopQuotation, speakers,
+};
 pub use themes::{
     Keyword, KeywordsRequest, KeywordsResponse, ThemeWeight, ThemesRequest, ThemesResponse,
     TopPassage, keywords, themes,

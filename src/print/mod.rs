@@ -20,7 +20,10 @@ pub use csv_out::write_csv;
 pub use docs::{print_collections_json, print_collections_text, print_docs_json, print_docs_text};
 pub use index::{print_check_json, print_check_text, print_index_text, print_rescore_text};
 pub use phrase::{print_counts_json, print_counts_text, print_kwic_text, print_phrase_json};
-pub use quote::{print_clusters_json, print_clusters_text, print_quote_json, print_quote_text};
+pub use quote::{
+    print_clusters_json, print_clusters_text, print_quote_json, print_quote_text,
+    print_speakers_json, print_speakers_text,
+};
 pub use search::{print_search_json, print_search_text};
 pub use shared::{print_shared_json, print_shared_text};
 pub use show::{print_show_json, print_show_text};

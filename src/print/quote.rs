@@ -14,7 +14,10 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{Style, snippet_window, write_json_line};
-use crate::api::{Cluster, QuoteHit, QuoteResponse, QuoteSummary, QuotesResponse, QuotesSummary};
+use crate::api::{
+    Cluster, QuoteHit, QuoteResponse, QuoteSummary, QuotesResponse, QuotesSummary, SpeakerRow,
+    SpeakersResponse, SpeakersSummary,
+};
 
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
@@ -120,6 +123,56 @@ pub fn print_clusters_text(w: &mut dyn Write, r: &QuotesResponse, style: Style) 
         write!(w, ":{}, last {}", r.first.line, dated(&r.last.date))?;
         style.path(w, &r.last.doc)?;
         writeln!(w, ":{}", r.last.line)?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+enum SpeakerLine<'a> {
+    Speaker(&'a SpeakerRow),
+    Summary(&'a SpeakersSummary),
+}
+
+/// `speakers` as JSON lines.
+pub fn print_speakers_json(w: &mut dyn Write, r: &SpeakersResponse) -> io::Result<()> {
+    for s in &r.speakers {
+        write_json_line(w, &SpeakerLine::Speaker(s))?;
+    }
+    write_json_line(w, &SpeakerLine::Summary(&r.summary))
+}
+
+/// `speakers` for a person: name (role), counts and dates, then the most cited quotations.
+pub fn print_speakers_text(
+    w: &mut dyn Write,
+    r: &SpeakersResponse,
+    style: Style,
+) -> io::Result<()> {
+    for s in &r.speakers {
+        style.path(w, &s.name)?;
+        if let Some(role) = s.roles.first() {
+            write!(w, " ({role})")?;
+        }
+        let span = match (&s.first_date, &s.last_date) {
+            (Some(a), Some(b)) if a == b => format!("  {a}"),
+            (Some(a), Some(b)) => format!("  {a} … {b}"),
+            _ => String::new(),
+        };
+        let listed = if s.listed { "" } else { "  (not in the table)" };
+        style.dim(
+            w,
+            &format!(
+                "  {} quotation(s) in {} document(s){span}{listed}",
+                s.quotations, s.docs
+            ),
+        )?;
+        writeln!(w)?;
+        for t in &s.top {
+            let text: Vec<char> = t.text.trim().chars().collect();
+            let shown: String = text.iter().take(60).collect();
+            let more = if text.len() > 60 { "…" } else { "" };
+            writeln!(w, "    {:>4}×  “{shown}{more}”", t.count)?;
+        }
     }
     Ok(())
 }

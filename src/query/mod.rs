@@ -15,6 +15,7 @@ mod quote;
 mod quotes;
 mod search;
 mod shared;
+mod speakers;
 mod themes;
 
 pub use filter::{InSelection, Within, words_within};
@@ -31,6 +32,7 @@ pub use search::{
     matching_docs, search, search_with,
 };
 pub use shared::{SharedOptions, SharedPhrase, shared_phrases};
+pub use speakers::{SpeakerStats, SpeakersFilter, list_speakers};
 pub use themes::{ABOUT, Keyword, SIGNIFICANT, ThemeShare, keyness, keywords, theme_distribution};
 
 use tantivy::BitSet;

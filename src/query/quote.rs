@@ -7,11 +7,15 @@
 //! 2. **Alignment** ([`crate::align`]) of the quotation against each candidate passage's matching
 //!    form; when the best alignment touches the passage's edge, against the paragraph around it
 //!    (a quotation spread over two sentences may cross passages).
-//! 3. **Hits**: one per paragraph (its best alignment), kept when coverage ≥ `min_coverage` and
-//!    identity ≥ `min_identity`; the aligned span is mapped back to the cleaned line. A hit is
+//! 3. **Hits**: one per citation: a passage's best alignment, then the best alignments of what
+//!    is left of the passage on either side of it, as long as they pass (a paragraph that cites
+//!    the quotation twice gives two hits, each with its own speaker); kept when coverage ≥
+//!    `min_coverage` and identity ≥ `min_identity`; hits that overlap keep the best; the aligned
+//!    span is mapped back to the cleaned line. A hit is
 //!    `quoted` when most of it lies inside a quotation of the paragraph, whose speaker it takes;
 //!    otherwise the speaker comes from a cue right before the span (习近平总书记强调，…).
-//! 4. **Rank**: coverage × identity, then quoted before unquoted, then document order.
+//! 4. **Rank**: coverage × identity, then quoted before unquoted, attributed before not, then
+//!    document order.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -164,23 +168,26 @@ pub fn find_quote(
         found.extend(part?);
     }
     found.sort_unstable_by_key(|(i, _)| *i);
-    let mut best: HashMap<(u64, u32), QuoteHit> = HashMap::new();
+    let mut best: HashMap<(u64, u32), Vec<QuoteHit>> = HashMap::new();
     for (_, part) in found {
-        for (key, hit) in part {
-            if best.get(&key).is_none_or(|h| h.score() < hit.score()) {
-                best.insert(key, hit);
+        for (key, line_hits) in part {
+            let kept = best.entry(key).or_default();
+            for hit in line_hits {
+                keep_hit(kept, hit);
             }
         }
     }
-    let mut hits: Vec<QuoteHit> = best.into_values().collect();
+    let mut hits: Vec<QuoteHit> = best.into_values().flatten().collect();
     let ranks = handle.path_ranks()?;
     let rank = |d: u64| ranks.get(d as usize).copied();
     hits.sort_by(|a, b| {
         b.score()
             .total_cmp(&a.score())
             .then(b.quoted.cmp(&a.quoted))
+            .then(b.speaker.is_some().cmp(&a.speaker.is_some()))
             .then(rank(a.doc).cmp(&rank(b.doc)))
             .then(a.line.cmp(&b.line))
+            .then(a.start.cmp(&b.start))
     });
     Ok(QuoteResults {
         quote: quote.to_owned(),
@@ -190,8 +197,19 @@ pub fn find_quote(
     })
 }
 
-/// The best hit per paragraph of each piece of candidates, with the piece's number.
-type Found = Vec<(usize, HashMap<(u64, u32), QuoteHit>)>;
+/// The hits per paragraph of each piece of candidates, with the piece's number.
+type Found = Vec<(usize, HashMap<(u64, u32), Vec<QuoteHit>>)>;
+
+/// Add a hit to a line's hits: hits that overlap it give way when it scores higher (ties: the
+/// one kept first stays), else it is dropped.
+fn keep_hit(kept: &mut Vec<QuoteHit>, hit: QuoteHit) {
+    let overlaps = |h: &QuoteHit| h.start < hit.end && hit.start < h.end;
+    if kept.iter().any(|h| overlaps(h) && h.score() >= hit.score()) {
+        return;
+    }
+    kept.retain(|h| !overlaps(h));
+    kept.push(hit);
+}
 
 /// Align `needle` against the candidate passages of each piece `take` hands out; the best hit
 /// per paragraph, per piece. One worker's store readers and quotation tables serve all its pieces.
@@ -213,7 +231,7 @@ fn verify<'c>(
         .collect();
     let mut scratch: Vec<char> = Vec::new();
     while let Some((piece, candidates)) = take() {
-        let mut best: HashMap<(u64, u32), QuoteHit> = HashMap::new();
+        let mut best: HashMap<(u64, u32), Vec<QuoteHit>> = HashMap::new();
         for &addr in candidates {
             // A store reader of this thread's own (its block cache is not shared, so the cores do
             // not queue for its lock).
@@ -302,11 +320,66 @@ fn verify<'c>(
             }
             let (coverage, identity) = (a.coverage(needle.len()), a.identity());
             let key = (p.doc, p.line);
-            if best
-                .get(&key)
-                .is_some_and(|h| h.score() >= coverage * identity)
-            {
-                continue;
+            // Other citations in the passage: the best alignments of what is left on either
+            // side of this one, while they pass.
+            let mut others: Vec<(Alignment, (usize, usize))> = Vec::new();
+            let mut rest: Vec<(usize, usize)> = vec![(0, a.target_start), (a.target_end, mf.len())];
+            if widen {
+                // The hit may lie outside the passage: look in the passage outside its span.
+                let (s0, e0) = span;
+                rest = vec![(0, mf.first_at_or_after(s0.saturating_sub(p.start as usize)))];
+                rest.push((
+                    mf.first_at_or_after(e0.saturating_sub(p.start as usize)),
+                    mf.len(),
+                ));
+            }
+            while let Some((lo, hi)) = rest.pop() {
+                if hi <= lo || ((hi - lo) as f64) < covered * opts.min_identity {
+                    continue;
+                }
+                let Some(o) = align(needle, &mf.chars[lo..hi]) else {
+                    continue;
+                };
+                if fails(&o) {
+                    continue;
+                }
+                let (s, e) = mf.source_span(lo + o.target_start, lo + o.target_end);
+                rest.push((lo, lo + o.target_start));
+                rest.push((lo + o.target_end, hi));
+                others.push((o, (p.start as usize + s, p.start as usize + e)));
+            }
+            let quotes_here = match doc_quotes.entry(p.doc) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(quotes.get(p.doc as usize)?)
+                }
+            };
+            let path = handle.docs().path(p.doc as usize)?.into_owned();
+            let line_hits = best.entry(key).or_default();
+            for (o, (start, end)) in others {
+                let chars: Vec<char> = p.text.chars().collect();
+                let p0 = p.start as usize;
+                let (quoted, speaker) =
+                    attribution(speakers, quotes_here, p.line, &chars, p0, start, end);
+                keep_hit(
+                    line_hits,
+                    QuoteHit {
+                        doc: p.doc,
+                        path: path.clone(),
+                        line: p.line,
+                        start,
+                        end,
+                        text: chars[start - p0..(end - p0).min(chars.len())]
+                            .iter()
+                            .collect(),
+                        context: p.text.clone(),
+                        context_start: p0,
+                        coverage: o.coverage(needle.len()),
+                        identity: o.identity(),
+                        quoted,
+                        speaker,
+                    },
+                );
             }
             let (context, context_start) = match context {
                 Some(line) => (line, 0),
@@ -318,12 +391,6 @@ fn verify<'c>(
                 start - context_start,
                 (end - context_start).min(chars.len()),
             );
-            let quotes_here = match doc_quotes.entry(p.doc) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(quotes.get(p.doc as usize)?)
-                }
-            };
             let (quoted, speaker) = attribution(
                 speakers,
                 quotes_here,
@@ -333,11 +400,11 @@ fn verify<'c>(
                 start,
                 end,
             );
-            best.insert(
-                key,
+            keep_hit(
+                line_hits,
                 QuoteHit {
                     doc: p.doc,
-                    path: handle.docs().path(p.doc as usize)?.into_owned(),
+                    path,
                     line: p.line,
                     start,
                     end,

@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/phrase", get(phrase))
         .route("/api/quote", get(quote))
         .route("/api/quotes", get(quotes))
+        .route("/api/speakers", get(speakers))
         .route("/api/themes", get(themes))
         .route("/api/keywords", get(keywords))
         .route("/api/shared", get(shared))
@@ -83,7 +84,7 @@ async fn not_found(uri: Uri) -> Response {
         error(
             StatusCode::NOT_FOUND,
             format!("no endpoint {}", uri.path()),
-            "the endpoints are /api/health, search, phrase, quote, quotes, themes, keywords, \
+            "the endpoints are /api/health, search, phrase, quote, quotes, speakers, themes, keywords, \
              shared, docs and show",
         )
     } else {
@@ -585,6 +586,37 @@ async fn quotes(State(state): State<AppState>, RawQuery(q): RawQuery) -> Respons
             &api::quotes(h, &req)?,
             "clusters",
             "cluster",
+            Some("summary"),
+        )
+    })
+    .await
+}
+
+async fn speakers(State(state): State<AppState>, RawQuery(q): RawQuery) -> Response {
+    run(state, q, 50, |h, p| {
+        let listed = match p.get("listed")?.as_deref() {
+            None => None,
+            Some("true" | "1" | "yes") => Some(true),
+            Some("false" | "0" | "no") => Some(false),
+            Some(o) => {
+                return Err(Error::Query(format!("listed={o:?}: give true or false")));
+            }
+        };
+        let req = api::SpeakersRequest {
+            name: p.get("name")?.or(p.get("q")?),
+            listed,
+            min_quotations: p.number("min-quotes", 1)?,
+            top: p.number("top", 3)?.min(100),
+            filters: p.filters()?,
+            limit: 0,
+        };
+        p.finish(
+            "name, listed, min-quotes, top, since, until, under, collection, offset, limit, format",
+        )?;
+        reply(
+            &api::speakers(h, &req)?,
+            "speakers",
+            "speaker",
             Some("summary"),
         )
     })

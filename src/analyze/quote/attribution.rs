@@ -426,8 +426,15 @@ impl<'a> Extractor<'a> {
     fn attribute_after(&self, chars: &[char], open: usize, close: usize) -> Option<Attribution> {
         let after_cues = &words().after_cues;
         let mut i = close + 1;
-        if i < chars.len() && matches!(chars[i], '，' | ',') {
+        let comma = i < chars.len() && matches!(chars[i], '，' | ',');
+        if comma {
             i += 1;
+        }
+        // “十五五”规划纲要指出: a term the sentence runs on from is part of the subject, not
+        // its speech; with no comma after it the quotation must be speech itself.
+        let quoted: String = chars[(open + 1).min(close)..close].iter().collect();
+        if !comma && !has_clause_punct(&quoted) && quoted.chars().count() <= 8 {
+            return None;
         }
         let w: Vec<char> = chars[i..chars.len().min(i + 80)].to_vec();
         let window: String = w.iter().take(16).collect();

@@ -122,7 +122,15 @@ pub(super) fn person_in_subject_with(subject: &str, known: &[String], tag: bool)
         if name.len() > MAX_NAME_CHARS {
             break;
         }
-        if name_shaped(name) && ends_with_title(&chars[..p]) {
+        // 教育部相关负责人: a "name" that is itself a title (负责人) is none.
+        let is_title = {
+            let n: String = name.iter().collect();
+            words()
+                .person_titles
+                .iter()
+                .any(|t| n.ends_with(t.as_str()))
+        };
+        if name_shaped(name) && !is_title && ends_with_title(&chars[..p]) {
             // A Chinese name (no dot) is two to four characters.
             if !name.iter().any(|&c| is_dot(c)) && name.len() > 4 && !starts_with_surname(name) {
                 continue;
