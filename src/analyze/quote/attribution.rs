@@ -171,11 +171,27 @@ impl<'a> Extractor<'a> {
                 q.after = true;
                 q.unlisted = a.unlisted;
                 q.pronoun = a.pronoun;
-            } else if q.matching.chars().count() >= 16
-                || q.text.contains(['，', '。', '！', '？', '；', '：'])
+            } else if let Some(a) = (sentence_like(&q.text) && before_colon(&chars, s.open))
+                .then(|| self.attribute_colon(&chars, s.open))
+                .flatten()
             {
-                // 胡振宇介绍，他们曾实地调查过，…，“我曾趴在边上往里扔石块”: the words go on from
-                // a cue earlier in the sentence.
+                // 村民赵志科开心地盘算起来：“…”, 他问战友：“…”: a person before a colon.
+                q.speaker = a.speaker;
+                q.role = a.role;
+                q.unlisted = a.unlisted;
+                q.pronoun = a.pronoun;
+            } else if sentence_like(&q.text)
+                || (q.matching.chars().count() >= 8
+                    && !s
+                        .close
+                        .and_then(|c| chars.get(c + 1))
+                        .is_some_and(|&c| !crate::matching::is_dropped(c))
+                    && !term_marked(&chars, s.open))
+            {
+                // 胡振宇介绍，他们曾实地调查过，…，“我曾趴在边上往里扔石块”, 马来西亚总理安瓦尔5日
+                // 表示，美国关税政策“背离公平贸易原则”，…: the words go on from a cue earlier in
+                // the sentence (a shorter quotation only when the sentence does not run on from
+                // it as from a name: “中美俄三边军控谈判”并不意味着…).
                 if let Some(a) = self.attribute_earlier(&chars, s.open)
                     && a.speaker.is_some()
                 {
@@ -225,6 +241,12 @@ impl<'a> Extractor<'a> {
 
     /// Speaker from the text before an opening mark at `open`.
     fn attribute_before(&self, chars: &[char], open: usize) -> Option<Attribution> {
+        self.attribute_cue(chars, open, false)
+    }
+
+    /// [`Self::attribute_before`]; `embedded`: the words at `open` are the object of the cue
+    /// (抨击美国司法系统“…”), so an unlisted subject counts without a colon or comma.
+    fn attribute_cue(&self, chars: &[char], open: usize, embedded: bool) -> Option<Attribution> {
         let mut j = open;
         while j > 0 && chars[j - 1].is_whitespace() {
             j -= 1;
@@ -308,15 +330,28 @@ impl<'a> Extractor<'a> {
                 unlisted: false,
             });
         }
+        // 声明还称, 报道指出: who issued it.
+        if words().issued.iter().any(|w| subject == *w)
+            && let Some((speaker, role)) = self.issuer(chars, from)
+        {
+            return Some(Attribution {
+                speaker: Some(speaker),
+                role,
+                cue: (*cue).to_owned(),
+                separated,
+                pronoun: false,
+                unlisted: true,
+            });
+        }
         // A subject not in the table is taken only in the plain `X说：“` / `X表示，“` shape.
         // Longer subjects only when they end in a title and a name (富润控股集团董事会主席赵林中).
         let shaped = speaker_shaped(&subject, 12)
             || (speaker_shaped(&subject, AFTER_SUBJECT_CHARS)
                 && super::names::titled_in_subject(&subject, &self.known).is_some());
-        let speaker = (separated && shaped).then(|| self.unlisted(&subject));
+        let speaker = ((separated || embedded) && shaped).then(|| self.unlisted(&subject));
         // A one-character cue (说, 云, 曰) ends many words: with no known speaker it counts only
         // when a colon or comma follows it.
-        if cue.chars().count() == 1 && (speaker.is_none() || !separated) {
+        if cue.chars().count() == 1 && (speaker.is_none() || !(separated || embedded)) {
             return None;
         }
         let (speaker, role) = match speaker {
@@ -333,9 +368,59 @@ impl<'a> Extractor<'a> {
         })
     }
 
-    /// A cue followed by a comma or colon earlier in the sentence of a quotation opening at
-    /// `open`, with no quote mark in between (`X表示，……，“…”`): its speaker, by the rules of a
-    /// cue right before a quotation.
+    /// `X……：“…”` with no cue before the colon: the person the clause before the colon is
+    /// about (他/她 resolved as a subject), when one is named in it.
+    fn attribute_colon(&self, chars: &[char], open: usize) -> Option<Attribution> {
+        let colon = chars[..open]
+            .iter()
+            .rposition(|&c| matches!(c, '：' | ':'))?;
+        let window = colon.saturating_sub(80);
+        let from = chars[window..colon]
+            .iter()
+            .rposition(|&c| is_sentence_end(c))
+            .map_or(window, |i| window + i + 1);
+        let clause: String = chars[from..colon].iter().collect();
+        let subject = subject_of(&clause);
+        let (speaker, pronoun) = if subject.chars().take(2).any(|c| matches!(c, '他' | '她'))
+            && has_pronoun(&subject)
+        {
+            (self.antecedent(chars, from), true)
+        } else {
+            let last_part = clause.rsplit(['，', ',']).next().unwrap_or(&clause);
+            (self.first_person(last_part), false)
+        };
+        let speaker = speaker?;
+        let unlisted = self.speakers.canonical(&speaker).is_none();
+        Some(Attribution {
+            speaker: Some(speaker),
+            role: None,
+            cue: String::new(),
+            separated: true,
+            pronoun,
+            unlisted,
+        })
+    }
+
+    /// Who issued what a subject like 声明 or 报道 stands for: the subject before the last 发表
+    /// of the text before `from` (伊朗原子能组织19日发表声明称 → 伊朗原子能组织).
+    fn issuer(&self, chars: &[char], from: usize) -> Option<(String, Option<String>)> {
+        let look = from.saturating_sub(LOOK_BACK_CUE);
+        let text: String = chars[look..from].iter().collect();
+        let at = text.rfind("发表")?;
+        let before = &text[..at];
+        let start = before
+            .rfind(['，', '。', '；', '！', '？', '：', ',', ';'])
+            .map_or(0, |i| {
+                i + before[i..].chars().next().map_or(1, char::len_utf8)
+            });
+        let subject = subject_of(&before[start..]);
+        speaker_shaped(&subject, AFTER_SUBJECT_CHARS).then(|| self.unlisted(&subject))
+    }
+
+    /// A cue earlier in the sentence of a quotation opening at `open`, with no quote mark in
+    /// between: followed by a comma or colon (`X表示，……，“…”`), or by the words that lead to
+    /// the quotation (`X抨击美国司法系统“…”`, `X表示，美国关税政策“…”`); the nearest, by the
+    /// rules of a cue right before a quotation.
     fn attribute_earlier(&self, chars: &[char], open: usize) -> Option<Attribution> {
         let floor = open.saturating_sub(LOOK_BACK_CUE);
         let mut k = open;
@@ -345,14 +430,19 @@ impl<'a> Extractor<'a> {
             if is_sentence_end(c) || matches!(c, '“' | '”' | '「' | '」' | '"') {
                 return None;
             }
+            let before: String = chars[k.saturating_sub(12)..k].iter().collect();
+            let cue = words()
+                .cues
+                .iter()
+                .find(|cue| before.ends_with(cue.as_str()));
+            let Some(cue) = cue else { continue };
             if matches!(c, '，' | '：' | ',' | ':') {
-                let before: String = chars[k.saturating_sub(12)..k].iter().collect();
-                if words()
-                    .cues
-                    .iter()
-                    .any(|cue| cue.chars().count() > 1 && before.ends_with(cue.as_str()))
-                {
-                    return self.attribute_before(chars, k + 1);
+                if let Some(a) = self.attribute_cue(chars, k + 1, false) {
+                    return Some(a);
+                }
+            } else if is_han(c) && cue.chars().count() > 1 {
+                if let Some(a) = self.attribute_cue(chars, k, true) {
+                    return Some(a);
                 }
             }
         }
@@ -403,16 +493,24 @@ impl<'a> Extractor<'a> {
             return None;
         }
         let listed = self.speakers.first_in(sentence);
-        let other = if self.tag {
-            persons_in(sentence, &self.known).into_iter().next()
+        let others = if self.tag {
+            persons_in(sentence, &self.known)
         } else {
-            None
+            Vec::new()
+        };
+        // A listed speaker or a person after a title, the first of them; else a name jieba
+        // tags.
+        let vouched = others.iter().find(|o| o.2);
+        let other = match (&listed, vouched) {
+            (Some(m), Some(o)) if m.start <= o.0 => None,
+            (Some(_), None) => None,
+            (_, Some(o)) => Some(o),
+            (None, None) => others.first(),
         };
         match (listed, other) {
-            (Some(m), Some((at, _))) if m.start <= at => Some(m.name.to_owned()),
-            (_, Some((_, name))) => Some(
+            (_, Some((_, name, _))) => Some(
                 self.speakers
-                    .canonical(&name)
+                    .canonical(name)
                     .map_or(name.clone(), str::to_owned),
             ),
             (Some(m), None) => Some(m.name.to_owned()),
@@ -583,10 +681,15 @@ fn speaker_shaped(subject: &str, max: usize) -> bool {
 /// The subject of a clause: its last comma-separated part, without a leading opener (据), from
 /// where a frame begins (在…上, 接受…采访时, 对记者), and without trailing adverbs.
 fn subject_of(clause: &str) -> String {
-    let last = clause
-        .rsplit(['，', ',', '：', ':'])
-        .next()
-        .unwrap_or(clause)
+    let mut parts = clause.rsplit(['，', ',', '：', ':']);
+    let mut last = parts.next().unwrap_or(clause);
+    // 黄海东一边给老母亲铺床，一边告诉记者: the subject stands before the first 一边.
+    if last.trim_start().starts_with("一边")
+        && let Some(prev) = parts.next()
+    {
+        last = prev.split("一边").next().unwrap_or(prev);
+    }
+    let last = last
         .trim()
         .trim_start_matches(['”', '’', '」', '』', '"', '。', '！', '？', '…', '、']);
     let mut s = last.to_owned();
@@ -613,6 +716,7 @@ fn subject_of(clause: &str) -> String {
                 s = stripped.to_owned();
             }
         }
+        s = strip_date(&s).to_owned();
         if s.len() == before {
             break;
         }
@@ -626,6 +730,29 @@ fn subject_of(clause: &str) -> String {
     s
 }
 
+/// A quotation holding clause punctuation other than 、 (a clause or sentence of speech).
+fn sentence_like(text: &str) -> bool {
+    text.contains(['，', '。', '！', '？', '；', '：', ',', '!', '?', ';'])
+}
+
+/// A colon right before the opening mark at `open`.
+fn before_colon(chars: &[char], open: usize) -> bool {
+    chars[..open]
+        .iter()
+        .rev()
+        .find(|c| !c.is_whitespace())
+        .is_some_and(|&c| matches!(c, '：' | ':'))
+}
+
+/// A word marking the quotation at `open` as a name or term (所谓“…”) right before it.
+fn term_marked(chars: &[char], open: usize) -> bool {
+    let before: String = chars[open.saturating_sub(6)..open].iter().collect();
+    words()
+        .term_markers
+        .iter()
+        .any(|m| before.ends_with(m.as_str()))
+}
+
 /// True when a quotation's text ends with a sentence end (or an ellipsis): a whole sentence of
 /// speech, which may stand after a heading or a comma and still be the speaker's named after it.
 fn ends_a_sentence(text: &[char]) -> bool {
@@ -633,6 +760,22 @@ fn ends_a_sentence(text: &[char]) -> bool {
         .rev()
         .find(|c| !c.is_whitespace())
         .is_some_and(|&c| is_sentence_end(c) || c == '…')
+}
+
+/// A subject without the date it ends with (北约18日 → 北约, 7月8日).
+fn strip_date(s: &str) -> &str {
+    let mut t = s;
+    loop {
+        let Some(rest) = t.strip_suffix(['日', '号', '月', '年']) else {
+            return t;
+        };
+        let digits =
+            rest.trim_end_matches(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c));
+        if digits.len() == rest.len() {
+            return t;
+        }
+        t = digits;
+    }
 }
 
 /// True when the mark at `open` begins a sentence: at the paragraph start, or after a sentence

@@ -137,6 +137,10 @@ struct Words {
     frame_starts: Vec<String>,
     /// Words that open a subject and are no part of it (据).
     subject_openers: Vec<String>,
+    /// Words before a quotation that mark it as a name or term (所谓).
+    term_markers: Vec<String>,
+    /// Subjects that stand for what someone issued (声明, 报道).
+    issued: Vec<String>,
     /// Words that stand right before a person's name.
     person_titles: Vec<String>,
     /// Last characters of words that are titles (长, 员, 人, …).
@@ -194,6 +198,8 @@ mod tests {
             ("trailing", &w.trailing),
             ("frame_starts", &w.frame_starts),
             ("subject_openers", &w.subject_openers),
+            ("term_markers", &w.term_markers),
+            ("issued", &w.issued),
             ("person_titles", &w.person_titles),
             ("compound_surnames", &w.compound_surnames),
         ] {

@@ -191,14 +191,16 @@ fn trailing_name_start(tags: &[Tag]) -> Option<usize> {
     (i < tags.len()).then(|| tags[i].start)
 }
 
-/// Every person named in `text` (character start, name), in order: names known in the document,
-/// names after a title, names jieba tags. Used to find whom 他/她 refers back to.
-pub fn persons_in(text: &str, known: &[String]) -> Vec<(usize, String)> {
+/// Every person named in `text` (character start, name, whether a title or the document
+/// vouches for it), in order: names known in the document, names after a title, names jieba
+/// tags (those only `false`: jieba calls 黎巴嫩 a name too). Used to find whom 他/她 refers back
+/// to.
+pub fn persons_in(text: &str, known: &[String]) -> Vec<(usize, String, bool)> {
     let chars: Vec<char> = text.chars().collect();
-    let mut out: Vec<(usize, String)> = Vec::new();
+    let mut out: Vec<(usize, String, bool)> = Vec::new();
     for k in known {
         for (b, _) in text.match_indices(k.as_str()) {
-            out.push((text[..b].chars().count(), k.clone()));
+            out.push((text[..b].chars().count(), k.clone(), true));
         }
     }
     let tags = TAGGER.tag(text, true);
@@ -238,7 +240,7 @@ pub fn persons_in(text: &str, known: &[String]) -> Vec<(usize, String)> {
                     .get(j)
                     .is_some_and(|n| is_dot_token(n) || is_name_tag(n));
                 if name_shaped(name) && (chinese || tagged) && !next_joins {
-                    out.push((from, name.iter().collect()));
+                    out.push((from, name.iter().collect(), true));
                     break;
                 }
             }
@@ -255,14 +257,15 @@ pub fn persons_in(text: &str, known: &[String]) -> Vec<(usize, String)> {
             if name_shaped(name)
                 && (transliterated || (name.len() <= 4 && starts_with_surname(name)))
             {
-                out.push((t.start, name.iter().collect()));
+                out.push((t.start, name.iter().collect(), false));
             }
             i = j;
             continue;
         }
         i += 1;
     }
-    out.sort();
+    // One person per start, the vouched-for reading first.
+    out.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)));
     out.dedup_by(|b, a| a.0 == b.0);
     out
 }
