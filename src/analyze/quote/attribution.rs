@@ -332,7 +332,7 @@ impl<'a> Extractor<'a> {
         }
         // 声明还称, 报道指出: who issued it.
         if words().issued.iter().any(|w| subject == *w)
-            && let Some((speaker, role)) = self.issuer(chars, from)
+            && let Some((speaker, role)) = self.issuer(chars, cue_start)
         {
             return Some(Attribution {
                 speaker: Some(speaker),
@@ -402,10 +402,10 @@ impl<'a> Extractor<'a> {
     }
 
     /// Who issued what a subject like 声明 or 报道 stands for: the subject before the last 发表
-    /// of the text before `from` (伊朗原子能组织19日发表声明称 → 伊朗原子能组织).
-    fn issuer(&self, chars: &[char], from: usize) -> Option<(String, Option<String>)> {
-        let look = from.saturating_sub(LOOK_BACK_CUE);
-        let text: String = chars[look..from].iter().collect();
+    /// of the text before `upto` (伊朗原子能组织19日发表声明称 → 伊朗原子能组织).
+    fn issuer(&self, chars: &[char], upto: usize) -> Option<(String, Option<String>)> {
+        let look = upto.saturating_sub(LOOK_BACK_CUE);
+        let text: String = chars[look..upto].iter().collect();
         let at = text.rfind("发表")?;
         let before = &text[..at];
         let start = before
@@ -427,23 +427,31 @@ impl<'a> Extractor<'a> {
         while k > floor {
             k -= 1;
             let c = chars[k];
+            // A short quoted term on the way (自己是来自江西的“新洞头人”，“…”) is stepped over.
+            if matches!(c, '”' | '」')
+                && let Some(o) = chars[k.saturating_sub(12)..k]
+                    .iter()
+                    .rposition(|&c| matches!(c, '“' | '「'))
+            {
+                k = k.saturating_sub(12) + o;
+                continue;
+            }
             if is_sentence_end(c) || matches!(c, '“' | '”' | '「' | '」' | '"') {
                 return None;
             }
             let before: String = chars[k.saturating_sub(12)..k].iter().collect();
-            let cue = words()
-                .cues
-                .iter()
-                .find(|cue| before.ends_with(cue.as_str()));
+            let cue = words().cues.iter().find(|cue| before.ends_with(cue.as_str()));
             let Some(cue) = cue else { continue };
-            if matches!(c, '，' | '：' | ',' | ':') {
-                if let Some(a) = self.attribute_cue(chars, k + 1, false) {
-                    return Some(a);
-                }
+            let found = if matches!(c, '，' | '：' | ',' | ':') {
+                self.attribute_cue(chars, k + 1, false)
             } else if is_han(c) && cue.chars().count() > 1 {
-                if let Some(a) = self.attribute_cue(chars, k, true) {
-                    return Some(a);
-                }
+                self.attribute_cue(chars, k, true)
+            } else {
+                None
+            };
+            // A cue with no speaker before it (…，抨击美国司法系统“…”): look further back.
+            if found.as_ref().is_some_and(|a| a.speaker.is_some()) {
+                return found;
             }
         }
         None

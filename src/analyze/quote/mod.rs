@@ -151,6 +151,8 @@ struct Words {
     compound_surnames: Vec<String>,
     /// Characters that end a name taken after a title.
     not_in_names: String,
+    /// Last characters of organisations, never of a name.
+    not_name_ends: String,
 }
 
 const BUILTIN_WORDS: &str = include_str!("../../quote_words.toml");

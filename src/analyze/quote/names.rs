@@ -63,6 +63,7 @@ fn starts_with_surname(name: &[char]) -> bool {
 fn name_shaped(name: &[char]) -> bool {
     let w = words();
     name.len() >= 2
+        && !w.not_name_ends.contains(name[name.len() - 1])
         && name.iter().all(|&c| is_han(c) || is_dot(c))
         && !is_dot(name[0])
         && !is_dot(name[name.len() - 1])
