@@ -161,6 +161,15 @@ impl<'a> Extractor<'a> {
                     q.speaker = a.speaker;
                     q.pronoun = a.pronoun;
                 }
+            } else if let Some(a) = (sentence_like(&q.text) && before_colon(&chars, s.open))
+                .then(|| self.attribute_colon(&chars, s.open))
+                .flatten()
+            {
+                // 村民赵志科开心地盘算起来：“…”, 他问战友：“…”: a person before a colon.
+                q.speaker = a.speaker;
+                q.role = a.role;
+                q.unlisted = a.unlisted;
+                q.pronoun = a.pronoun;
             } else if let Some(close) = s.close
                 && (starts_sentence(&chars, s.open) || ends_a_sentence(&chars[s.start..s.end]))
                 && let Some(a) = self.attribute_after(&chars, s.open, close)
@@ -169,15 +178,6 @@ impl<'a> Extractor<'a> {
                 q.role = a.role;
                 q.cue = Some(a.cue);
                 q.after = true;
-                q.unlisted = a.unlisted;
-                q.pronoun = a.pronoun;
-            } else if let Some(a) = (sentence_like(&q.text) && before_colon(&chars, s.open))
-                .then(|| self.attribute_colon(&chars, s.open))
-                .flatten()
-            {
-                // 村民赵志科开心地盘算起来：“…”, 他问战友：“…”: a person before a colon.
-                q.speaker = a.speaker;
-                q.role = a.role;
                 q.unlisted = a.unlisted;
                 q.pronoun = a.pronoun;
             } else if sentence_like(&q.text)
