@@ -589,7 +589,10 @@ impl<'a> Extractor<'a> {
             }
             let part: String = w[part_start..end].iter().collect();
             let next = w.get(end).copied();
-            if let Some(cue) = after_cues.iter().find(|c| part.ends_with(c.as_str()))
+            if let Some(cue) = after_cues
+                .iter()
+                .filter(|c| part.ends_with(c.as_str()))
+                .max_by_key(|c| c.chars().count())
                 && next.is_none_or(|c| matches!(c, '。' | '，' | '！' | '；' | '：' | ',' | '…'))
                 && !(next == Some('：') || next == Some(':'))
             {

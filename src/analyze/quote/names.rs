@@ -132,8 +132,9 @@ pub(super) fn person_in_subject_with(subject: &str, known: &[String], tag: bool)
                 .any(|t| n.ends_with(t.as_str()))
         };
         if name_shaped(name) && !is_title && ends_with_title(&chars[..p]) {
-            // A Chinese name (no dot) is two to four characters.
-            if !name.iter().any(|&c| is_dot(c)) && name.len() > 4 && !starts_with_surname(name) {
+            // A Chinese name (from a surname, no dot) is two to four characters; a longer run is
+            // a transliterated name (勒哈格瓦苏伦) only when it does not start like one.
+            if !name.iter().any(|&c| is_dot(c)) && name.len() > 4 && starts_with_surname(name) {
                 continue;
             }
             return Some(Named {
@@ -290,6 +291,7 @@ mod tests {
             ("村民王建国", Some(("王建国", Some("村民")))),
             ("主任李民华", Some(("李民华", Some("主任")))),
             ("俄罗斯外长拉夫罗夫", Some(("拉夫罗夫", Some("俄罗斯外长")))),
+            ("蒙古国央行行长勒哈格瓦苏伦", Some(("勒哈格瓦苏伦", Some("蒙古国央行行长")))),
             (
                 "巴基斯坦总理夏巴兹·谢里夫",
                 Some(("夏巴兹·谢里夫", Some("巴基斯坦总理"))),
@@ -318,7 +320,7 @@ mod tests {
     #[test]
     fn persons_in_running_text() {
         let names =
-            |t: &str| -> Vec<String> { persons_in(t, &[]).into_iter().map(|(_, n)| n).collect() };
+            |t: &str| -> Vec<String> { persons_in(t, &[]).into_iter().map(|(_, n, _)| n).collect() };
         assert_eq!(
             names("某研究院主任张桂梅近八年来一直在她身边。"),
             vec!["张桂梅"]
