@@ -31,6 +31,8 @@ const LOOK_BACK_NAME: usize = 3000;
 const EARLIER_KEPT: usize = 600;
 /// Sentences looked back for the antecedent of 他/她.
 const PRONOUN_SENTENCES: usize = 5;
+/// Characters of a sentence before a pronoun looked at for its antecedent.
+const SENTENCE_TAGGED: usize = 200;
 /// Longest subject after a quotation (`“…”某区政协副主席、某委主任王某某说`).
 const AFTER_SUBJECT_CHARS: usize = 30;
 
@@ -439,8 +441,16 @@ impl<'a> Extractor<'a> {
             if is_sentence_end(c) || matches!(c, '“' | '”' | '「' | '」' | '"') {
                 return None;
             }
+            // Only where a cue can end (most characters end none), so that the look-back costs
+            // a few comparisons per character.
+            if k == 0 || !cue_ends().contains(&chars[k - 1]) {
+                continue;
+            }
             let before: String = chars[k.saturating_sub(12)..k].iter().collect();
-            let cue = words().cues.iter().find(|cue| before.ends_with(cue.as_str()));
+            let cue = words()
+                .cues
+                .iter()
+                .find(|cue| before.ends_with(cue.as_str()));
             let Some(cue) = cue else { continue };
             let found = if matches!(c, '，' | '：' | ',' | ':') {
                 self.attribute_cue(chars, k + 1, false)
@@ -481,7 +491,12 @@ impl<'a> Extractor<'a> {
                 .iter()
                 .rposition(|&c| is_sentence_end(c))
                 .map_or(0, |i| i + 1);
-            let sentence: String = text[start..trimmed].iter().collect();
+            // A sentence is tagged by its last characters only, so that a paragraph without
+            // sentence ends costs no more per quotation than one with them.
+            let sentence: String = text
+                [start.max(trimmed.saturating_sub(SENTENCE_TAGGED))..trimmed]
+                .iter()
+                .collect();
             if let Some(name) = self.first_person(&sentence) {
                 return Some(name);
             }
@@ -741,6 +756,21 @@ fn subject_of(clause: &str) -> String {
     s
 }
 
+/// The last characters of the cues.
+fn cue_ends() -> &'static [char] {
+    static ENDS: std::sync::LazyLock<Vec<char>> = std::sync::LazyLock::new(|| {
+        let mut e: Vec<char> = words()
+            .cues
+            .iter()
+            .filter_map(|c| c.chars().last())
+            .collect();
+        e.sort_unstable();
+        e.dedup();
+        e
+    });
+    &ENDS
+}
+
 /// A quotation holding clause punctuation other than 、 (a clause or sentence of speech).
 fn sentence_like(text: &str) -> bool {
     text.contains(['，', '。', '！', '？', '；', '：', ',', '!', '?', ';'])
@@ -957,6 +987,16 @@ mod tests {
         assert_eq!(q.len(), 2);
         assert_eq!(q[1].speaker.as_deref(), Some("钟振华"));
         assert!(q[1].pronoun);
+    }
+
+    #[test]
+    fn a_paragraph_of_many_quotations_and_no_sentence_end() {
+        // Every look-back is bounded: 4,000 unattributed pronoun quotations in one paragraph
+        // without a sentence end.
+        let text = "主任王某某带着记者，他说，“一二三四五六七八九十”，".repeat(4000);
+        let q = quotes(&text);
+        assert_eq!(q.len(), 4000);
+        assert_eq!(q[3999].speaker.as_deref(), Some("王某某"));
     }
 
     #[test]

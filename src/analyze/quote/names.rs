@@ -291,7 +291,10 @@ mod tests {
             ("村民王建国", Some(("王建国", Some("村民")))),
             ("主任李民华", Some(("李民华", Some("主任")))),
             ("俄罗斯外长拉夫罗夫", Some(("拉夫罗夫", Some("俄罗斯外长")))),
-            ("蒙古国央行行长勒哈格瓦苏伦", Some(("勒哈格瓦苏伦", Some("蒙古国央行行长")))),
+            (
+                "蒙古国央行行长勒哈格瓦苏伦",
+                Some(("勒哈格瓦苏伦", Some("蒙古国央行行长"))),
+            ),
             (
                 "巴基斯坦总理夏巴兹·谢里夫",
                 Some(("夏巴兹·谢里夫", Some("巴基斯坦总理"))),
@@ -319,8 +322,9 @@ mod tests {
 
     #[test]
     fn persons_in_running_text() {
-        let names =
-            |t: &str| -> Vec<String> { persons_in(t, &[]).into_iter().map(|(_, n, _)| n).collect() };
+        let names = |t: &str| -> Vec<String> {
+            persons_in(t, &[]).into_iter().map(|(_, n, _)| n).collect()
+        };
         assert_eq!(
             names("某研究院主任张桂梅近八年来一直在她身边。"),
             vec!["张桂梅"]
