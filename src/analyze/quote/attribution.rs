@@ -126,7 +126,9 @@ impl<'a> Extractor<'a> {
                             && !p.unbalanced
                             && chars[p.end as usize + 1..s.open]
                                 .iter()
-                                .all(|c| c.is_whitespace())
+                                .filter(|c| !c.is_whitespace())
+                                .all(|&c| matches!(c, '，' | '、' | ','))
+                            && chars[p.end as usize + 1..s.open].len() <= 3
                     })
                 })
                 .flatten()
@@ -163,6 +165,10 @@ impl<'a> Extractor<'a> {
                     q.speaker = a.speaker;
                     q.pronoun = a.pronoun;
                 }
+            } else if let Some(close) = s.close
+                && let Some(speaker) = self.alias_before(&chars, s.open, close)
+            {
+                q.speaker = Some(speaker);
             } else if let Some(a) = (sentence_like(&q.text) && before_colon(&chars, s.open))
                 .then(|| self.attribute_colon(&chars, s.open))
                 .flatten()
@@ -315,6 +321,21 @@ impl<'a> Extractor<'a> {
                 },
             });
         }
+        // 给少先队员回信，指出“…”, 从提出“…”: no subject of its own, the sentence's person speaks.
+        if words().connectives.iter().any(|c| subject == *c)
+            && cue.chars().count() > 1
+            && let Some(speaker) = self.clause_person(&clause).or_else(|| self.antecedent(chars, from))
+        {
+            let unlisted = self.speakers.canonical(&speaker).is_none();
+            return Some(Attribution {
+                speaker: Some(speaker),
+                role: None,
+                cue: (*cue).to_owned(),
+                separated,
+                pronoun: false,
+                unlisted,
+            });
+        }
         if pronoun {
             // 刘秀荣踏实了，她把自家8亩地流转给大户，她说：the sentence's own words before the
             // pronoun come first.
@@ -368,6 +389,37 @@ impl<'a> Extractor<'a> {
             separated,
             pronoun: false,
         })
+    }
+
+    /// The person a clause of several comma-separated parts is about: the first person named in
+    /// its first part (none when that part's subject is 他/她: the caller resolves it).
+    fn clause_person(&self, clause: &str) -> Option<String> {
+        let first = clause.split(['，', ',']).find(|p| !p.trim().is_empty())?;
+        let first = subject_of(first);
+        if first.chars().next().is_some_and(|c| matches!(c, '他' | '她'))
+            && has_pronoun(&first)
+        {
+            return None; // resolved by the caller, from the sentences before
+        }
+        self.first_person(&first)
+    }
+
+    /// `<alias>“…”重要指示`: a listed speaker's alias right before the opening mark at `open`,
+    /// and words that make the quotation theirs right after the closing mark at `close`.
+    fn alias_before(&self, chars: &[char], open: usize, close: usize) -> Option<String> {
+        let before: String = chars[open.saturating_sub(12)..open].iter().collect();
+        let m = self.speakers.last_in(&before)?;
+        if m.end != before.chars().count() {
+            return None;
+        }
+        let after: String = chars[(close + 1).min(chars.len())..chars.len().min(close + 8)]
+            .iter()
+            .collect();
+        words()
+            .their_words
+            .iter()
+            .any(|w| after.starts_with(w.as_str()))
+            .then(|| m.name.to_owned())
     }
 
     /// `X……：“…”` with no cue before the colon: the person the clause before the colon is
@@ -557,7 +609,7 @@ impl<'a> Extractor<'a> {
         if !comma && !has_clause_punct(&quoted) && quoted.chars().count() <= 8 {
             return None;
         }
-        let w: Vec<char> = chars[i..chars.len().min(i + 80)].to_vec();
+        let w: Vec<char> = chars[i..chars.len().min(i + 120)].to_vec();
         let window: String = w.iter().take(16).collect();
         // 习近平总书记强调：“… introduces the next quotation, not this one.
         let introduces_next = |tail: &str, cue: &str| {
@@ -597,7 +649,7 @@ impl<'a> Extractor<'a> {
             is_han(c) || is_dot(c) || c == '、' || c.is_ascii_alphanumeric() || "（）()".contains(c)
         };
         let mut part_start = 0;
-        for _ in 0..3 {
+        for _ in 0..4 {
             let mut end = part_start;
             while end < w.len() && subject_char(w[end]) {
                 end += 1;
@@ -701,7 +753,7 @@ fn speaker_shaped(subject: &str, max: usize) -> bool {
             .not_speakers
             .iter()
             .any(|s| subject.ends_with(s.as_str()) || subject == *s)
-        && !subject.contains(['“', '”', '《', '》', '"', '我', '你', '但', '是'])
+        && !subject.contains(['“', '”', '"', '我', '你', '但', '是'])
 }
 
 /// The subject of a clause: its last comma-separated part, without a leading opener (据), from

@@ -137,6 +137,10 @@ struct Words {
     frame_starts: Vec<String>,
     /// Words that open a subject and are no part of it (据).
     subject_openers: Vec<String>,
+    /// Subjects that are only a connective (并, 还): the speaker is whom the sentence is about.
+    connectives: Vec<String>,
+    /// Words after a quotation that make it the words of the alias right before it.
+    their_words: Vec<String>,
     /// Words before a quotation that mark it as a name or term (所谓).
     term_markers: Vec<String>,
     /// Subjects that stand for what someone issued (声明, 报道).
@@ -201,6 +205,7 @@ mod tests {
             ("frame_starts", &w.frame_starts),
             ("subject_openers", &w.subject_openers),
             ("term_markers", &w.term_markers),
+            ("their_words", &w.their_words),
             ("issued", &w.issued),
             ("person_titles", &w.person_titles),
             ("compound_surnames", &w.compound_surnames),
