@@ -1,20 +1,27 @@
-//! Speaker attribution: cues before the opening mark, names after the closing one, continued
-//! quotations, pronouns. The word lists and frames it reads are `src/quote_words.toml`
-//! ([`super::words`]); names the speaker table does not list are found by [`super::names`].
+//! Speaker attribution: cues before the opening mark, names after the closing one, cues earlier
+//! in the sentence, colons, continued quotations, pronouns. The word lists and frames it reads
+//! are `src/quote_words.toml` ([`super::words`]); names the speaker table does not list are
+//! found by [`super::names`].
 //!
-//! **Speaker.** Before the opening mark, after an optional `：:，,`, a cue (强调, 指出, 说, 告诉记者,
-//! 接受采访时说, 所说, 深刻指出, …); in the clause before the cue (back to the sentence start),
-//! the speaker table's alias that ends nearest the cue names the speaker (习近平总书记, 总书记 →
-//! 习近平), unless the clause's subject names someone else (习近平会见…时，拜登表示). The subject is
-//! the clause's last part without frames (在…上, 接受…采访时, 对记者), openers (据) and trailing
-//! adverbs; when it is 他/她, the nearest person named before, in the sentences before it, then
-//! earlier in the document (flag `pronoun`); when it is someone else and a colon or comma
-//! follows the cue, that person (村民王建国说：“ → 王建国, role 村民; flag `unlisted`), or the
-//! subject as written when it names no one by name (代表们). With no cue before, the pattern
-//! `“…”，<speaker>说` after the quotation (flag `after`), the speaker a listed one, a title chain
-//! and a name, or a pronoun. A quotation that opens right where an attributed one closed
-//! (“……。”“……”) continues it and takes its speaker. Nested quotations take their outer
-//! quotation's speaker.
+//! In the order tried for a quotation (the first that names someone wins):
+//! 1. **Nested** quotations take their outer quotation's speaker; one that opens right where an
+//!    attributed one closed, or after it with only a comma or 、 between, continues it.
+//! 2. **A cue before the opening mark** (强调, 指出, 说, 告诉记者, 接受采访时说, 报道称, …, after an
+//!    optional `：:，,`). In the clause before it (back to the sentence start) the speaker table's
+//!    alias nearest the cue names the speaker, unless the clause's subject names someone else by
+//!    a title (习近平会见…时，拜登表示). The subject is the clause's last part without frames
+//!    (在…上, 接受…采访时, 对记者), openers (据), trailing adverbs and dates; 他/她 → the nearest
+//!    person named before (flag `pronoun`); a connective alone (并, 从) → the person the clause
+//!    is about; 声明 / 报道 → who 发表 it; anyone else, when a colon or comma follows the cue →
+//!    that person (村民王建国说：“ → 王建国, role 村民; flag `unlisted`), or the subject as
+//!    written when it names no one by name (代表们).
+//! 3. **`<alias>“…”重要指示`**: the alias right before the mark, when words like 重要指示 follow.
+//! 4. **A colon** with no cue (他问战友：“…”): the person of the clause before it.
+//! 5. **After the quotation** (flag `after`): `“…”，<speaker>说` up to four clauses on, the
+//!    speaker a listed one, a pronoun, or a title chain and a name; when the quotation begins a
+//!    sentence or is a whole sentence.
+//! 6. **A cue earlier in the sentence**, for a quotation of a clause or of 8 characters or more
+//!    the sentence does not run on from (and no 所谓 before it).
 
 use super::marks::{has_clause_punct, is_sentence_end, kind_of, quote_spans};
 use super::names::{is_dot, is_han, persons_in};
@@ -190,10 +197,9 @@ impl<'a> Extractor<'a> {
                 q.pronoun = a.pronoun;
             } else if sentence_like(&q.text)
                 || (q.matching.chars().count() >= 8
-                    && !s
-                        .close
+                    && s.close
                         .and_then(|c| chars.get(c + 1))
-                        .is_some_and(|&c| !crate::matching::is_dropped(c))
+                        .is_none_or(|&c| crate::matching::is_dropped(c))
                     && !term_marked(&chars, s.open))
             {
                 // 胡振宇介绍，他们曾实地调查过，…，“我曾趴在边上往里扔石块”, 马来西亚总理安瓦尔5日
@@ -322,9 +328,11 @@ impl<'a> Extractor<'a> {
             });
         }
         // 给少先队员回信，指出“…”, 从提出“…”: no subject of its own, the sentence's person speaks.
-        if words().connectives.iter().any(|c| subject == *c)
+        if words().connectives.contains(&subject)
             && cue.chars().count() > 1
-            && let Some(speaker) = self.clause_person(&clause).or_else(|| self.antecedent(chars, from))
+            && let Some(speaker) = self
+                .clause_person(&clause)
+                .or_else(|| self.antecedent(chars, from))
         {
             let unlisted = self.speakers.canonical(&speaker).is_none();
             return Some(Attribution {
@@ -354,7 +362,7 @@ impl<'a> Extractor<'a> {
             });
         }
         // 声明还称, 报道指出: who issued it.
-        if words().issued.iter().any(|w| subject == *w)
+        if words().issued.contains(&subject)
             && let Some((speaker, role)) = self.issuer(chars, cue_start)
         {
             return Some(Attribution {
@@ -396,7 +404,10 @@ impl<'a> Extractor<'a> {
     fn clause_person(&self, clause: &str) -> Option<String> {
         let first = clause.split(['，', ',']).find(|p| !p.trim().is_empty())?;
         let first = subject_of(first);
-        if first.chars().next().is_some_and(|c| matches!(c, '他' | '她'))
+        if first
+            .chars()
+            .next()
+            .is_some_and(|c| matches!(c, '他' | '她'))
             && has_pronoun(&first)
         {
             return None; // resolved by the caller, from the sentences before
