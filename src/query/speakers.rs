@@ -61,7 +61,8 @@ pub fn list_speakers(handle: &IndexHandle, filter: &SpeakersFilter) -> Result<Ve
     let want = filter
         .name
         .as_deref()
-        .map(|s| speakers.canonical(s).unwrap_or(s).to_owned());
+        .map(crate::matching::fold_str)
+        .map(|s| speakers.canonical(&s).map_or(s.clone(), str::to_owned));
     let mut acc: HashMap<String, Acc> = HashMap::new();
     // Documents in path order (tombstones left out), so that an updated index answers as a
     // rebuilt one does.

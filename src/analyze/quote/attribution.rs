@@ -9,7 +9,7 @@
 //! 2. **A cue before the opening mark** (强调, 指出, 说, 告诉记者, 接受采访时说, 报道称, …, after an
 //!    optional `：:，,`). In the clause before it (back to the sentence start) the speaker table's
 //!    alias nearest the cue names the speaker, unless the clause's subject names someone else by
-//!    a title (习近平会见…时，拜登表示). The subject is the clause's last part without frames
+//!    a title (习近平会见…时，美国总统拜登表示). The subject is the clause's last part without frames
 //!    (在…上, 接受…采访时, 对记者), openers (据), trailing adverbs and dates; 他/她 → the nearest
 //!    person named before (flag `pronoun`); a connective alone (并, 从) → the person the clause
 //!    is about; 声明 / 报道 → who 发表 it; anyone else, when a colon or comma follows the cue →
@@ -38,6 +38,8 @@ const LOOK_BACK_NAME: usize = 3000;
 const EARLIER_KEPT: usize = 600;
 /// Sentences looked back for the antecedent of 他/她.
 const PRONOUN_SENTENCES: usize = 5;
+/// Names of unlisted speakers a document keeps as known (each is looked for in subjects).
+const MAX_KNOWN: usize = 64;
 /// Characters of a sentence before a pronoun looked at for its antecedent.
 const SENTENCE_TAGGED: usize = 200;
 /// Longest subject after a quotation (`“…”某区政协副主席、某委主任王某某说`).
@@ -131,11 +133,15 @@ impl<'a> Extractor<'a> {
                         p.kind == QuoteKind::Cited
                             && p.speaker.is_some()
                             && !p.unbalanced
-                            && chars[p.end as usize + 1..s.open]
-                                .iter()
-                                .filter(|c| !c.is_whitespace())
-                                .all(|&c| matches!(c, '，' | '、' | ','))
-                            && chars[p.end as usize + 1..s.open].len() <= 3
+                            && chars
+                                .get(p.end as usize + 1..s.open)
+                                .is_some_and(|between| {
+                                    between.len() <= 3
+                                        && between
+                                            .iter()
+                                            .filter(|c| !c.is_whitespace())
+                                            .all(|&c| matches!(c, '，' | '、' | ','))
+                                })
                     })
                 })
                 .flatten()
@@ -222,6 +228,7 @@ impl<'a> Extractor<'a> {
                 && q.role.is_some()
                 && let Some(name) = &q.speaker
                 && !self.known.contains(name)
+                && self.known.len() < MAX_KNOWN
             {
                 self.known.push(name.clone());
             }
@@ -452,6 +459,12 @@ impl<'a> Extractor<'a> {
             (self.antecedent(chars, from), true)
         } else {
             let last_part = clause.rsplit(['，', ',']).next().unwrap_or(&clause);
+            // 记者问村民王建国：the person after a verb of address is spoken to.
+            if last_part.contains([
+                '问', '对', '向', '给', '跟', '与', '和', '把', '被', '让', '请',
+            ]) {
+                return None;
+            }
             (self.first_person(last_part), false)
         };
         let speaker = speaker?;
@@ -489,6 +502,7 @@ impl<'a> Extractor<'a> {
     fn attribute_earlier(&self, chars: &[char], open: usize) -> Option<Attribution> {
         let floor = open.saturating_sub(LOOK_BACK_CUE);
         let mut k = open;
+        let mut tried = 0;
         while k > floor {
             k -= 1;
             let c = chars[k];
@@ -522,9 +536,14 @@ impl<'a> Extractor<'a> {
             } else {
                 None
             };
-            // A cue with no speaker before it (…，抨击美国司法系统“…”): look further back.
+            // A cue with no speaker before it (…，抨击美国司法系统“…”): look further back, at
+            // most three cues (each may resolve a pronoun).
             if found.as_ref().is_some_and(|a| a.speaker.is_some()) {
                 return found;
+            }
+            tried += 1;
+            if tried == 3 {
+                return None;
             }
         }
         None
@@ -690,7 +709,13 @@ impl<'a> Extractor<'a> {
                     });
                 }
                 if subject.chars().count() >= 2 && speaker_shaped(&subject, AFTER_SUBJECT_CHARS) {
-                    if let Some(m) = self.speakers.last_in(&subject) {
+                    // The alias must end the subject (…习近平总书记考察过的这个村的村民说 is the
+                    // villagers').
+                    if let Some(m) = self
+                        .speakers
+                        .last_in(&subject)
+                        .filter(|m| m.end == subject.chars().count())
+                    {
                         return Some(Attribution {
                             speaker: Some(m.name.to_owned()),
                             role: None,
@@ -747,9 +772,11 @@ struct Attribution {
 
 /// 他 or 她 (not 他们, 她们) in a subject.
 fn has_pronoun(subject: &str) -> bool {
-    subject
-        .char_indices()
-        .any(|(i, c)| matches!(c, '他' | '她') && !subject[i + c.len_utf8()..].starts_with('们'))
+    subject.char_indices().any(|(i, c)| {
+        let rest = &subject[i + c.len_utf8()..];
+        // Not 他们, not a possessive (她的母亲), not 其他.
+        matches!(c, '他' | '她') && !rest.starts_with(['们', '的']) && !subject[..i].ends_with('其')
+    })
 }
 
 /// Whether a subject not in the table may be a speaker: 2 to `max` characters, no adverb,
@@ -1050,6 +1077,26 @@ mod tests {
         assert_eq!(q.len(), 2);
         assert_eq!(q[1].speaker.as_deref(), Some("钟振华"));
         assert!(q[1].pronoun);
+    }
+
+    #[test]
+    fn possessives_objects_and_aliases_inside_a_subject_name_no_one_wrongly() {
+        // (paragraph, speaker of its first quotation)
+        let cases: &[(&str, Option<&str>)] = &[
+            (
+                "张桂梅来到学校。她的母亲告诉记者：“孩子从小就懂事，我们很放心。”",
+                Some("她的母亲"),
+            ),
+            ("记者问村民王建国：“今年的收成怎么样，比去年好吗？”", None),
+            (
+                "“日子越过越好，我们都很满意。”习近平总书记考察过的这个村的村民说。",
+                Some("习近平总书记考察过的这个村的村民"),
+            ),
+        ];
+        for (text, speaker) in cases {
+            let q = &quotes(text)[0];
+            assert_eq!(q.speaker.as_deref(), *speaker, "{text}");
+        }
     }
 
     #[test]

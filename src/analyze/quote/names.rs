@@ -67,14 +67,24 @@ fn name_shaped(name: &[char]) -> bool {
         && name.iter().all(|&c| is_han(c) || is_dot(c))
         && !is_dot(name[0])
         && !is_dot(name[name.len() - 1])
-        && !name.iter().any(|&c| w.not_in_names.contains(c))
+        // A function word may stand inside a name (李向东, 张和平), not at its ends.
+        && !w.not_in_names.contains(name[0])
+        && !w.not_in_names.contains(name[name.len() - 1])
+}
+
+/// Whether `before` ends with a listed title.
+fn ends_with_listed_title(before: &[char]) -> bool {
+    let s: String = before.iter().collect();
+    words()
+        .person_titles
+        .iter()
+        .any(|t| s.ends_with(t.as_str()))
 }
 
 /// Whether `before` ends with a title: a listed one, or a word ending in a title character.
 fn ends_with_title(before: &[char]) -> bool {
     let w = words();
-    let s: String = before.iter().collect();
-    w.person_titles.iter().any(|t| s.ends_with(t.as_str()))
+    ends_with_listed_title(before)
         || (before.len() >= 2
             && before.last().is_some_and(|&c| w.title_ends.contains(c))
             && before[before.len() - 2..].iter().all(|&c| is_han(c)))
@@ -118,29 +128,44 @@ pub(super) fn person_in_subject_with(subject: &str, known: &[String], tag: bool)
         });
     }
     // The shortest name after a title: 主任李民华 is 李民华, not 华 or 民华.
-    for p in (1..=n - 2).rev() {
-        let name = &chars[p..];
-        if name.len() > MAX_NAME_CHARS {
-            break;
-        }
-        // 教育部相关负责人: a "name" that is itself a title (负责人) is none.
-        let is_title = {
-            let n: String = name.iter().collect();
-            words()
-                .person_titles
-                .iter()
-                .any(|t| n.ends_with(t.as_str()))
-        };
-        if name_shaped(name) && !is_title && ends_with_title(&chars[..p]) {
-            // A Chinese name (from a surname, no dot) is two to four characters; a longer run is
-            // a transliterated name (勒哈格瓦苏伦) only when it does not start like one.
-            if !name.iter().any(|&c| is_dot(c)) && name.len() > 4 && starts_with_surname(name) {
-                continue;
+    // A listed title first (村民任建国 is 任建国, not 建国 after a word ending in 任), then a word
+    // ending in a title character.
+    for listed in [true, false] {
+        for p in (1..=n - 2).rev() {
+            let name = &chars[p..];
+            if name.len() > MAX_NAME_CHARS {
+                break;
             }
-            return Some(Named {
-                name: name.iter().collect(),
-                role: role_of(&chars[..p]),
-            });
+            // 教育部相关负责人: a "name" that is itself a title (负责人) is none.
+            let is_title = {
+                let n: String = name.iter().collect();
+                words()
+                    .person_titles
+                    .iter()
+                    .any(|t| n.ends_with(t.as_str()))
+            };
+            let titled = if listed {
+                ends_with_listed_title(&chars[..p])
+            } else {
+                ends_with_title(&chars[..p])
+            };
+            // 合作社理事长钟振华: after 理事, 长钟振华 starts with the end of a longer title (长
+            // is no surname); 村民任建国 keeps 任, a surname.
+            let starts_in_title = listed
+                && name.len() >= 3
+                && words().title_ends.contains(name[0])
+                && !starts_with_surname(name);
+            if name_shaped(name) && !is_title && titled && !starts_in_title {
+                // A Chinese name (from a surname, no dot) is two to four characters; a longer
+                // run is a transliterated name (勒哈格瓦苏伦) only when it does not start like one.
+                if !name.iter().any(|&c| is_dot(c)) && name.len() > 4 && starts_with_surname(name) {
+                    continue;
+                }
+                return Some(Named {
+                    name: name.iter().collect(),
+                    role: role_of(&chars[..p]),
+                });
+            }
         }
     }
     if !tag {
@@ -289,6 +314,9 @@ mod tests {
             ),
             ("某委主任王某某", Some(("王某某", Some("某委主任")))),
             ("村民王建国", Some(("王建国", Some("村民")))),
+            ("村民任建国", Some(("任建国", Some("村民")))),
+            ("主任李向东", Some(("李向东", Some("主任")))),
+            ("工人王建军", Some(("王建军", Some("工人")))),
             ("主任李民华", Some(("李民华", Some("主任")))),
             ("俄罗斯外长拉夫罗夫", Some(("拉夫罗夫", Some("俄罗斯外长")))),
             (
