@@ -2,9 +2,10 @@
 //! rule in its header and in README "Who said it").
 //!
 //! Two sets: `v1`, 109 quotations of the seeds and ../shared/corpora labelled first (mostly
-//! leaders), and `news`, quotations drawn at random from the features of 新闻联播 and 人民日报
+//! leaders), and `news`, 580 quotations drawn at random from the features of 新闻联播 and 人民日报
 //! (ordinary people, officials, foreign speakers, and quotations that name nobody). `news-dev`
-//! rows were looked at while the rules were written, `news-test` rows only scored.
+//! rows were looked at while the rules were written, `news-test` rows in the last rounds only,
+//! `news-holdout` (drawn and labelled when the rules were done) never.
 //!
 //! A predicted speaker is right when it is the labelled name (one of them, for `A|B`: someone
 //! citing another's words), or holds it (副校长姚强 for 姚强). Precision: right predictions /
@@ -243,9 +244,9 @@ fn speaker_attribution_precision_and_recall() {
     );
 }
 
-/// Floors a little under what is measured (README "Who said it": precision 0.921, recall 0.818,
-/// unlisted recall 0.787, 9 of 224 quotations that name nobody given a speaker, without the
+/// Floors a little under what is measured (README "Who said it": precision 0.916, recall 0.801,
+/// unlisted recall 0.763, 12 of 298 quotations that name nobody given a speaker, without the
 /// implied rows). Issue #17 asks for 0.95, 0.92 and 0.85.
-const PRECISION_FLOOR: f64 = 0.91;
-const RECALL_FLOOR: f64 = 0.80;
-const UNLISTED_RECALL_FLOOR: f64 = 0.77;
+const PRECISION_FLOOR: f64 = 0.90;
+const RECALL_FLOOR: f64 = 0.79;
+const UNLISTED_RECALL_FLOOR: f64 = 0.75;

@@ -251,6 +251,19 @@ impl<'a> Extractor<'a> {
         out
     }
 
+    /// A subject of up to 30 characters that ends with a person's name (同为职工书屋公益代言人的
+    /// 全国劳模尹利平, 法国国家科研中心的马克·拉弗涅) or a title (马鞍山市外事办公室相关负责人).
+    fn long_speaker(&self, subject: &str) -> bool {
+        let n = subject.chars().count();
+        (2..=AFTER_SUBJECT_CHARS).contains(&n)
+            && !subject.contains(['“', '”', '"', '我', '你'])
+            && (super::names::person_in_subject_with(subject, &self.known, self.tag).is_some()
+                || words()
+                    .person_titles
+                    .iter()
+                    .any(|t| subject.ends_with(t.as_str())))
+    }
+
     /// The person an unlisted subject names: the name (and its role) when one is found, or the
     /// subject as written.
     fn unlisted(&self, subject: &str) -> (String, Option<String>) {
@@ -337,6 +350,8 @@ impl<'a> Extractor<'a> {
         // 给少先队员回信，指出“…”, 从提出“…”: no subject of its own, the sentence's person speaks.
         if words().connectives.contains(&subject)
             && cue.chars().count() > 1
+            // 要求美国政府披露“…”: a cue whose object leads to the quotation needs a subject.
+            && !embedded
             && let Some(speaker) = self
                 .clause_person(&clause)
                 .or_else(|| self.antecedent(chars, from))
@@ -383,9 +398,7 @@ impl<'a> Extractor<'a> {
         }
         // A subject not in the table is taken only in the plain `X说：“` / `X表示，“` shape.
         // Longer subjects only when they end in a title and a name (富润控股集团董事会主席赵林中).
-        let shaped = speaker_shaped(&subject, 12)
-            || (speaker_shaped(&subject, AFTER_SUBJECT_CHARS)
-                && super::names::titled_in_subject(&subject, &self.known).is_some());
+        let shaped = speaker_shaped(&subject, 12) || self.long_speaker(&subject);
         let speaker = ((separated || embedded) && shaped).then(|| self.unlisted(&subject));
         // A one-character cue (说, 云, 曰) ends many words: with no known speaker it counts only
         // when a colon or comma follows it.
@@ -579,7 +592,7 @@ impl<'a> Extractor<'a> {
                 [start.max(trimmed.saturating_sub(SENTENCE_TAGGED))..trimmed]
                 .iter()
                 .collect();
-            if let Some(name) = self.first_person(&sentence) {
+            if let Some(name) = self.first_person_in(&sentence, false) {
                 return Some(name);
             }
             end = start;
@@ -594,6 +607,13 @@ impl<'a> Extractor<'a> {
     /// The first person named in a sentence (none in an empty one): a listed speaker (canonical name), a name known in
     /// the document, a name after a title, a name jieba tags.
     fn first_person(&self, sentence: &str) -> Option<String> {
+        self.first_person_in(sentence, true)
+    }
+
+    /// [`Self::first_person`]; names jieba tags with no title before them count anywhere when
+    /// `untitled` (the speaker's own sentence), else only at the start of a clause (in sentences
+    /// before, 蓝天 and 高品质 are tagged names too).
+    fn first_person_in(&self, sentence: &str, untitled: bool) -> Option<String> {
         if sentence.chars().count() < 2 {
             return None;
         }
@@ -610,7 +630,18 @@ impl<'a> Extractor<'a> {
             (Some(m), Some(o)) if m.start <= o.0 => None,
             (Some(_), None) => None,
             (_, Some(o)) => Some(o),
-            (None, None) => others.first(),
+            (None, None) => {
+                let chars: Vec<char> = sentence.chars().collect();
+                // In sentences before, a bare name counts where a subject stands: at the start of
+                // a clause (塞尔玛对未来憧憬无限), not inside one (还老百姓蓝天白云).
+                others.iter().find(|o| {
+                    untitled
+                        || o.0 == 0
+                        || chars
+                            .get(o.0 - 1)
+                            .is_some_and(|&c| matches!(c, '，' | ',' | '：' | '；' | '、'))
+                })
+            }
         };
         match (listed, other) {
             (_, Some((_, name, _))) => Some(
@@ -878,10 +909,17 @@ fn before_colon(chars: &[char], open: usize) -> bool {
 /// A word marking the quotation at `open` as a name or term (所谓“…”) right before it.
 fn term_marked(chars: &[char], open: usize) -> bool {
     let before: String = chars[open.saturating_sub(6)..open].iter().collect();
-    words()
-        .term_markers
+    // 所谓 anywhere in the clause before (所谓的局部“…”).
+    let clause_start = chars[open.saturating_sub(30)..open]
         .iter()
-        .any(|m| before.ends_with(m.as_str()))
+        .rposition(|&c| matches!(c, '，' | ',' | '。' | '；' | '：'))
+        .map_or(open.saturating_sub(30), |i| open.saturating_sub(30) + i + 1);
+    let clause: String = chars[clause_start..open].iter().collect();
+    clause.contains("所谓")
+        || words()
+            .term_markers
+            .iter()
+            .any(|m| before.ends_with(m.as_str()))
 }
 
 /// True when a quotation's text ends with a sentence end (or an ellipsis): a whole sentence of

@@ -156,11 +156,6 @@ pub(super) fn person_in_subject_with(subject: &str, known: &[String], tag: bool)
                 && words().title_ends.contains(name[0])
                 && !starts_with_surname(name);
             if name_shaped(name) && !is_title && titled && !starts_in_title {
-                // A Chinese name (from a surname, no dot) is two to four characters; a longer
-                // run is a transliterated name (勒哈格瓦苏伦) only when it does not start like one.
-                if !name.iter().any(|&c| is_dot(c)) && name.len() > 4 && starts_with_surname(name) {
-                    continue;
-                }
                 return Some(Named {
                     name: name.iter().collect(),
                     role: role_of(&chars[..p]),
