@@ -223,14 +223,26 @@ impl<'a> Extractor<'a> {
                 }
             }
             q.kind = kind_of(&q);
+            // Speakers and roles were found in the folded text: give them as written (李兴乾, not
+            // 李兴干). Listed speakers keep their canonical names.
+            if q.unlisted && s.depth == 0 {
+                q.speaker = q
+                    .speaker
+                    .take()
+                    .map(|n| as_written(&chars, &written, &n, s.open));
+                q.role = q
+                    .role
+                    .take()
+                    .map(|r| as_written(&chars, &written, &r, s.open));
+            }
             if q.unlisted
                 && q.kind == QuoteKind::Cited
                 && q.role.is_some()
                 && let Some(name) = &q.speaker
-                && !self.known.contains(name)
+                && !self.known.contains(&crate::matching::fold_str(name))
                 && self.known.len() < MAX_KNOWN
             {
-                self.known.push(name.clone());
+                self.known.push(crate::matching::fold_str(name));
             }
             outer.push((
                 s.start,
@@ -892,6 +904,30 @@ fn cue_ends() -> &'static [char] {
     &ENDS
 }
 
+/// `folded` (a name or role found in the folded text `chars`) as `written` has it, from its
+/// occurrence nearest `near` (before it first); unchanged when it is not found close by.
+fn as_written(chars: &[char], written: &[char], folded: &str, near: usize) -> String {
+    let pat: Vec<char> = folded.chars().collect();
+    if pat.is_empty() || chars.len() < pat.len() {
+        return folded.to_owned();
+    }
+    let lo = near.saturating_sub(LOOK_BACK_CUE);
+    let hi = (near + 200).min(chars.len() - pat.len());
+    (lo..=hi.max(lo))
+        .filter(|&i| i + pat.len() <= chars.len() && chars[i..i + pat.len()] == pat[..])
+        .min_by_key(|&i| {
+            if i + pat.len() <= near {
+                near - i
+            } else {
+                2 * (i - near) + LOOK_BACK_CUE
+            }
+        })
+        .map_or_else(
+            || folded.to_owned(),
+            |i| written[i..i + pat.len()].iter().collect(),
+        )
+}
+
 /// A quotation holding clause punctuation other than 、 (a clause or sentence of speech).
 fn sentence_like(text: &str) -> bool {
     text.contains(['，', '。', '！', '？', '；', '：', ',', '!', '?', ';'])
@@ -1135,6 +1171,17 @@ mod tests {
             let q = &quotes(text)[0];
             assert_eq!(q.speaker.as_deref(), *speaker, "{text}");
         }
+    }
+
+    #[test]
+    fn unlisted_names_as_written() {
+        let q = &quotes("商务部对外贸易司司长李兴乾說：“今年以來，農產品進口穩定增長。”")[0];
+        assert_eq!(q.speaker.as_deref(), Some("李兴乾"));
+        let q = &quotes("商務部對外貿易司司長李興乾說：“今年以來，農產品進口穩定增長。”")[0];
+        assert_eq!(
+            (q.speaker.as_deref(), q.role.as_deref()),
+            (Some("李興乾"), Some("商務部對外貿易司司長"))
+        );
     }
 
     #[test]
