@@ -58,6 +58,22 @@ pub struct QuoteCluster {
     pub variants: usize,
 }
 
+/// The selected live documents among the first `len` ordinals, in path order (so that an
+/// updated index answers as a rebuilt one does).
+pub(super) fn selected_in_path_order(
+    handle: &IndexHandle,
+    len: usize,
+    selection: Option<&crate::index::DocSelection>,
+) -> Result<Vec<usize>> {
+    let ranks = handle.path_ranks()?;
+    let mut order: Vec<usize> = (0..len)
+        .filter(|&d| ranks.get(d).is_some_and(|&r| r != u32::MAX))
+        .filter(|&d| crate::index::selected(selection, d as u64))
+        .collect();
+    order.sort_by_key(|&d| ranks[d]);
+    Ok(order)
+}
+
 struct Form {
     matching: Vec<char>,
     /// `matching` as a string, for substring search.
@@ -77,17 +93,10 @@ pub fn list_quotes(handle: &IndexHandle, filter: &QuotesFilter) -> Result<Vec<Qu
     let mut forms: Vec<Form> = Vec::new();
     let mut by_form: HashMap<String, usize> = HashMap::new();
     // Documents in path order, so that an updated index lists clusters as a rebuilt one does.
-    let ranks = handle.path_ranks()?;
-    let mut order: Vec<usize> = (0..table.len())
-        .filter(|&d| ranks.get(d).is_some_and(|&r| r != u32::MAX))
-        .collect();
-    order.sort_by_key(|&d| ranks[d]);
+    let order = selected_in_path_order(handle, table.len(), filter.selection.as_deref())?;
     for (n, d) in order.into_iter().enumerate() {
         if n.is_multiple_of(64) {
             crate::cancel::check()?;
-        }
-        if !crate::index::selected(filter.selection.as_deref(), d as u64) {
-            continue;
         }
         for q in table.get(d)? {
             let kind_ok = match filter.kind {
@@ -122,6 +131,7 @@ pub fn list_quotes(handle: &IndexHandle, filter: &QuotesFilter) -> Result<Vec<Qu
     for i in 0..forms.len() {
         groups.entry(uf.find(i)).or_default().push(i);
     }
+    let ranks = handle.path_ranks()?; // cached by the handle
     let mut clusters: Vec<QuoteCluster> = groups
         .into_values()
         .map(|mut members| {

@@ -66,17 +66,11 @@ pub fn list_speakers(handle: &IndexHandle, filter: &SpeakersFilter) -> Result<Ve
     let mut acc: HashMap<String, Acc> = HashMap::new();
     // Documents in path order (tombstones left out), so that an updated index answers as a
     // rebuilt one does.
-    let ranks = handle.path_ranks()?;
-    let mut order: Vec<usize> = (0..table.len())
-        .filter(|&d| ranks.get(d).is_some_and(|&r| r != u32::MAX))
-        .collect();
-    order.sort_by_key(|&d| ranks[d]);
+    let order =
+        super::quotes::selected_in_path_order(handle, table.len(), filter.selection.as_deref())?;
     for (n, d) in order.into_iter().enumerate() {
         if n.is_multiple_of(64) {
             crate::cancel::check()?;
-        }
-        if !crate::index::selected(filter.selection.as_deref(), d as u64) {
-            continue;
         }
         let date = docs.date_key(d);
         for q in table.get(d)? {
