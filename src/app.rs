@@ -1,7 +1,7 @@
 //! The glue: resolve arguments (terminal, colour, paths), call the query API, print what it
 //! returns. The only module that sees both [`crate::cli`] types and the library.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -12,7 +12,7 @@ use crate::bench::{self, QueryKind};
 use crate::cli::{
     BenchArgs, BenchKind, ByArg, CheckArgs, Cli, ColorWhen, Command, DocsArgs, FilterArgs,
     IndexArgs, KeywordsArgs, KindArg, OutputArgs, PhraseArgs, QuoteArgs, QuotesArgs, SearchArgs,
-    ServeArgs, SharedArgs, ShowArgs, SortArg, SpeakersArgs, ThemesArgs,
+    CompareArgs, ReuseArgs, ServeArgs, SharedArgs, ShowArgs, SortArg, SpeakersArgs, ThemesArgs,
 };
 use crate::error::Error;
 use crate::index::{self, BuildObserver, BuildOptions, IndexHandle, SkippedFile};
@@ -146,6 +146,8 @@ fn dispatch(cli: &Cli, style: Style) -> anyhow::Result<Outcome> {
         Command::Search(args) => run_search(cli, args, style),
         Command::Phrase(args) => run_phrase(cli, args, style),
         Command::Shared(args) => run_shared(cli, args, style),
+        Command::Reuse(args) => run_reuse(cli, args, style),
+        Command::Compare(args) => run_compare(cli, args, style),
         Command::Bench(args) => run_bench(cli, args),
         Command::Quote(args) => run_quote(cli, args, style),
         Command::Themes(args) => run_themes(cli, args, style),
@@ -656,6 +658,87 @@ fn run_phrase(cli: &Cli, args: &PhraseArgs, style: Style) -> anyhow::Result<Outc
         )
     });
     Ok(Outcome::found(s.hits > 0))
+}
+
+fn run_reuse(cli: &Cli, args: &ReuseArgs, style: Style) -> anyhow::Result<Outcome> {
+    let text = match (&args.file, &args.doc) {
+        (_, Some(doc)) => api::ReuseText::Doc(doc.clone()),
+        (Some(f), None) => {
+            let (name, bytes) = if f.as_os_str() == "-" {
+                let mut bytes = Vec::new();
+                io::stdin()
+                    .lock()
+                    .take((api::MAX_INPUT_BYTES + 1) as u64)
+                    .read_to_end(&mut bytes)
+                    .context("reading standard input")?;
+                ("standard input".to_owned(), bytes)
+            } else {
+                let bytes =
+                    std::fs::read(f).with_context(|| format!("reading {}", f.display()))?;
+                (f.display().to_string(), bytes)
+            };
+            let ext = (f.as_os_str() != "-")
+                .then(|| f.extension().and_then(|e| e.to_str()))
+                .flatten();
+            api::ReuseText::Text(api::read_input(&name, &bytes, ext)?)
+        }
+        (None, None) => anyhow::bail!("give a FILE, `-` for standard input, or --doc PATH"),
+    };
+    let handle = open_or_build(cli)?;
+    let req = api::ReuseRequest {
+        min_chars: args.min_chars,
+        min_identity: args.min_identity,
+        limit: args.limit,
+        filters: filters(&(&args.filters).into()),
+        ..api::ReuseRequest::new(text)
+    };
+    let r = api::reuse(&handle, &req)?;
+    let machine = args.out.machine();
+    emit(
+        &args.out,
+        &r.rows(),
+        |w| print::print_reuse_json(w, &r),
+        |w| print::print_reuse_text(w, &r, style),
+    )?;
+    let s = &r.summary;
+    scope_note(cli, machine, s.scope.as_ref());
+    note(cli, machine, || {
+        format!(
+            "{} span(s) from {} source(s); {} seeds ({} too common), {} paragraphs aligned \
+             ({:.2} s)",
+            s.spans,
+            s.sources,
+            s.seeds,
+            s.common_seeds,
+            s.candidates,
+            s.elapsed_us as f64 / 1e6
+        )
+    });
+    Ok(Outcome::found(s.sources > 0))
+}
+
+fn run_compare(cli: &Cli, args: &CompareArgs, style: Style) -> anyhow::Result<Outcome> {
+    let handle = open_or_build(cli)?;
+    let req = api::CompareRequest {
+        min_chars: args.min_chars,
+        min_identity: args.min_identity,
+        ..api::CompareRequest::new(&args.a, &args.b)
+    };
+    let r = api::compare(&handle, &req)?;
+    emit(
+        &args.out,
+        &r.spans,
+        |w| print::print_compare_json(w, &r),
+        |w| print::print_compare_text(w, &r, style, args.marked),
+    )?;
+    note(cli, args.out.machine(), || {
+        format!(
+            "{} shared span(s) ({:.1} ms)",
+            r.spans.len(),
+            ms(r.summary.elapsed_us)
+        )
+    });
+    Ok(Outcome::found(!r.spans.is_empty()))
 }
 
 fn run_shared(cli: &Cli, args: &SharedArgs, style: Style) -> anyhow::Result<Outcome> {

@@ -77,6 +77,12 @@ pub enum Command {
     Phrase(PhraseArgs),
     /// Maximal phrases that several documents share (text reuse), longest first.
     Shared(SharedArgs),
+    /// Where the parts of a text come from: every paragraph of the corpus sharing a span with
+    /// it (word for word or nearly), by source document, with how much of the text each covers.
+    Reuse(ReuseArgs),
+    /// Two documents aligned: the spans they share, marked in both, and how much of each the
+    /// other holds.
+    Compare(CompareArgs),
     /// Theme distribution per document and the top passages per theme.
     Themes(ThemesArgs),
     /// Keywords: what sets the filtered documents apart from the rest (G² keyness), or the
@@ -343,6 +349,96 @@ pub enum SortArg {
     Left,
     /// Text right of the match.
     Right,
+}
+
+#[derive(Debug, Args)]
+pub struct ReuseArgs {
+    /// The text: a file (.txt, .md, .html, .docx; others read as text) or `-` for standard
+    /// input. Not with --doc.
+    #[arg(value_name = "FILE|-", required_unless_present = "doc", conflicts_with = "doc")]
+    pub file: Option<PathBuf>,
+
+    /// A document of the index instead (its path as results print it); the document itself is
+    /// not counted as a source.
+    #[arg(long, value_name = "PATH")]
+    pub doc: Option<String>,
+
+    /// Shortest shared span, in characters of each side (punctuation and spaces not counted).
+    #[arg(long, default_value_t = 12, value_name = "N")]
+    pub min_chars: usize,
+
+    /// Least share of characters a span's two sides have in common (1: word for word).
+    #[arg(long, default_value_t = 0.8, value_name = "X")]
+    pub min_identity: f64,
+
+    /// Number of sources to show (0: all).
+    #[arg(short = 'n', long, default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+
+    #[command(flatten)]
+    pub filters: SourceFilterArgs,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// The documents that may be sources (as the filters of other commands, without `--doc`).
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Sources")]
+pub struct SourceFilterArgs {
+    /// Only sources dated on or after DATE (`2020`, `2020-07` or `2020-07-01`).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<Date>,
+
+    /// Only sources dated on or before DATE.
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<Date>,
+
+    /// Only sources at PATH or under the folder PATH. Repeatable.
+    #[arg(long, value_name = "PATH")]
+    pub under: Vec<String>,
+
+    /// Only sources of this collection. Repeatable.
+    #[arg(long, value_name = "NAME")]
+    pub collection: Vec<String>,
+}
+
+impl From<&SourceFilterArgs> for FilterArgs {
+    fn from(f: &SourceFilterArgs) -> FilterArgs {
+        FilterArgs {
+            since: f.since,
+            until: f.until,
+            under: f.under.clone(),
+            collection: f.collection.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The first document (its path as results print it).
+    #[arg(value_name = "DOC")]
+    pub a: String,
+
+    /// The second document.
+    #[arg(value_name = "DOC")]
+    pub b: String,
+
+    /// Shortest shared span, in characters of each side.
+    #[arg(long, default_value_t = 12, value_name = "N")]
+    pub min_chars: usize,
+
+    /// Least share of characters a span's two sides have in common.
+    #[arg(long, default_value_t = 0.8, value_name = "X")]
+    pub min_identity: f64,
+
+    /// Print both documents whole with the shared spans marked (【…】 without colour), instead
+    /// of the list of spans side by side.
+    #[arg(long)]
+    pub marked: bool,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Args)]

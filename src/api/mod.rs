@@ -22,6 +22,7 @@ mod filter;
 mod index;
 mod phrase;
 mod quote;
+mod reuse;
 mod search;
 mod shared;
 mod show;
@@ -48,6 +49,11 @@ pub use search::{
     HitTheme, HitThemes, SearchBucket, SearchHit, SearchRequest, SearchResponse, SearchSummary,
     SearchTrend, SearchTrendSummary, refuse_exclusion, resolve_themes, search, search_trend,
 };
+pub use reuse::{
+    CompareRequest, CompareResponse, CompareSide, CompareSpan, CompareSummary, ReuseRequest,
+    ReuseResponse, ReuseRow, ReuseSource, ReuseSpan, ReuseSummary, ReuseText, SpanEnd, TextPlace,
+    compare, reuse,
+};
 pub use shared::{SharedDoc, SharedPhrase, SharedRequest, SharedResponse, SharedSummary, shared};
 pub use show::{ShowLine, ShowRequest, ShowResponse, show};
 pub use speakers::{
@@ -58,6 +64,9 @@ pub use themes::{
     TopPassage, keywords, themes,
 };
 pub use trend::{Buckets, By};
+
+/// Texts given to `reuse` are read as documents are (formats, encodings), within a limit.
+pub use crate::load::{MAX_INPUT_BYTES, read_input};
 
 pub use crate::analyze::QuoteKind;
 pub use crate::query::{SortOrder, WordRules};

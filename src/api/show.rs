@@ -50,6 +50,11 @@ pub struct ShowResponse {
     pub paragraphs: usize,
 }
 
+/// The ordinal of the document at `path` (as results print it; `DOC:LINE` names its document).
+pub(super) fn resolve_doc(handle: &IndexHandle, path: &str) -> Result<u64> {
+    resolve(handle, path).map(|(ord, _)| ord)
+}
+
 /// The document's ordinal and the line asked for, from `DOC[:LINE]`.
 fn resolve(handle: &IndexHandle, locator: &str) -> Result<(u64, Option<u32>)> {
     let table = handle.docs();

@@ -13,6 +13,7 @@ mod kwic;
 mod phrase;
 mod quote;
 mod quotes;
+mod reuse;
 mod search;
 mod shared;
 mod speakers;
@@ -30,6 +31,10 @@ pub use quotes::{QuoteCluster, QuoteOccurrence, QuotesFilter, list_quotes};
 pub use search::{
     LONG_QUERY_WORDS, SearchHit, SearchResults, THEME_WEIGHT, ThemeExplain, WordRules,
     matching_docs, search, search_with,
+};
+pub use reuse::{
+    DocumentSpan, DocumentText, MAX_TEXT_CHARS, ReuseOptions, ReuseWork, ReusedSpan, compare_documents,
+    covered, find_reuse,
 };
 pub use shared::{SharedOptions, SharedPhrase, shared_phrases};
 pub use speakers::{SpeakerStats, SpeakersFilter, list_speakers};

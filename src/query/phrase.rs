@@ -236,7 +236,7 @@ fn for_each_match(
         let cols = cols[s];
         let alive = reader.alive_bitset();
         let is_alive = |d: DocId| alive.is_none_or(|a| a.is_alive(d));
-        match_segment(handle, reader, cols, prefix, |d, c| {
+        let mut on_match = |d: DocId, c: u32| {
             if !is_alive(d) || (sel.is_some() && !selected(sel, cols.doc.get_val(d))) {
                 return;
             }
@@ -248,7 +248,15 @@ fn for_each_match(
                 .entry(cols.para_key(d))
                 .and_modify(|first| *first = (*first).min(here))
                 .or_insert(here);
-        })?;
+        };
+        if prefix.len() == 1 {
+            let inv = reader.inverted_index(handle.fields().exact)?;
+            char_counts(&inv, handle.fields().exact, reader.max_doc(), prefix[0], on_match)?;
+        } else {
+            match_segment(handle, reader, cols, prefix, |d, starts| {
+                on_match(d, starts.len() as u32)
+            })?;
+        }
     }
     for (para_key, (_, s, doc_id)) in candidates {
         let text = paragraph_text(handle, searcher, para_key)?;
@@ -258,6 +266,45 @@ fn for_each_match(
         }
     }
     Ok(())
+}
+
+/// Where a seed of text reuse occurs: `(segment, doc_id, start)` for each start of `needle`
+/// (2 to `EXACT_TAIL_CHARS + 1` characters of matching form) in a live passage's own text (of
+/// the selection, when one is given), in segment and passage order; `None` when more than
+/// `cap` passages hold it (too common to tell where a text comes from).
+pub fn seed_occurrences(
+    handle: &IndexHandle,
+    searcher: &Searcher,
+    needle: &[char],
+    sel: Option<&DocSelection>,
+    cap: usize,
+) -> Result<Option<Vec<(u32, DocId, u32)>>> {
+    if !(2..=EXACT_TAIL_CHARS + 1).contains(&needle.len()) {
+        return Err(Error::Query(format!(
+            "a seed has 2 to {} characters",
+            EXACT_TAIL_CHARS + 1
+        )));
+    }
+    let mut out: Vec<(u32, DocId, u32)> = Vec::new();
+    let mut passages = 0usize;
+    for (s, reader) in searcher.segment_readers().iter().enumerate() {
+        let cols = handle.columns(s as u32)?;
+        let alive = reader.alive_bitset();
+        match_segment(handle, reader, cols, needle, |d, starts| {
+            if passages > cap
+                || alive.is_some_and(|a| !a.is_alive(d))
+                || (sel.is_some() && !selected(sel, cols.doc.get_val(d)))
+            {
+                return;
+            }
+            passages += 1;
+            out.extend(starts.iter().map(|&p| (s as u32, d, p)));
+        })?;
+        if passages > cap {
+            return Ok(None);
+        }
+    }
+    Ok(Some(out))
 }
 
 /// How often the character `c` occurs in each passage's own text, in passage order: every
@@ -360,18 +407,20 @@ impl Gram {
 }
 
 /// Find the passages of one segment where `needle` (at most `EXACT_TAIL_CHARS + 1` characters)
-/// starts in the passage's own text; `sink(doc_id, occurrences)`.
+/// starts in the passage's own text; `sink(doc_id, start positions)`.
 fn match_segment(
     handle: &IndexHandle,
     reader: &SegmentReader,
     cols: &PassageColumns,
     needle: &[char],
-    mut sink: impl FnMut(DocId, u32),
+    mut sink: impl FnMut(DocId, &[u32]),
 ) -> Result<()> {
     let f = &handle.fields();
     let inv = reader.inverted_index(f.exact)?;
     if needle.len() == 1 {
-        return char_counts(&inv, f.exact, reader.max_doc(), needle[0], sink);
+        return Err(Error::Query(
+            "positions of one character are not read from the index".into(),
+        ));
     }
     // Bigram offsets covering the needle: 0, 2, 4, … and n − 2.
     let n = needle.len();
@@ -450,7 +499,7 @@ fn match_segment(
         starts.sort_unstable();
         starts.dedup();
         if !starts.is_empty() {
-            sink(target, starts.len() as u32);
+            sink(target, &starts);
         }
         target = grams[0].advance();
     }
