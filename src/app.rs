@@ -10,9 +10,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::api::{self, Filters};
 use crate::bench::{self, QueryKind};
 use crate::cli::{
-    BenchArgs, BenchKind, ByArg, CheckArgs, Cli, ColorWhen, Command, DocsArgs, FilterArgs,
-    IndexArgs, KeywordsArgs, KindArg, OutputArgs, PhraseArgs, QuoteArgs, QuotesArgs, SearchArgs,
-    CompareArgs, ReuseArgs, ServeArgs, SharedArgs, ShowArgs, SortArg, SpeakersArgs, ThemesArgs,
+    BenchArgs, BenchKind, ByArg, CheckArgs, Cli, ColorWhen, Command, CompareArgs, DocsArgs,
+    FilterArgs, IndexArgs, KeywordsArgs, KindArg, OutputArgs, PhraseArgs, QuoteArgs, QuotesArgs,
+    ReuseArgs, SearchArgs, ServeArgs, SharedArgs, ShowArgs, SortArg, SpeakersArgs, ThemesArgs,
 };
 use crate::error::Error;
 use crate::index::{self, BuildObserver, BuildOptions, IndexHandle, SkippedFile};
@@ -673,8 +673,7 @@ fn run_reuse(cli: &Cli, args: &ReuseArgs, style: Style) -> anyhow::Result<Outcom
                     .context("reading standard input")?;
                 ("standard input".to_owned(), bytes)
             } else {
-                let bytes =
-                    std::fs::read(f).with_context(|| format!("reading {}", f.display()))?;
+                let bytes = std::fs::read(f).with_context(|| format!("reading {}", f.display()))?;
                 (f.display().to_string(), bytes)
             };
             let ext = (f.as_os_str() != "-")

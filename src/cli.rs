@@ -355,7 +355,11 @@ pub enum SortArg {
 pub struct ReuseArgs {
     /// The text: a file (.txt, .md, .html, .docx; others read as text) or `-` for standard
     /// input. Not with --doc.
-    #[arg(value_name = "FILE|-", required_unless_present = "doc", conflicts_with = "doc")]
+    #[arg(
+        value_name = "FILE|-",
+        required_unless_present = "doc",
+        conflicts_with = "doc"
+    )]
     pub file: Option<PathBuf>,
 
     /// A document of the index instead (its path as results print it); the document itself is

@@ -20,6 +20,7 @@ mod props;
 mod quote_cmd;
 mod quote_eval;
 mod research;
+mod reuse_cmd;
 mod search_cmd;
 mod serve_api;
 mod shared_cmd;

@@ -112,6 +112,24 @@ impl Fixture {
         self.run_env(args, &[])
     }
 
+    /// Run `jiansuo ARGS` with `input` on its standard input.
+    pub fn run_stdin(&self, args: &[&str], input: &[u8]) -> Run {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_jiansuo"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .env_remove("JIANSUO_INDEX")
+            .env_remove("JIANSUO_CORPUS")
+            .env_remove("NO_COLOR")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run jiansuo");
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        Run(child.wait_with_output().expect("run jiansuo"))
+    }
+
     pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_jiansuo"));
         cmd.args(args)

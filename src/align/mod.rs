@@ -4,7 +4,7 @@
 pub mod local;
 pub mod spans;
 
-pub use local::{Alignment, align, align_ending_at, best_cell, min_score};
 #[cfg(test)]
 pub use local::align_reference;
+pub use local::{Alignment, align, align_ending_at, best_cell, min_score};
 pub use spans::{SharedSpan, SpanIndex, SpanOptions};

@@ -317,13 +317,25 @@ mod tests {
         assert_eq!(s.len(), 1, "{s:?}");
         assert_eq!((s[0].a_start, s[0].a_end), (0, a.chars().count()));
         assert!(s[0].identity() > 0.9);
-        assert!(spans("今天天气很好我们一起去公园散步吧", "明天可能下雨大家都待在家里看书").is_empty());
+        assert!(
+            spans(
+                "今天天气很好我们一起去公园散步吧",
+                "明天可能下雨大家都待在家里看书"
+            )
+            .is_empty()
+        );
     }
 
     #[test]
     fn short_common_formula_is_no_span() {
         // 11 characters in common: under the 12 of the default.
-        assert!(spans("我们要推动经济社会高质量发展啊", "必须推动经济社会高质量发展吗").is_empty());
+        assert!(
+            spans(
+                "我们要推动经济社会高质量发展啊",
+                "必须推动经济社会高质量发展吗"
+            )
+            .is_empty()
+        );
     }
 
     #[test]

@@ -45,14 +45,14 @@ pub use quote::{
     QuoteTrendSummary, QuotesRequest, QuotesResponse, QuotesSummary, SpeakerCount, quote,
     quote_options, quote_trend, quotes,
 };
-pub use search::{
-    HitTheme, HitThemes, SearchBucket, SearchHit, SearchRequest, SearchResponse, SearchSummary,
-    SearchTrend, SearchTrendSummary, refuse_exclusion, resolve_themes, search, search_trend,
-};
 pub use reuse::{
     CompareRequest, CompareResponse, CompareSide, CompareSpan, CompareSummary, ReuseRequest,
     ReuseResponse, ReuseRow, ReuseSource, ReuseSpan, ReuseSummary, ReuseText, SpanEnd, TextPlace,
     compare, reuse,
+};
+pub use search::{
+    HitTheme, HitThemes, SearchBucket, SearchHit, SearchRequest, SearchResponse, SearchSummary,
+    SearchTrend, SearchTrendSummary, refuse_exclusion, resolve_themes, search, search_trend,
 };
 pub use shared::{SharedDoc, SharedPhrase, SharedRequest, SharedResponse, SharedSummary, shared};
 pub use show::{ShowLine, ShowRequest, ShowResponse, show};

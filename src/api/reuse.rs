@@ -164,12 +164,22 @@ fn date_of(handle: &IndexHandle, ord: u64) -> Option<String> {
 
 fn collection_of(handle: &IndexHandle, ord: u64) -> String {
     let c = handle.docs().collection(ord as usize) as usize;
-    handle.docs().collections().get(c).cloned().unwrap_or_default()
+    handle
+        .docs()
+        .collections()
+        .get(c)
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// The documents of the corpus that share spans with the text, most covered first.
 pub fn reuse(handle: &IndexHandle, req: &ReuseRequest) -> Result<ReuseResponse> {
     let started = Instant::now();
+    if req.min_chars < 8 || !(0.5..=1.0).contains(&req.min_identity) {
+        return Err(Error::Query(
+            "need --min-chars ≥ 8 and --min-identity between 0.5 and 1".into(),
+        ));
+    }
     let (name, text, except_doc) = match &req.text {
         ReuseText::Text(t) => ("-".to_owned(), t.clone(), None),
         ReuseText::Doc(locator) => {
@@ -180,7 +190,11 @@ pub fn reuse(handle: &IndexHandle, req: &ReuseRequest) -> Result<ReuseResponse> 
                 .map(|(_, t)| t)
                 .collect::<Vec<_>>()
                 .join("\n");
-            (handle.docs().path(ord as usize)?.into_owned(), text, Some(ord))
+            (
+                handle.docs().path(ord as usize)?.into_owned(),
+                text,
+                Some(ord),
+            )
         }
     };
     let mf = MatchingForm::new(&text);
@@ -231,7 +245,8 @@ pub fn reuse(handle: &IndexHandle, req: &ReuseRequest) -> Result<ReuseResponse> 
         .into_iter()
         .map(|(doc, mut spans)| {
             spans.sort_by_key(|s| (s.text_start, s.line, s.source_start));
-            let covered = query::covered(spans.iter().map(|s| (s.text_start, s.text_end)).collect());
+            let covered =
+                query::covered(spans.iter().map(|s| (s.text_start, s.text_end)).collect());
             (covered, doc, spans)
         })
         .collect();

@@ -9,8 +9,8 @@ mod docs;
 mod index;
 mod phrase;
 mod quote;
-mod search;
 mod reuse;
+mod search;
 mod shared;
 mod show;
 mod themes;
@@ -25,10 +25,10 @@ pub use quote::{
     print_clusters_json, print_clusters_text, print_quote_json, print_quote_text,
     print_speakers_json, print_speakers_text,
 };
-pub use search::{print_search_json, print_search_text};
 pub use reuse::{
     marks_on_line, print_compare_json, print_compare_text, print_reuse_json, print_reuse_text,
 };
+pub use search::{print_search_json, print_search_text};
 pub use shared::{print_shared_json, print_shared_text};
 pub use show::{print_show_json, print_show_text};
 pub use themes::{print_keywords_json, print_keywords_text, print_themes_json, print_themes_text};

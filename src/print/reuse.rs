@@ -18,8 +18,7 @@ use serde::Serialize;
 
 use super::{Style, write_json_line};
 use crate::api::{
-    CompareResponse, CompareSpan, CompareSummary, ReuseResponse, ReuseSource, ReuseSummary,
-    SpanEnd,
+    CompareResponse, CompareSpan, CompareSummary, ReuseResponse, ReuseSource, ReuseSummary, SpanEnd,
 };
 
 #[derive(Serialize)]
@@ -153,7 +152,11 @@ pub fn print_compare_text(
     writeln!(w, "{} shared span(s)", r.spans.len())?;
     if marked {
         for (name, lines, pick) in [
-            ("A", &r.a_lines, (|s: &CompareSpan| &s.a) as fn(&CompareSpan) -> &SpanEnd),
+            (
+                "A",
+                &r.a_lines,
+                (|s: &CompareSpan| &s.a) as fn(&CompareSpan) -> &SpanEnd,
+            ),
             ("B", &r.b_lines, |s: &CompareSpan| &s.b),
         ] {
             writeln!(w)?;

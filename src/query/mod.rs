@@ -28,13 +28,13 @@ pub use phrase::{
 };
 pub use quote::{QuoteHit, QuoteOptions, QuoteResults, find_quote, min_shared_bigrams};
 pub use quotes::{QuoteCluster, QuoteOccurrence, QuotesFilter, list_quotes};
+pub use reuse::{
+    DocumentSpan, DocumentText, MAX_TEXT_CHARS, ReuseOptions, ReuseWork, ReusedSpan,
+    compare_documents, covered, find_reuse,
+};
 pub use search::{
     LONG_QUERY_WORDS, SearchHit, SearchResults, THEME_WEIGHT, ThemeExplain, WordRules,
     matching_docs, search, search_with,
-};
-pub use reuse::{
-    DocumentSpan, DocumentText, MAX_TEXT_CHARS, ReuseOptions, ReuseWork, ReusedSpan, compare_documents,
-    covered, find_reuse,
 };
 pub use shared::{SharedOptions, SharedPhrase, shared_phrases};
 pub use speakers::{SpeakerStats, SpeakersFilter, list_speakers};

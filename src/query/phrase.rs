@@ -251,7 +251,13 @@ fn for_each_match(
         };
         if prefix.len() == 1 {
             let inv = reader.inverted_index(handle.fields().exact)?;
-            char_counts(&inv, handle.fields().exact, reader.max_doc(), prefix[0], on_match)?;
+            char_counts(
+                &inv,
+                handle.fields().exact,
+                reader.max_doc(),
+                prefix[0],
+                on_match,
+            )?;
         } else {
             match_segment(handle, reader, cols, prefix, |d, starts| {
                 on_match(d, starts.len() as u32)

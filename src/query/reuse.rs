@@ -20,8 +20,8 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use tantivy::DocId;
 
-use super::phrase::seed_occurrences;
 use super::paragraph_text;
+use super::phrase::seed_occurrences;
 use crate::align::{SpanIndex, SpanOptions};
 use crate::error::{Error, Result};
 use crate::index::{DocSelection, IndexHandle};
@@ -195,7 +195,10 @@ pub fn find_reuse(
         }
         let len = s.text_end - s.text_start;
         let inside = out[doc_from..].iter().any(|k| {
-            let common = s.text_end.min(k.text_end).saturating_sub(s.text_start.max(k.text_start));
+            let common = s
+                .text_end
+                .min(k.text_end)
+                .saturating_sub(s.text_start.max(k.text_start));
             common * 2 > len
         });
         if !inside {
