@@ -483,6 +483,7 @@ fn filters(f: &FilterArgs) -> Filters {
         collections: f.collection.clone(),
         since: f.since,
         until: f.until,
+        once: f.once,
     }
 }
 
@@ -955,6 +956,33 @@ fn run_docs(cli: &Cli, args: &DocsArgs, style: Style) -> anyhow::Result<Outcome>
     let handle = open_or_build(cli)?;
     let mut f = filters(&args.filters);
     f.under.extend(args.path.iter().cloned());
+    if args.duplicates {
+        let r = api::duplicates(
+            &handle,
+            &api::DuplicatesRequest {
+                min_share: args.min_share,
+                filters: f,
+            },
+        )?;
+        emit(
+            &args.out,
+            &r.rows(),
+            |w| print::print_duplicates_json(w, &r),
+            |w| print::print_duplicates_text(w, &r, style),
+        )?;
+        scope_note(cli, args.out.machine(), r.summary.scope.as_ref());
+        note(cli, args.out.machine(), || {
+            format!(
+                "{} group(s) of near-duplicate documents, {} documents in them; {} pairs \
+                 compared ({:.2} s)",
+                r.summary.groups,
+                r.summary.documents,
+                r.summary.compared,
+                r.summary.elapsed_us as f64 / 1e6
+            )
+        });
+        return Ok(Outcome::found(!r.groups.is_empty()));
+    }
     if args.collections {
         let rows = api::collections(&handle, &f)?;
         emit(

@@ -206,6 +206,12 @@ pub struct FilterArgs {
     /// a manifest's `collection` column). Repeatable; `jiansuo docs --collections` lists them.
     #[arg(long, value_name = "NAME")]
     pub collection: Vec<String>,
+
+    /// Count each group of near-duplicate documents (reposts: each holds 80 % of the other's
+    /// text) once: only its earliest document is searched. `jiansuo docs --duplicates` lists
+    /// the groups.
+    #[arg(long)]
+    pub once: bool,
 }
 
 /// The format of the results.
@@ -405,6 +411,10 @@ pub struct SourceFilterArgs {
     /// Only sources of this collection. Repeatable.
     #[arg(long, value_name = "NAME")]
     pub collection: Vec<String>,
+
+    /// One source for each group of near-duplicate documents (reposts): its earliest.
+    #[arg(long)]
+    pub once: bool,
 }
 
 impl From<&SourceFilterArgs> for FilterArgs {
@@ -414,6 +424,7 @@ impl From<&SourceFilterArgs> for FilterArgs {
             until: f.until,
             under: f.under.clone(),
             collection: f.collection.clone(),
+            once: f.once,
         }
     }
 }
@@ -653,8 +664,17 @@ pub struct DocsArgs {
     pub path: Option<String>,
 
     /// The collections instead: documents, characters and dates of each.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "duplicates")]
     pub collections: bool,
+
+    /// Groups of near-duplicate documents (reposts) instead: documents each holding at least
+    /// --min-share of the other's text in shared spans, earliest first.
+    #[arg(long)]
+    pub duplicates: bool,
+
+    /// With --duplicates: the least share of each document the other must hold.
+    #[arg(long, default_value_t = 0.8, value_name = "X", requires = "duplicates")]
+    pub min_share: f64,
 
     #[command(flatten)]
     pub filters: FilterArgs,

@@ -106,6 +106,7 @@ fn is_han(c: char) -> bool {
 }
 
 /// One planted piece: characters `[start, end)` of the text, from `doc` line `line`.
+#[allow(dead_code)] // `line` is shown when a piece is missed
 #[derive(Debug, Clone)]
 struct Planted {
     start: usize,

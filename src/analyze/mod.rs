@@ -1,6 +1,7 @@
 //! Analyze: what the text says beyond its words — quotations and their speakers, themes.
 
 mod quote;
+mod sketch;
 mod speaker;
 mod theme;
 mod words;
@@ -8,6 +9,9 @@ mod words;
 pub use quote::{
     Extractor, MAX_QUOTATION_CHARS, Named, Quotation, QuoteKind, attribute_at, person_in_subject,
     persons_in,
+};
+pub use sketch::{
+    EMPTY_SKETCH, SKETCH_BINS, Sketch, Sketcher, filled_bins, similarity as sketch_similarity,
 };
 pub use speaker::{AliasMatch, SpeakerTable};
 pub use theme::{Lexicon, TermCounts, Theme};

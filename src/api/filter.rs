@@ -22,6 +22,9 @@ pub struct Filters {
     pub since: Option<Date>,
     /// Documents dated on or before the last day of this date's period.
     pub until: Option<Date>,
+    /// Each group of near-duplicate documents (reposts) counted once: only its earliest
+    /// document is kept.
+    pub once: bool,
 }
 
 /// What a request was limited to (the `scope` of a summary line).
@@ -41,6 +44,13 @@ pub struct Scope {
     pub since: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub until: Option<String>,
+    /// Near-duplicates of a kept document left out (`--once`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub duplicates_left_out: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// A resolved filter: the selection (none without filters) and what it is.
@@ -90,6 +100,7 @@ impl Filters {
             && self.collections.is_empty()
             && self.since.is_none()
             && self.until.is_none()
+            && !self.once
     }
 
     /// Check the filters against the index and select their documents (kept by the handle:
@@ -133,6 +144,16 @@ impl Filters {
         let hi = self.until.map_or(u32::MAX, Date::last_key);
         let dated_filter = self.since.is_some() || self.until.is_some();
         let mut undated = 0usize;
+        let hidden: std::collections::HashSet<u64> = if self.once {
+            crate::query::duplicate_groups(handle, crate::query::DUPLICATE_SHARE)?
+                .groups
+                .iter()
+                .flat_map(|g| g.docs.iter().skip(1).copied())
+                .collect()
+        } else {
+            Default::default()
+        };
+        let mut duplicates = 0usize;
         let selection = DocSelection::of(table, |ord| {
             // Paths first, so that a path nothing lies under is told apart from filters that
             // exclude each other.
@@ -164,7 +185,13 @@ impl Filters {
                     undated += 1;
                     return Ok(false);
                 }
-                return Ok(key >= lo && key <= hi);
+                if key < lo || key > hi {
+                    return Ok(false);
+                }
+            }
+            if hidden.contains(&(ord as u64)) {
+                duplicates += 1;
+                return Ok(false);
             }
             Ok(true)
         })?;
@@ -184,6 +211,7 @@ impl Filters {
             collections: self.collections.clone(),
             since: self.since.map(|d| d.to_string()),
             until: self.until.map(|d| d.to_string()),
+            duplicates_left_out: duplicates,
         };
         Ok(Selected {
             selection: Some(std::sync::Arc::new(selection)),

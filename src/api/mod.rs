@@ -18,6 +18,7 @@
 //! ```
 
 mod docs;
+mod duplicates;
 mod filter;
 mod index;
 mod phrase;
@@ -31,6 +32,10 @@ mod themes;
 mod trend;
 
 pub use docs::{CollectionRow, DocRow, DocsRequest, DocsResponse, DocsSummary, collections, docs};
+pub use duplicates::{
+    DuplicateDoc, DuplicateGroupRow, DuplicateRow, DuplicatesRequest, DuplicatesResponse,
+    DuplicatesSummary, duplicates,
+};
 pub use index::{
     CheckReport, Damage, IndexMode, IndexRequest, IndexSummary, RescoreSummary, build, check,
     rescore_themes,

@@ -200,6 +200,7 @@ pub(super) struct Base {
     pub(super) docs: Vec<DocEntry>,
     pub(super) files: Vec<FileEntry>,
     pub(super) quotes: meta::LineTable,
+    pub(super) sketches: Vec<crate::analyze::Sketch>,
 }
 
 impl Base {
@@ -273,7 +274,12 @@ impl Base {
             .map_err(|e| unreadable("file table", e))?;
         let quotes = meta::LineTable::open(dir, generation, meta::QUOTES_FILE)
             .map_err(|e| unreadable("quotations", e))?;
-        if quotes.len() != docs.len() || files.iter().any(|f| f.doc as usize >= docs.len()) {
+        let sketches = super::read_sketches(dir, generation)
+            .map_err(|e| unreadable("document sketches", e))?;
+        if quotes.len() != docs.len()
+            || sketches.len() != docs.len()
+            || files.iter().any(|f| f.doc as usize >= docs.len())
+        {
             return Err("its tables disagree on the number of documents".into());
         }
         Ok(Base {
@@ -282,6 +288,7 @@ impl Base {
             docs,
             files,
             quotes,
+            sketches,
         })
     }
 }

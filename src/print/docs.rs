@@ -11,7 +11,10 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{Style, sanitize, write_json_line};
-use crate::api::{CollectionRow, DocRow, DocsResponse, DocsSummary};
+use crate::api::{
+    CollectionRow, DocRow, DocsResponse, DocsSummary, DuplicateGroupRow, DuplicatesResponse,
+    DuplicatesSummary,
+};
 
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
@@ -109,4 +112,53 @@ pub fn print_docs_text(w: &mut dyn Write, r: &DocsResponse, style: Style) -> io:
         "{} documents ({} undated), {} passages, {} characters",
         r.summary.docs, r.summary.undated, r.summary.passages, r.summary.chars
     )
+}
+
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+enum DuplicatesLine<'a> {
+    Group(&'a DuplicateGroupRow),
+    Summary(&'a DuplicatesSummary),
+}
+
+/// `docs --duplicates --json`: one `{"type":"group","group":N,"docs":[{"doc","title","date",
+/// "chars"},…],"min_share":X}` per group (its first document the earliest), then
+/// `{"type":"summary","groups","documents","compared","elapsed_us"}`.
+pub fn print_duplicates_json(w: &mut dyn Write, r: &DuplicatesResponse) -> io::Result<()> {
+    for g in &r.groups {
+        write_json_line(w, &DuplicatesLine::Group(g))?;
+    }
+    write_json_line(w, &DuplicatesLine::Summary(&r.summary))
+}
+
+/// For a person: each group, its earliest document first (the one `--once` keeps).
+pub fn print_duplicates_text(
+    w: &mut dyn Write,
+    r: &DuplicatesResponse,
+    style: Style,
+) -> io::Result<()> {
+    for g in &r.groups {
+        style.dim(
+            w,
+            &format!(
+                "group {}: {} documents, each holding ≥ {:.0}% of the other",
+                g.group,
+                g.docs.len(),
+                (g.min_share * 100.0).floor()
+            ),
+        )?;
+        writeln!(w)?;
+        for (i, d) in g.docs.iter().enumerate() {
+            write!(w, "  {} ", if i == 0 { "*" } else { " " })?;
+            style.path(w, &d.doc)?;
+            writeln!(
+                w,
+                "  {}  {} chars  {}",
+                d.date.as_deref().unwrap_or("undated"),
+                d.chars,
+                sanitize(&d.title)
+            )?;
+        }
+    }
+    Ok(())
 }

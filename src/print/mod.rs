@@ -18,7 +18,10 @@ mod trend;
 
 pub use bench::{print_bench_json, print_bench_text};
 pub use csv_out::write_csv;
-pub use docs::{print_collections_json, print_collections_text, print_docs_json, print_docs_text};
+pub use docs::{
+    print_collections_json, print_collections_text, print_docs_json, print_docs_text,
+    print_duplicates_json, print_duplicates_text,
+};
 pub use index::{print_check_json, print_check_text, print_index_text, print_rescore_text};
 pub use phrase::{print_counts_json, print_counts_text, print_kwic_text, print_phrase_json};
 pub use quote::{

@@ -365,6 +365,12 @@ pub fn scope_line(s: &Scope) -> String {
     if let Some(d) = &s.until {
         what.push(format!("until {d}"));
     }
+    if s.duplicates_left_out > 0 {
+        what.push(format!(
+            "{} near-duplicate documents left out: each group counted once",
+            s.duplicates_left_out
+        ));
+    }
     let mut line = format!(
         "limited to {} of {} documents ({})",
         s.documents,

@@ -7,6 +7,7 @@
 //!
 //! A user's text is never parsed as query syntax: `" : ( ) AND -` are just characters.
 
+mod duplicates;
 mod filter;
 mod highlight;
 mod kwic;
@@ -19,6 +20,7 @@ mod shared;
 mod speakers;
 mod themes;
 
+pub use duplicates::{DUPLICATE_SHARE, DuplicateGroup, Duplicates, duplicate_groups};
 pub use filter::{InSelection, Within, words_within};
 pub use highlight::highlight_spans;
 pub use kwic::{Occurrence, SortOrder, occurrences, sort_occurrences};

@@ -118,6 +118,7 @@ impl Params {
             collections: self.all("collection"),
             since: self.date("since")?,
             until: self.date("until")?,
+            once: self.flag("once")?,
         })
     }
 

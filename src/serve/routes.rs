@@ -17,6 +17,8 @@ use crate::index::IndexHandle;
 
 /// Longest query string read (bytes).
 pub const MAX_QUERY_BYTES: usize = 16 * 1024;
+/// Longest form body read (`POST /api/reuse`: a text to trace, up to about 300,000 characters).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 const PAGE: &str = include_str!("page/index.html");
 const SCRIPT: &str = include_str!("page/app.js");
@@ -37,6 +39,14 @@ pub fn router(state: AppState) -> Router {
         .route("/api/themes", get(themes))
         .route("/api/keywords", get(keywords))
         .route("/api/shared", get(shared))
+        .route(
+            "/api/reuse",
+            get(reuse_get)
+                .post(reuse_post)
+                .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES)),
+        )
+        .route("/api/compare", get(compare))
+        .route("/api/duplicates", get(duplicates))
         .route("/api/docs", get(docs))
         .route("/api/show", get(show))
         .fallback(not_found)
@@ -85,7 +95,7 @@ async fn not_found(uri: Uri) -> Response {
             StatusCode::NOT_FOUND,
             format!("no endpoint {}", uri.path()),
             "the endpoints are /api/health, search, phrase, quote, quotes, speakers, themes, keywords, \
-             shared, docs and show",
+             shared, reuse, compare, duplicates, docs and show",
         )
     } else {
         secure(
@@ -174,12 +184,26 @@ async fn run<F>(state: AppState, query: Option<String>, default_limit: usize, f:
 where
     F: FnOnce(&IndexHandle, &mut Params) -> Result<Reply, Error> + Send + 'static,
 {
+    run_within(state, query, MAX_QUERY_BYTES, default_limit, f).await
+}
+
+/// [`run`], for parameters of up to `max_bytes` (a form body may be longer than a query).
+async fn run_within<F>(
+    state: AppState,
+    query: Option<String>,
+    max_bytes: usize,
+    default_limit: usize,
+    f: F,
+) -> Response
+where
+    F: FnOnce(&IndexHandle, &mut Params) -> Result<Reply, Error> + Send + 'static,
+{
     let query = query.unwrap_or_default();
-    if query.len() > MAX_QUERY_BYTES {
+    if query.len() > max_bytes {
         return error(
             StatusCode::URI_TOO_LONG,
             format!(
-                "the query string is {} bytes; at most {MAX_QUERY_BYTES} are read",
+                "the query string is {} bytes; at most {max_bytes} are read",
                 query.len()
             ),
             "quote a shorter text",
@@ -664,6 +688,119 @@ async fn shared(State(state): State<AppState>, RawQuery(q): RawQuery) -> Respons
             "min-chars, min-docs, max-docs, since, until, under, collection, offset, limit, format",
         )?;
         reply(&api::shared(h, &req)?, "phrases", "shared", Some("summary"))
+    })
+    .await
+}
+
+/// `reuse`'s parameters: `text` or `doc`, `min-chars`, `min-identity`, the filters.
+fn reuse_request(p: &mut Params) -> Result<api::ReuseRequest, Error> {
+    let text = match (p.get("text")?, p.get("doc")?) {
+        (Some(t), None) => api::ReuseText::Text(t),
+        (None, Some(d)) => api::ReuseText::Doc(d),
+        _ => {
+            return Err(Error::Query(
+                "give the text to trace as `text` (POST it as a form for long texts) or a \
+                 document of the index as `doc`, not both"
+                    .into(),
+            ));
+        }
+    };
+    let d = api::ReuseRequest::new(text);
+    let req = api::ReuseRequest {
+        min_chars: p.number("min-chars", d.min_chars)?,
+        min_identity: p.number("min-identity", d.min_identity)?,
+        limit: 0,
+        filters: {
+            let mut f = p.filters()?;
+            // `doc` names the text here, not a filter.
+            f.under.retain(|_| false);
+            f.under.extend(p.all("under"));
+            f
+        },
+        ..d
+    };
+    p.finish(
+        "text, doc, min-chars, min-identity, since, until, under, collection, once, offset, \
+         limit, format",
+    )?;
+    Ok(req)
+}
+
+async fn reuse_get(State(state): State<AppState>, RawQuery(q): RawQuery) -> Response {
+    run(state, q, 20, |h, p| {
+        let req = reuse_request(p)?;
+        reply(&api::reuse(h, &req)?, "sources", "source", Some("summary"))
+    })
+    .await
+}
+
+async fn reuse_post(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    body: String,
+) -> Response {
+    let form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !form {
+        return error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "POST /api/reuse takes a form (application/x-www-form-urlencoded)".into(),
+            "send text=…&min-chars=… as a form, as a browser's form or URLSearchParams does",
+        );
+    }
+    run_within(state, Some(body), MAX_BODY_BYTES, 20, |h, p| {
+        let req = reuse_request(p)?;
+        reply(&api::reuse(h, &req)?, "sources", "source", Some("summary"))
+    })
+    .await
+}
+
+async fn compare(State(state): State<AppState>, RawQuery(q): RawQuery) -> Response {
+    run(state, q, 0, |h, p| {
+        let a = p.text("a", "the first document's path")?;
+        let b = p.text("b", "the second document's path")?;
+        let d = api::CompareRequest::new("", "");
+        let req = api::CompareRequest {
+            a,
+            b,
+            min_chars: p.number("min-chars", d.min_chars)?,
+            min_identity: p.number("min-identity", d.min_identity)?,
+        };
+        p.finish("a, b, min-chars, min-identity, offset, limit, format")?;
+        let r = api::compare(h, &req)?;
+        let mut body = serde_json::to_value(&r).map_err(|e| Error::Io {
+            context: "serialising a response".into(),
+            cause: e.into(),
+        })?;
+        // The documents' paragraphs, for a marked view.
+        body["a_lines"] = json!(r.a_lines);
+        body["b_lines"] = json!(r.b_lines);
+        Ok(Reply {
+            body,
+            rows: "spans",
+            row_type: "span",
+            summary: Some("summary"),
+            total: None,
+        })
+    })
+    .await
+}
+
+async fn duplicates(State(state): State<AppState>, RawQuery(q): RawQuery) -> Response {
+    run(state, q, 100, |h, p| {
+        let req = api::DuplicatesRequest {
+            min_share: p.number("min-share", 0.8)?,
+            filters: p.filters()?,
+        };
+        p.finish("min-share, since, until, under, collection, offset, limit, format")?;
+        reply(
+            &api::duplicates(h, &req)?,
+            "groups",
+            "group",
+            Some("summary"),
+        )
     })
     .await
 }

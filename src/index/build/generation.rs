@@ -63,6 +63,8 @@ struct Tables<'a> {
     skips: Skips<'a>,
     /// Document entries by ordinal (the base's dropped documents as tombstones).
     docs: Vec<DocEntry>,
+    /// Their sketches, by ordinal.
+    sketches: Vec<crate::analyze::Sketch>,
     files: Vec<FileEntry>,
     /// Term counts of the passages read, by document ordinal: themes are scored from them, not
     /// from a second analysis.
@@ -97,6 +99,7 @@ impl Tables<'_> {
                 self.stats.quotations += read.quotations;
                 quotes_out.write_all(read.quotes_json.as_bytes())?;
                 quotes_out.write_all(b"\n")?;
+                self.sketches.push(read.sketch);
                 self.docs.push(DocEntry {
                     path: file.rel.clone(),
                     title: read.title,
@@ -249,6 +252,7 @@ impl<'a> Generation<'a> {
                 list: Vec::new(),
             },
             docs: Vec::new(),
+            sketches: Vec::new(),
             files: Vec::new(),
             known: HashMap::new(),
             word_dfs: WordDfs::new(),
@@ -323,6 +327,7 @@ impl<'a> Generation<'a> {
 
         tables.stats.metadata = resolve_metadata(&mut tables.docs, extras, job.observer);
         super::super::doctable::write_docs(gen_dir, &tables.docs)?;
+        super::super::sketch::write_sketches(gen_dir, &tables.sketches)?;
         for (record, bytes) in &extras.manifest_records {
             meta::write_file(gen_dir, &record.copy, bytes)?;
         }
@@ -395,12 +400,14 @@ impl<'a> Writing<'a> {
             return Ok(());
         };
         tables.docs = base.docs.clone();
+        tables.sketches = base.sketches.clone();
         // The base's count, less the quotations of the documents dropped.
         tables.stats.quotations = base.meta.stats.quotations;
         for &d in drop {
             self.writer
                 .delete_term(tantivy::Term::from_field_u64(self.generation.fields.doc, d));
             tables.docs[d as usize] = DocEntry::default();
+            tables.sketches[d as usize] = crate::analyze::EMPTY_SKETCH;
             tables.stats.quotations = tables
                 .stats
                 .quotations

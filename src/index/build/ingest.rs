@@ -44,6 +44,8 @@ pub(super) struct ReadDoc {
     pub(super) quotations: u64,
     /// What the document says about itself (embedded metadata, a date line).
     pub(super) found: crate::docmeta::Found,
+    /// Its sketch, for near-duplicate documents.
+    pub(super) sketch: crate::analyze::Sketch,
 }
 
 /// Non-empty lines of a text that a date line is looked for in: the first 12 and the last 6.
@@ -81,11 +83,14 @@ fn read_file(
     let n = passages.len();
     let mut docs = Vec::with_capacity(n);
     let mut counts = Vec::with_capacity(n);
+    let mut sketcher = crate::analyze::Sketcher::default();
     // Each passage is dropped as soon as its document is made: for a file of one 96 MB line the
     // passages and the documents are each hundreds of MB.
     for p in passages {
         let words = tokenize::word_tokens(analyzer, &tokenize::normalize_words(&p.text));
-        counts.push(cx.lexicon.counts(&words, &MatchingForm::new(&p.text).chars));
+        let mf = MatchingForm::new(&p.text).chars;
+        counts.push(cx.lexicon.counts(&words, &mf));
+        sketcher.add(&mf);
         words::count_passage(word_dfs, &words);
         let d: TantivyDocument = doc!(
             f.text => schema::stored_text_bytes(&p.text),
@@ -120,6 +125,7 @@ fn read_file(
         quotes_json,
         quotations,
         found,
+        sketch: sketcher.finish(),
     })
 }
 
