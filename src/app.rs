@@ -12,7 +12,8 @@ use crate::bench::{self, QueryKind};
 use crate::cli::{
     BenchArgs, BenchKind, ByArg, CheckArgs, Cli, ColorWhen, Command, CompareArgs, DocsArgs,
     FilterArgs, IndexArgs, KeywordsArgs, KindArg, OutputArgs, PhraseArgs, QuoteArgs, QuotesArgs,
-    ReuseArgs, SearchArgs, ServeArgs, SharedArgs, ShowArgs, SortArg, SpeakersArgs, ThemesArgs,
+    ReuseArgs, SearchArgs, ServeArgs, SharedArgs, SharedSortArg, ShowArgs, SortArg, SpeakersArgs,
+    ThemesArgs,
 };
 use crate::error::Error;
 use crate::index::{self, BuildObserver, BuildOptions, IndexHandle, SkippedFile};
@@ -748,6 +749,12 @@ fn run_shared(cli: &Cli, args: &SharedArgs, style: Style) -> anyhow::Result<Outc
         min_docs: args.min_docs,
         max_docs: args.max_docs,
         limit: args.limit,
+        order: match args.sort {
+            SharedSortArg::Score => api::SharedOrder::Score,
+            SharedSortArg::Length => api::SharedOrder::Length,
+            SharedSortArg::Docs => api::SharedOrder::Docs,
+        },
+        keep_boilerplate: args.keep_boilerplate,
         filters: filters(&args.filters),
     };
     let r = api::shared(&handle, &req)?;
@@ -762,10 +769,17 @@ fn run_shared(cli: &Cli, args: &SharedArgs, style: Style) -> anyhow::Result<Outc
     scope_note(cli, machine, s.scope.as_ref());
     note(cli, machine, || {
         format!(
-            "{} shared phrase(s), {} shown ({:.2} s)",
+            "{} shared phrase(s), {} shown{} ({:.2} s; {} characters in {} shard(s))",
             s.phrases,
             s.shown,
-            s.elapsed_us as f64 / 1e6
+            match (s.name_lists, s.variants) {
+                (0, 0) => String::new(),
+                (n, v) =>
+                    format!(" ({n} lists of names and {v} variants of shown phrases left out)"),
+            },
+            s.elapsed_us as f64 / 1e6,
+            s.chars,
+            s.shards
         )
     });
     Ok(Outcome::found(s.phrases > 0))

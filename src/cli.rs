@@ -346,6 +346,14 @@ pub struct PhraseArgs {
     pub out: OutputArgs,
 }
 
+/// `shared --sort` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SharedSortArg {
+    Score,
+    Length,
+    Docs,
+}
+
 /// `--sort` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SortArg {
@@ -474,6 +482,16 @@ pub struct SharedArgs {
     /// Number of phrases to show (0: all).
     #[arg(short = 'n', long, default_value_t = SharedRequest::default().limit, value_name = "N")]
     pub limit: usize,
+
+    /// Order: `length` (longest first), `docs` (most widespread first) or `score`
+    /// (characters × documents).
+    #[arg(long, value_enum, default_value_t = SharedSortArg::Length, value_name = "BY")]
+    pub sort: SharedSortArg,
+
+    /// Keep boilerplate: phrases in more than --max-docs documents, and lists of names (the
+    /// leaders named at the start or end of official news).
+    #[arg(long)]
+    pub keep_boilerplate: bool,
 
     #[command(flatten)]
     pub filters: FilterArgs,

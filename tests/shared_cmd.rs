@@ -19,7 +19,12 @@ enum Line {
     Summary {
         phrases: usize,
         shown: usize,
+        name_lists: usize,
+        variants: usize,
+        chars: usize,
+        shards: usize,
         elapsed_us: u64,
+        scope: Option<serde_json::Value>,
     },
 }
 
@@ -91,6 +96,66 @@ fn seeds_share_known_phrases() {
             a.0
         );
     }
+}
+
+#[test]
+fn counts_are_exact_orders_and_boilerplate_as_asked() {
+    let f = Fixture::with_seeds();
+    // Counts agree with `phrase --count` (the brute-force-checked lookup).
+    let out = f.run(&["shared", "--json", "-n", "15"]).expect(0).stdout();
+    for l in out.lines() {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        if v["type"] != "shared" {
+            continue;
+        }
+        let phrase = v["phrase"].as_str().unwrap();
+        let count = f
+            .run(&["phrase", phrase, "--count", "--json"])
+            .expect(0)
+            .stdout();
+        let s: serde_json::Value = serde_json::from_str(count.lines().last().unwrap()).unwrap();
+        assert_eq!(
+            (&s["hits"], &s["docs"]),
+            (&v["hits"], &v["docs"]),
+            "{phrase}"
+        );
+    }
+    // Most widespread first.
+    let docs: Vec<usize> = rows(
+        &f.run(&["shared", "--json", "--sort", "docs"])
+            .expect(0)
+            .stdout(),
+    )
+    .iter()
+    .map(|r| r.2)
+    .collect();
+    assert!(docs.windows(2).all(|w| w[0] >= w[1]), "{docs:?}");
+    // A list of leaders in two documents is boilerplate, left out unless asked for.
+    let names =
+        "出席会议的有王沪宁、蔡奇、丁薛祥、李希、韩正、赵乐际、王毅、石泰峰、尹力、张国清。";
+    f.write("corpus/x/a.txt", format!("甲文\n{names}\n").as_bytes());
+    f.write("corpus/x/b.txt", format!("乙文\n{names}\n").as_bytes());
+    f.run(&["index"]).expect(0);
+    let plain = rows(
+        &f.run(&["shared", "--json", "-n", "0", "--under", "x"])
+            .expect(1)
+            .stdout(),
+    );
+    assert!(plain.is_empty(), "{plain:?}");
+    let kept = rows(
+        &f.run(&[
+            "shared",
+            "--json",
+            "-n",
+            "0",
+            "--under",
+            "x",
+            "--keep-boilerplate",
+        ])
+        .expect(0)
+        .stdout(),
+    );
+    assert!(kept.iter().any(|r| r.0.contains("王沪宁蔡奇")), "{kept:?}");
 }
 
 #[test]

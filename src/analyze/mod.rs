@@ -7,8 +7,8 @@ mod theme;
 mod words;
 
 pub use quote::{
-    Extractor, MAX_QUOTATION_CHARS, Named, Quotation, QuoteKind, attribute_at, person_in_subject,
-    persons_in,
+    Extractor, MAX_QUOTATION_CHARS, Named, Quotation, QuoteKind, attribute_at, is_name_list,
+    person_in_subject, persons_in,
 };
 pub use sketch::{
     EMPTY_SKETCH, SKETCH_BINS, Sketch, Sketcher, filled_bins, similarity as sketch_similarity,

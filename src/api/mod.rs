@@ -59,7 +59,9 @@ pub use search::{
     HitTheme, HitThemes, SearchBucket, SearchHit, SearchRequest, SearchResponse, SearchSummary,
     SearchTrend, SearchTrendSummary, refuse_exclusion, resolve_themes, search, search_trend,
 };
-pub use shared::{SharedDoc, SharedPhrase, SharedRequest, SharedResponse, SharedSummary, shared};
+pub use shared::{
+    SharedDoc, SharedOrder, SharedPhrase, SharedRequest, SharedResponse, SharedSummary, shared,
+};
 pub use show::{ShowLine, ShowRequest, ShowResponse, show};
 pub use speakers::{
     SpeakerRow, SpeakersRequest, SpeakersResponse, SpeakersSummary, TopQuotation, speakers,

@@ -4,10 +4,11 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use super::shown;
 use crate::error::Result;
 use crate::index::IndexHandle;
 use crate::query::{self, SharedOptions, SortOrder};
+
+pub use crate::query::SharedOrder;
 
 /// Which shared phrases to list.
 #[derive(Debug, Clone)]
@@ -20,17 +21,24 @@ pub struct SharedRequest {
     pub max_docs: usize,
     /// Phrases returned (0: all).
     pub limit: usize,
+    /// Their order.
+    pub order: SharedOrder,
+    /// Keep boilerplate: phrases in more than `max_docs` documents, lists of names.
+    pub keep_boilerplate: bool,
     pub filters: super::Filters,
 }
 
 impl Default for SharedRequest {
-    /// The command line's defaults: 8 characters, 2 to 100 documents, 100 phrases.
+    /// The command line's defaults: 8 characters, 2 to 100 documents, 100 phrases longest
+    /// first, boilerplate left out.
     fn default() -> SharedRequest {
         SharedRequest {
             min_chars: 8,
             min_docs: 2,
             max_docs: 100,
             limit: 100,
+            order: SharedOrder::Length,
+            keep_boilerplate: false,
             filters: super::Filters::default(),
         }
     }
@@ -61,10 +69,17 @@ pub struct SharedPhrase {
 /// The totals (a `shared --json` `summary` line).
 #[derive(Debug, Clone, Serialize)]
 pub struct SharedSummary {
-    /// Phrases found.
+    /// Phrases found in `min_docs..=max_docs` documents.
     pub phrases: usize,
     /// Phrases returned.
     pub shown: usize,
+    /// Lists of names left out among the best phrases (boilerplate).
+    pub name_lists: usize,
+    /// Phrases left out as mostly made of one shown before them.
+    pub variants: usize,
+    /// Characters compared; shards the grams were counted in.
+    pub chars: usize,
+    pub shards: usize,
     pub elapsed_us: u128,
     /// The documents compared, when filters limited them.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -78,21 +93,66 @@ pub struct SharedResponse {
     pub summary: SharedSummary,
 }
 
-/// The shared phrases, longest first.
+/// The shared phrases, best first by the order asked.
 pub fn shared(handle: &IndexHandle, req: &SharedRequest) -> Result<SharedResponse> {
     let started = Instant::now();
+    // Lists of names are told from the written text, known only for the phrases kept, and a
+    // phrase mostly made of one shown before it (the same formula with a few more or fewer
+    // characters, in a few more or fewer documents) is left out: keep more than asked, to fill
+    // their places.
+    let keep = if req.limit == 0 {
+        0
+    } else {
+        req.limit * 3 + 100
+    };
     let opts = SharedOptions {
         min_chars: req.min_chars,
         min_docs: req.min_docs,
-        max_docs: req.max_docs,
+        max_docs: if req.keep_boilerplate {
+            usize::MAX
+        } else {
+            req.max_docs
+        },
+        order: req.order,
+        keep,
     };
     let sel = req.filters.select(handle)?;
     let found = query::shared_phrases(handle, opts, sel.get())?;
     let searcher = handle.searcher();
     let mut phrases = Vec::new();
-    for p in &found[..shown(req.limit, found.len())] {
+    let mut name_lists = 0;
+    let mut variants = 0;
+    let mut shown_grams: Vec<std::collections::HashSet<&[char]>> = Vec::new();
+    let chars: Vec<Vec<char>> = found
+        .phrases
+        .iter()
+        .map(|p| p.phrase.chars().collect())
+        .collect();
+    for (p, pchars) in found.phrases.iter().zip(&chars) {
+        if req.limit > 0 && phrases.len() >= req.limit {
+            break;
+        }
+        let k = req.min_chars.min(pchars.len());
+        let grams: Vec<&[char]> = pchars.windows(k).collect();
+        let variant = shown_grams.iter().any(|seen| {
+            let common = grams.iter().filter(|g| seen.contains(*g)).count();
+            common * 5 >= grams.len() * 3
+        });
+        if variant {
+            variants += 1;
+            continue;
+        }
+        crate::cancel::check()?;
         let mut first = query::occurrences(handle, &searcher, &p.phrase, false, 0, sel.get())?;
         query::sort_occurrences(&mut first, SortOrder::Doc);
+        let text = first
+            .first()
+            .map_or_else(|| p.phrase.clone(), |o| o.matched.clone());
+        if !req.keep_boilerplate && crate::analyze::is_name_list(&text) {
+            name_lists += 1;
+            continue;
+        }
+        shown_grams.push(grams.into_iter().collect());
         let mut documents = p
             .docs
             .iter()
@@ -105,9 +165,7 @@ pub fn shared(handle: &IndexHandle, req: &SharedRequest) -> Result<SharedRespons
             .collect::<Result<Vec<_>>>()?;
         documents.sort_by(|a, b| a.doc.cmp(&b.doc));
         phrases.push(SharedPhrase {
-            text: first
-                .first()
-                .map_or_else(|| p.phrase.clone(), |o| o.matched.clone()),
+            text,
             chars: p.phrase.chars().count(),
             phrase: p.phrase.clone(),
             docs: p.docs.len(),
@@ -117,8 +175,12 @@ pub fn shared(handle: &IndexHandle, req: &SharedRequest) -> Result<SharedRespons
     }
     Ok(SharedResponse {
         summary: SharedSummary {
-            phrases: found.len(),
+            phrases: found.total.saturating_sub(name_lists),
             shown: phrases.len(),
+            name_lists,
+            variants,
+            chars: found.chars,
+            shards: found.shards,
             elapsed_us: started.elapsed().as_micros(),
             scope: sel.scope,
         },

@@ -38,7 +38,7 @@ pub use search::{
     LONG_QUERY_WORDS, SearchHit, SearchResults, THEME_WEIGHT, ThemeExplain, WordRules,
     matching_docs, search, search_with,
 };
-pub use shared::{SharedOptions, SharedPhrase, shared_phrases};
+pub use shared::{SharedFound, SharedOptions, SharedOrder, SharedPhrase, shared_phrases};
 pub use speakers::{SpeakerStats, SpeakersFilter, list_speakers};
 pub use themes::{ABOUT, Keyword, SIGNIFICANT, ThemeShare, keyness, keywords, theme_distribution};
 

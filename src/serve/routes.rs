@@ -682,10 +682,22 @@ async fn shared(State(state): State<AppState>, RawQuery(q): RawQuery) -> Respons
             min_docs: p.number("min-docs", d.min_docs)?,
             max_docs: p.number("max-docs", d.max_docs)?,
             limit: wanted(p, 100)?,
+            order: match p.get("sort")?.as_deref() {
+                Some("score") => api::SharedOrder::Score,
+                None | Some("length") => api::SharedOrder::Length,
+                Some("docs") => api::SharedOrder::Docs,
+                Some(v) => {
+                    return Err(Error::Query(format!(
+                        "sort={v:?}: give score, length or docs"
+                    )));
+                }
+            },
+            keep_boilerplate: p.flag("keep-boilerplate")?,
             filters: p.filters()?,
         };
         p.finish(
-            "min-chars, min-docs, max-docs, since, until, under, collection, offset, limit, format",
+            "min-chars, min-docs, max-docs, sort, keep-boilerplate, since, until, under, \
+             collection, once, offset, limit, format",
         )?;
         reply(&api::shared(h, &req)?, "phrases", "shared", Some("summary"))
     })

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 pub use attribution::{Extractor, attribute_at};
 pub use marks::MAX_QUOTATION_CHARS;
-pub use names::{Named, person_in_subject, persons_in};
+pub use names::{Named, is_name_list, person_in_subject, persons_in};
 
 /// What a quotation is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -363,3 +363,45 @@ mod tests {
         assert!(names("高质量发展是全面建设社会主义现代化国家的首要任务。").is_empty());
     }
 }
+
+/// Is `text` (as written) mostly a list of person names — the lists of leaders that open and
+/// close official news (`盛华仁、路甬祥、华建敏、…等老同志`)? At least five items separated by
+/// `、`, `，` or spaces, three in four of them names: two to four Han characters from a surname,
+/// or a transliterated name with a dot.
+pub fn is_name_list(text: &str) -> bool {
+    let items: Vec<Vec<char>> = text
+        .split(['、', '，', ',', ' ', '　', '；'])
+        .map(|s| s.trim().chars().collect::<Vec<char>>())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if items.len() < 5 {
+        return false;
+    }
+    let names = items
+        .iter()
+        .filter(|it| {
+            let han = it.iter().all(|&c| is_han(c));
+            (han && (2..=4).contains(&it.len()) && starts_with_surname(it))
+                || (it.iter().any(|&c| is_dot(c))
+                    && it.len() <= 16
+                    && it.iter().all(|&c| is_han(c) || is_dot(c)))
+        })
+        .count();
+    names * 4 >= items.len() * 3
+}
+
+#[cfg(test)]
+mod name_list_tests {
+    use super::is_name_list;
+
+    #[test]
+    fn lists_of_leaders_are_name_lists_and_policy_lists_are_not() {
+        assert!(is_name_list(
+            "盛华仁、路甬祥、华建敏、陈至立、司马义·铁力瓦尔地、蒋树声、王胜俊、陈昌智"
+        ));
+        assert!(!is_name_list(
+            "统筹推进稳增长、促改革、调结构、惠民生、防风险、保稳定工作"
+        ));
+        assert!(!is_name_list("全面推进乡村振兴，加快建设农业强国"));
+    }
+}
