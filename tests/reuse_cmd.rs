@@ -509,3 +509,52 @@ fn reuse_and_compare_refuse_bad_input_clearly() {
     assert!(err.contains("no indexed document"), "{err}");
     f.run(&["reuse"]).expect(2);
 }
+
+#[test]
+fn reposts_are_grouped_and_counted_once() {
+    let f = Fixture::with_seeds();
+    let seed = std::fs::read_to_string(f.path("corpus/003_8d1d7b176a206c1a.txt")).unwrap();
+    // A repost with a header and a source line of its own, dated later in its path.
+    f.write(
+        "corpus/2024/repost.txt",
+        format!("转载：{}\n（来源：学习材料，有删节）\n", seed.trim_end()).as_bytes(),
+    );
+    let out = f
+        .run(&["docs", "--duplicates", "--json"])
+        .expect(0)
+        .stdout();
+    let first: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    let docs: Vec<&str> = first["docs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["doc"].as_str().unwrap())
+        .collect();
+    assert_eq!(docs.len(), 2, "{out}");
+    assert!(docs.contains(&"003_8d1d7b176a206c1a.txt") && docs.contains(&"2024/repost.txt"));
+    assert!(first["min_share"].as_f64().unwrap() >= 0.8, "{out}");
+    // No other seed is a near-duplicate of another.
+    let summary: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["groups"], 1, "{out}");
+
+    // Counted once: the phrase's documents drop by one with --once, and the note says why.
+    let count = |once: bool| {
+        let mut args = vec!["phrase", "四下基层", "--count", "--json"];
+        if once {
+            args.push("--once");
+        }
+        let out = f.run(&args).expect(0).stdout();
+        let s: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+        s["docs"].as_u64().unwrap()
+    };
+    assert_eq!(count(false), count(true) + 1);
+    let run = f
+        .run(&["phrase", "四下基层", "--count", "--once"])
+        .expect(0);
+    assert!(run.stderr().contains("near-duplicate"), "{}", run.stderr());
+    // Not word for word the same: --min-share 1 keeps no group.
+    f.run(&["docs", "--duplicates", "--min-share", "1"])
+        .expect(1);
+    f.run(&["docs", "--duplicates", "--min-share", "1.5"])
+        .expect(2);
+}

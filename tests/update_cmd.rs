@@ -68,6 +68,17 @@ fn an_update_answers_exactly_as_a_full_rebuild() {
         .set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(5))
         .unwrap();
     drop(touched);
+    // A repost of a seed: a group of near-duplicates for `docs --duplicates` and `--once`.
+    let seed3 = seed_named(&f, "003_");
+    let repost = std::fs::read_to_string(f.path(&format!("corpus/{seed3}"))).unwrap();
+    f.write(
+        "corpus/new/repost.txt",
+        format!(
+            "转载：{}",
+            repost.replacen('\n', "\n（来源：学习材料）\n", 1)
+        )
+        .as_bytes(),
+    );
 
     let v = index_json(f.run(&["index", "--json"]).expect(0));
     assert_eq!(v["mode"], "update", "{v}");
@@ -107,7 +118,12 @@ fn an_update_answers_exactly_as_a_full_rebuild() {
         &["themes", "--json"],
         &["keywords", "--json"],
         &["shared", "--json"],
+        &["shared", "--json", "--sort", "docs", "--min-chars", "4"],
         &["docs", "--json"],
+        &["docs", "--duplicates", "--json"],
+        &["phrase", "调查研究", "--count", "--once", "--json"],
+        &["reuse", "--doc", "new/repost.txt", "--json", "-n", "0"],
+        &["compare", &seed3, "new/repost.txt", "--json"],
     ];
     for q in queries {
         let updated = answers(&f, "index", q);

@@ -251,13 +251,13 @@ pub fn reuse(handle: &IndexHandle, req: &ReuseRequest) -> Result<ReuseResponse> 
         })
         .collect();
     // Most covered first; then the earlier document (by date, then path order).
-    sources.sort_by(|a, b| {
-        b.0.cmp(&a.0)
-            .then_with(|| {
-                let key = |d: u64| handle.docs().date_key(d as usize);
-                key(a.1).cmp(&key(b.1))
-            })
-            .then(a.1.cmp(&b.1))
+    let ranks = handle.path_ranks()?;
+    sources.sort_by_key(|&(covered, doc, _)| {
+        (
+            std::cmp::Reverse(covered),
+            handle.docs().date_key(doc as usize),
+            ranks.get(doc as usize).copied().unwrap_or(u32::MAX),
+        )
     });
     let total = sources.len();
     let shown = super::shown(req.limit, total);

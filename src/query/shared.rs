@@ -244,8 +244,8 @@ fn rank(order: SharedOrder, len: u32, docs: u32) -> (u64, u64) {
 struct Best {
     order: SharedOrder,
     keep: usize,
-    /// Min-heap of the best: (rank, Reverse(first position)), index into `found`.
-    heap: BinaryHeap<Reverse<((u64, u64), Reverse<u32>, usize)>>,
+    /// Min-heap of the best: (rank, Reverse(the phrase)), index into `found`.
+    heap: BinaryHeap<Reverse<((u64, u64), Reverse<Vec<u16>>, usize)>>,
     found: Vec<Option<Found>>,
     total: usize,
 }
@@ -261,14 +261,27 @@ impl Best {
         }
     }
 
-    fn offer(&mut self, f: Found) {
+    /// Offer a phrase; ties are broken by the phrase itself (never by positions, which
+    /// depend on document ordinals: an updated index must answer as a rebuilt one).
+    fn offer(&mut self, f: Found, text: &Text) {
         self.total += 1;
-        let key = (rank(self.order, f.len, f.docs), Reverse(f.at[0]));
+        let r = rank(self.order, f.len, f.docs);
+        if self.keep > 0
+            && self.heap.len() >= self.keep
+            && self
+                .heap
+                .peek()
+                .is_some_and(|Reverse((worst, _, _))| r < *worst)
+        {
+            return;
+        }
+        let p0 = f.at[0] as usize;
+        let key = (r, Reverse(text.codes[p0..p0 + f.len as usize].to_vec()));
         if self.keep > 0 && self.heap.len() >= self.keep {
             let Some(Reverse((worst, wpos, _))) = self.heap.peek() else {
                 return;
             };
-            if (key.0, key.1) <= (*worst, *wpos) {
+            if (&key.0, &key.1) <= (worst, wpos) {
                 return;
             }
             let Reverse((_, _, slot)) = self.heap.pop().expect("a full heap");
@@ -363,7 +376,7 @@ fn extend(text: &Text, at: Vec<u32>, docs: u32, k: usize, opts: &SharedOptions, 
         }
         if !keeps_all && (docs as usize) <= opts.max_docs && most_agreeing_before(text, &at) < docs
         {
-            best.offer(Found { len, docs, at });
+            best.offer(Found { len, docs, at }, text);
         }
     }
 }
@@ -483,13 +496,13 @@ pub fn shared_phrases(
         for part in parts {
             best.total += part.total;
             for f in part.found.into_iter().flatten() {
-                best.offer(f);
+                best.offer(f, &text);
                 best.total -= 1;
             }
         }
     }
     // The kept phrases, best first.
-    let mut kept: Vec<((u64, u64), Reverse<u32>, usize)> =
+    let mut kept: Vec<((u64, u64), Reverse<Vec<u16>>, usize)> =
         best.heap.into_iter().map(|Reverse(x)| x).collect();
     kept.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
     let mut phrases = Vec::with_capacity(kept.len());
