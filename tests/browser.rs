@@ -425,6 +425,46 @@ fn the_page_in_a_real_browser() {
     });
     assert!(b.text("#status").contains("引用了这段话"));
     b.screenshot("quote.png");
+    // Sources of a pasted text: a resolution of 2020 against the corpus (its own document is in
+    // the corpus, so the 2020 resolution is the first source).
+    let root = crate::util::required_corpora();
+    let pasted =
+        std::fs::read_to_string(root.join("gov_reports/gwr_2020_npc_resolution.txt")).unwrap();
+    b.after(|| {
+        b.click("input[value=reuse]");
+        b.type_into("#text", &pasted);
+        b.click("#go");
+    });
+    assert!(
+        b.text("#status").contains("字中有"),
+        "{}",
+        b.text("#status")
+    );
+    assert!(
+        b.text("#results .source .meta")
+            .contains("gov_reports/gwr_2020_npc_resolution.txt"),
+        "{}",
+        b.text("#results .source .meta")
+    );
+    assert!(
+        b.js("return document.querySelectorAll('#results .source .spans li').length")
+            .as_u64()
+            > Some(2)
+    );
+    b.screenshot("reuse.png");
+    // A document's own sources, from its page: itself left out.
+    b.after(|| b.click("#results .source .pair a"));
+    b.after(|| b.click("#doc header a:nth-of-type(2)"));
+    assert!(
+        b.text("#reuse-src").contains("溯源文献"),
+        "{}",
+        b.text("#reuse-src")
+    );
+    assert!(
+        b.text("#status").contains("字中有"),
+        "{}",
+        b.text("#status")
+    );
     // English labels.
     b.after(|| b.click("#lang"));
     assert!(b.text("#go").contains("Search"));

@@ -313,6 +313,99 @@ fn every_endpoint_answers_with_the_cli_schema() {
     });
 }
 
+async fn post_form(state: &AppState, uri: &str, kind: &str, body: Vec<u8>) -> (StatusCode, String) {
+    let response = router(state.clone())
+        .oneshot(
+            Request::post(uri)
+                .header("content-type", kind)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 26)
+        .await
+        .unwrap();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[test]
+fn reuse_compare_and_duplicates_endpoints() {
+    let f = corpus();
+    let s = state(&f, Duration::from_secs(30));
+    let seed = "002_5eb3d9691549dda2.txt";
+    runtime().block_on(async {
+        // A document of the index: sources as `reuse --json`, itself not among them.
+        let r = json(&s, &format!("/api/reuse?doc={seed}&limit=3")).await;
+        same_keys(&r, &["page", "sources", "summary"]);
+        let first = &r["sources"][0];
+        same_keys(
+            first,
+            &[
+                "collection",
+                "covered",
+                "date",
+                "doc",
+                "share",
+                "spans",
+                "title",
+            ],
+        );
+        assert!(
+            r["sources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|x| x["doc"] != seed),
+            "{r}"
+        );
+        // A long text, posted as a form.
+        let text = std::fs::read_to_string(f.path(&format!("corpus/{seed}"))).unwrap();
+        let body = serde_urlencoded::to_string([("text", text.as_str()), ("limit", "1")]).unwrap();
+        let (status, out) = post_form(
+            &s,
+            "/api/reuse",
+            "application/x-www-form-urlencoded",
+            body.into_bytes(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{out}");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["sources"][0]["doc"], seed, "{out}");
+        assert!(v["sources"][0]["share"].as_f64().unwrap() > 0.99);
+        // Not a form, too long, neither text nor doc: clear errors, never a 500.
+        let (status, _) = post_form(&s, "/api/reuse", "text/plain", b"text=x".to_vec()).await;
+        assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        let big = format!("text={}", "调".repeat(400_000)).into_bytes();
+        let (status, _) =
+            post_form(&s, "/api/reuse", "application/x-www-form-urlencoded", big).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        let (status, _, body) = get(&s, "/api/reuse").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        let (status, _, _) = get(&s, "/api/reuse?doc=nope.txt").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        // compare: spans and the paragraphs to mark.
+        let c = json(&s, &format!("/api/compare?a={seed}&b={seed}&limit=0")).await;
+        same_keys(&c, &["a_lines", "b_lines", "page", "spans", "summary"]);
+        assert!(
+            c["summary"]["a"]["share"].as_f64().unwrap() > 0.99,
+            "{}",
+            c["summary"]
+        );
+        let (status, _, _) = get(&s, "/api/compare?a=x").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        // duplicates: the seeds have none.
+        let d = json(&s, "/api/duplicates").await;
+        same_keys(&d, &["groups", "page", "summary"]);
+        assert_eq!(d["summary"]["groups"], 0, "{d}");
+        let (status, _, _) = get(&s, "/api/duplicates?min-share=3").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let (status, _, _) = get(&s, "/api/phrase?q=调查研究&once=true&count=true").await;
+        assert_eq!(status, StatusCode::OK);
+    });
+}
+
 #[test]
 fn bad_requests_are_400_unknown_documents_404_never_500() {
     let f = corpus();

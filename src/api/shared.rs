@@ -103,7 +103,7 @@ pub fn shared(handle: &IndexHandle, req: &SharedRequest) -> Result<SharedRespons
     let keep = if req.limit == 0 {
         0
     } else {
-        req.limit * 3 + 100
+        (req.limit * 20).max(2000)
     };
     let opts = SharedOptions {
         min_chars: req.min_chars,

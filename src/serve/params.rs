@@ -6,7 +6,8 @@ use crate::api::Filters;
 use crate::docmeta::Date;
 use crate::error::{Error, Result};
 
-/// Longest value of one parameter, in characters.
+/// Longest value of one parameter, in characters (but `text`, the text `reuse` traces, bounded
+/// only by the request's size: 16 KB of query string, 1 MB of form body).
 pub const MAX_VALUE_CHARS: usize = 4000;
 
 /// The parameters of one request.
@@ -24,7 +25,7 @@ fn bad(msg: String) -> Error {
 impl Params {
     pub fn new(pairs: Vec<(String, String)>) -> Result<Params> {
         for (k, v) in &pairs {
-            if v.chars().count() > MAX_VALUE_CHARS {
+            if k != "text" && v.chars().count() > MAX_VALUE_CHARS {
                 return Err(bad(format!(
                     "the parameter {k} is {} characters long; at most {MAX_VALUE_CHARS} are read",
                     v.chars().count()

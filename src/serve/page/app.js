@@ -22,6 +22,10 @@ const I18N = {
     paragraphs_shown: (a, b) => `显示 ${a} / ${b} 段`, themes_of: "本文主题", empty: "没有找到。",
     enter_query: "请输入检索内容。", limited: (d, of, u) => `限于 ${d} / ${of} 篇文献` + (u ? `（${u} 篇无日期文献未计入）` : ""),
     choose_theme: "选择主题", shared_hint: "共享片段较费时：可先用日期或集合缩小范围。", times: "次",
+    mode_reuse: "文本溯源", reuse_placeholder: "粘贴一段文字（最多约三十万字），查找它的哪些部分出自语料中的哪些文献",
+    reuse_enter: "请粘贴要溯源的文字。", reuse_total: (r, n, x, k) => `${n} 字中有 ${r} 字（${x}）见于 ${k} 篇文献`,
+    reuse_covers: (x, c, n) => `覆盖本文 ${x}（${c} 字，${n} 处）`, reuse_text: "本文", reuse_source: "出处",
+    reuse_doc: (d) => `溯源文献：${d}（本文不计为出处）`, reuse_this: "查找本文出处", changed: "有改动", verbatim: "原文一致",
   },
   en: {
     subtitle: "full-text search of policy documents", mode_search: "Search", mode_phrase: "Phrase",
@@ -45,6 +49,10 @@ const I18N = {
     empty: "Nothing found.", enter_query: "Type something to look for.",
     limited: (d, of, u) => `limited to ${d} of ${of} documents` + (u ? ` (${u} undated left out)` : ""),
     choose_theme: "choose a theme", shared_hint: "Shared phrases take a while: narrow them with dates or a collection.", times: "×",
+    mode_reuse: "Sources", reuse_placeholder: "paste a text (up to about 300,000 characters) to see which parts come from which documents",
+    reuse_enter: "Paste the text to trace.", reuse_total: (r, n, x, k) => `${r} of ${n} characters (${x}) found in ${k} documents`,
+    reuse_covers: (x, c, n) => `covers ${x} of the text (${c} characters, ${n} spans)`, reuse_text: "text", reuse_source: "source",
+    reuse_doc: (d) => `tracing the document ${d} (not counted as its own source)`, reuse_this: "find this document's sources", changed: "changed", verbatim: "verbatim",
   },
 };
 
@@ -96,7 +104,9 @@ function applyLanguage() {
 
 // --- state <-> URL -------------------------------------------------------------------------
 
-const KEYS = ["mode", "q", "theme", "since", "until", "collection", "also", "any", "not", "within", "doc", "line", "hl", "offset"];
+const KEYS = ["mode", "q", "theme", "since", "until", "collection", "also", "any", "not", "within", "src", "doc", "line", "hl", "offset"];
+// A pasted text may be too long for a URL: it is kept in the tab's session, the URL says `mode=reuse`.
+const REUSE_TEXT = "jiansuo-reuse-text";
 
 function stateFromUrl() {
   const p = new URLSearchParams(location.search);
@@ -133,6 +143,7 @@ function formState() {
     any: mode === "search" && $("any").checked ? "1" : "",
     not: mode === "search" ? $("not").value.trim() : "",
     within: mode === "search" && !$("any").checked ? $("within").value.trim() : "",
+    src: mode === "reuse" && !$("text").value.trim() ? stateFromUrl().src : "",
   };
 }
 
@@ -147,13 +158,17 @@ function fillForm(s) {
   $("not").value = s.not;
   $("within").value = s.within;
   if (s.theme) $("theme").value = s.theme;
+  $("text").value = sessionStorage.getItem(REUSE_TEXT) || "";
+  $("reuse-src").hidden = !s.src;
+  $("reuse-src").textContent = s.src ? t("reuse_doc", s.src) : "";
   modeChanged();
 }
 
 function modeChanged() {
   const mode = document.querySelector('input[name="mode"]:checked').value;
   $("theme").hidden = mode !== "theme";
-  $("q").hidden = mode === "theme";
+  $("q").hidden = mode === "theme" || mode === "reuse";
+  $("reuse-box").hidden = mode !== "reuse";
   $("also-box").hidden = mode !== "phrase";
   $("words-box").hidden = mode !== "search";
 }
@@ -166,8 +181,10 @@ function filterParams(s) {
   return p;
 }
 
-async function api(path, params) {
-  const r = await fetch(`/api/${path}?${params}`);
+async function api(path, params, post = false) {
+  const r = post
+    ? await fetch(`/api/${path}`, { method: "POST", body: params })
+    : await fetch(`/api/${path}?${params}`);
   const body = await r.json().catch(() => ({ error: `HTTP ${r.status}` }));
   if (!r.ok) {
     const e = new Error(body.error || `HTTP ${r.status}`);
@@ -293,7 +310,7 @@ async function render() {
     await showDoc(s);
     return done();
   }
-  const needsText = !["quotes", "shared", "theme"].includes(s.mode);
+  const needsText = !["quotes", "shared", "theme", "reuse"].includes(s.mode);
   if (needsText && !s.q) {
     status(t("enter_query"));
     return done();
@@ -431,6 +448,36 @@ const VIEWS = {
     moreButton(s, r.clusters.length, r.page.total);
   },
 
+  async reuse(s) {
+    const text = sessionStorage.getItem(REUSE_TEXT) || "";
+    if (!s.src && !text.trim()) {
+      status(t("reuse_enter"));
+      return;
+    }
+    const p = filterParams(s);
+    if (s.src) p.set("doc", s.src);
+    else p.set("text", text);
+    p.set("limit", String((Number(s.offset) || 0) + 20));
+    const r = await api("reuse", p, true);
+    const sum = r.summary;
+    const pct = (x) => `${(x * 100).toFixed(1)}%`;
+    status([el("strong", { text: t("reuse_total", sum.reused, sum.chars, pct(sum.share), sum.sources) }), scopeNote(sum)]);
+    for (const src of r.sources) {
+      const spans = el("ol", { class: "spans" });
+      for (const sp of src.spans) {
+        spans.append(el("li", {},
+          el("div", { class: "pair" }, el("span", { class: "tag", text: t("reuse_text") }), el("mark", { text: sp.at.text })),
+          el("div", { class: "pair" }, el("span", { class: "tag", text: t("reuse_source") }), docLink(src.doc, sp.source_line, sp.source_text, `${src.doc}:${sp.source_line}`), " ",
+            el("span", { text: sp.source_text }), el("span", { class: "meta", text: ` · ${sp.exact ? t("verbatim") : `${t("changed")}, ${t("identity")} ${sp.identity.toFixed(2)}`}` }))));
+      }
+      $("results").append(el("div", { class: "hit source" },
+        el("div", { class: "meta" }, docMeta(src.title, src.date), " · ", docLink(src.doc, null, null, src.doc), ` · ${t("reuse_covers", pct(src.share), src.covered, src.spans.length)}`),
+        spans));
+    }
+    if (!r.sources.length) $("results").append(el("p", { text: t("empty") }));
+    moreButton(s, r.sources.length, r.page.total);
+  },
+
   async shared(s) {
     const p = filterParams(s);
     p.set("min-chars", "12");
@@ -463,7 +510,13 @@ async function showDoc(s) {
     const d = r.doc;
     const back = el("a", { href: sessionStorage.getItem("jiansuo-back") || "/", text: t("back") });
     const date = d.date ? `${d.date} (${d.date_source})` : t("undated");
-    box.append(el("header", {}, back, el("h2", { text: d.title }),
+    const trace = el("a", { href: urlOf({ mode: "reuse", src: d.path }), text: t("reuse_this") });
+    trace.addEventListener("click", (ev) => {
+      ev.preventDefault();
+      sessionStorage.removeItem(REUSE_TEXT);
+      go({ mode: "reuse", src: d.path });
+    });
+    box.append(el("header", {}, back, " · ", trace, el("h2", { text: d.title }),
       el("div", { class: "meta" }, `${t("date")} ${date} · ${t("collection_of")} ${d.collection} · ${d.path}`,
         d.url ? " · " : "", d.url ? el("a", { href: d.url, rel: "noopener noreferrer", text: t("source") }) : "")));
     const themesBox = el("div", { class: "bars" });
@@ -506,7 +559,13 @@ async function start() {
   });
   $("form").addEventListener("submit", (ev) => {
     ev.preventDefault();
-    go(formState());
+    const s = formState();
+    if (s.mode === "reuse") {
+      const text = $("text").value;
+      if (text.trim()) sessionStorage.setItem(REUSE_TEXT, text);
+      else sessionStorage.removeItem(REUSE_TEXT);
+    }
+    go(s);
   });
   for (const r of document.querySelectorAll('input[name="mode"]')) r.addEventListener("change", modeChanged);
   $("home").addEventListener("click", (ev) => {
