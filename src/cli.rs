@@ -402,7 +402,7 @@ pub struct ReuseArgs {
 
 /// The documents that may be sources (as the filters of other commands, without `--doc`).
 #[derive(Debug, Clone, Default, Args)]
-#[command(next_help_heading = "Sources")]
+#[command(next_help_heading = "Filters")]
 pub struct SourceFilterArgs {
     /// Only sources dated on or after DATE (`2020`, `2020-07` or `2020-07-01`).
     #[arg(long, value_name = "DATE")]
