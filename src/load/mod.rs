@@ -235,6 +235,33 @@ fn io_reason(e: &dyn std::fmt::Display) -> String {
     e.to_string()
 }
 
+/// Largest text a query reads from a file or standard input.
+pub const MAX_INPUT_BYTES: usize = 16 << 20;
+
+/// Decode a text given to a query (a file of any format the corpus may hold, by its extension
+/// — plain text when it has none or another — or the bytes of standard input as text): a clear error for
+/// text that is too long or undecodable, never a guess.
+pub fn read_input(name: &str, bytes: &[u8], ext: Option<&str>) -> Result<String> {
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(Error::Query(format!(
+            "{name} is {} MB; a text to compare may have at most {} MB",
+            bytes.len() >> 20,
+            MAX_INPUT_BYTES >> 20
+        )));
+    }
+    let format = match ext {
+        Some(e) => match (Format::from_extension(e), formats::unsupported(e)) {
+            (Some(f), _) => f,
+            (None, Some(why)) => return Err(Error::Query(format!("{name}: {why}"))),
+            (None, None) => Format::Text,
+        },
+        None => Format::Text,
+    };
+    formats::extract(format, bytes)
+        .map(|d| d.text)
+        .map_err(|e| Error::Query(format!("{name}: {e}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,31 +314,4 @@ mod tests {
             "{err}"
         );
     }
-}
-
-/// Largest text a query reads from a file or standard input.
-pub const MAX_INPUT_BYTES: usize = 16 << 20;
-
-/// Decode a text given to a query (a file of any format the corpus may hold, by its extension
-/// — plain text when it has none or another — or the bytes of standard input as text): a clear error for
-/// text that is too long or undecodable, never a guess.
-pub fn read_input(name: &str, bytes: &[u8], ext: Option<&str>) -> Result<String> {
-    if bytes.len() > MAX_INPUT_BYTES {
-        return Err(Error::Query(format!(
-            "{name} is {} MB; a text to compare may have at most {} MB",
-            bytes.len() >> 20,
-            MAX_INPUT_BYTES >> 20
-        )));
-    }
-    let format = match ext {
-        Some(e) => match (Format::from_extension(e), formats::unsupported(e)) {
-            (Some(f), _) => f,
-            (None, Some(why)) => return Err(Error::Query(format!("{name}: {why}"))),
-            (None, None) => Format::Text,
-        },
-        None => Format::Text,
-    };
-    formats::extract(format, bytes)
-        .map(|d| d.text)
-        .map_err(|e| Error::Query(format!("{name}: {e}")))
 }

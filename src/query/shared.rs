@@ -241,11 +241,14 @@ fn rank(order: SharedOrder, len: u32, docs: u32) -> (u64, u64) {
     }
 }
 
+/// A heap entry: rank, the phrase (the smaller wins a tie), index into `Best::found`.
+type Entry = ((u64, u64), Reverse<Vec<u16>>, usize);
+
 struct Best {
     order: SharedOrder,
     keep: usize,
     /// Min-heap of the best: (rank, Reverse(the phrase)), index into `found`.
-    heap: BinaryHeap<Reverse<((u64, u64), Reverse<Vec<u16>>, usize)>>,
+    heap: BinaryHeap<Reverse<Entry>>,
     found: Vec<Option<Found>>,
     total: usize,
 }
@@ -502,8 +505,7 @@ pub fn shared_phrases(
         }
     }
     // The kept phrases, best first.
-    let mut kept: Vec<((u64, u64), Reverse<Vec<u16>>, usize)> =
-        best.heap.into_iter().map(|Reverse(x)| x).collect();
+    let mut kept: Vec<Entry> = best.heap.into_iter().map(|Reverse(x)| x).collect();
     kept.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
     let mut phrases = Vec::with_capacity(kept.len());
     for (_, _, slot) in kept {
