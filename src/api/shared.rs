@@ -122,7 +122,11 @@ pub fn shared(handle: &IndexHandle, req: &SharedRequest) -> Result<SharedRespons
     let mut phrases = Vec::new();
     let mut name_lists = 0;
     let mut variants = 0;
-    let mut shown_grams: Vec<std::collections::HashSet<&[char]>> = Vec::new();
+    // Gram → the shown phrases holding it (up to VARIANT_IDS of them: a formula's grams are in
+    // very many), so that a candidate is compared with the shown phrases it shares grams with.
+    const VARIANT_IDS: usize = 256;
+    let mut shown_grams: std::collections::HashMap<&[char], Vec<u32>> =
+        std::collections::HashMap::new();
     let chars: Vec<Vec<char>> = found
         .phrases
         .iter()
@@ -133,11 +137,16 @@ pub fn shared(handle: &IndexHandle, req: &SharedRequest) -> Result<SharedRespons
             break;
         }
         let k = req.min_chars.min(pchars.len());
-        let grams: Vec<&[char]> = pchars.windows(k).collect();
-        let variant = shown_grams.iter().any(|seen| {
-            let common = grams.iter().filter(|g| seen.contains(*g)).count();
-            common * 5 >= grams.len() * 3
-        });
+        let mut grams: Vec<&[char]> = pchars.windows(k).collect();
+        grams.sort_unstable();
+        grams.dedup();
+        let mut common: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+        for g in &grams {
+            for &id in shown_grams.get(g).map_or(&[][..], |v| &v[..]) {
+                *common.entry(id).or_default() += 1;
+            }
+        }
+        let variant = common.values().any(|&c| c * 5 >= grams.len() * 3);
         if variant {
             variants += 1;
             continue;
@@ -152,7 +161,12 @@ pub fn shared(handle: &IndexHandle, req: &SharedRequest) -> Result<SharedRespons
             name_lists += 1;
             continue;
         }
-        shown_grams.push(grams.into_iter().collect());
+        for g in grams {
+            let ids = shown_grams.entry(g).or_default();
+            if ids.len() < VARIANT_IDS {
+                ids.push(phrases.len() as u32);
+            }
+        }
         let mut documents = p
             .docs
             .iter()
