@@ -11,9 +11,9 @@ use crate::api::{self, Filters};
 use crate::bench::{self, QueryKind};
 use crate::cli::{
     BenchArgs, BenchKind, ByArg, CheckArgs, Cli, ColorWhen, Command, CompareArgs, DocsArgs,
-    FilterArgs, IndexArgs, KeywordsArgs, KindArg, OutputArgs, PhraseArgs, QuoteArgs, QuotesArgs,
-    ReuseArgs, SearchArgs, ServeArgs, SharedArgs, SharedSortArg, ShowArgs, SortArg, SpeakersArgs,
-    ThemesArgs,
+    ExportArgs, FilterArgs, IndexArgs, KeywordsArgs, KindArg, OutputArgs, PhraseArgs, QuoteArgs,
+    QuotesArgs, ReuseArgs, SearchArgs, ServeArgs, SharedArgs, SharedSortArg, ShowArgs, SortArg,
+    SpeakersArgs, ThemesArgs,
 };
 use crate::error::Error;
 use crate::index::{self, BuildObserver, BuildOptions, IndexHandle, SkippedFile};
@@ -159,6 +159,7 @@ fn dispatch(cli: &Cli, style: Style) -> anyhow::Result<Outcome> {
         Command::Check(args) => run_check(cli, args),
         Command::Show(args) => run_show(cli, args, style),
         Command::Serve(args) => run_serve(cli, args),
+        Command::Export(args) => run_export(cli, args),
     }
 }
 
@@ -1017,6 +1018,57 @@ fn run_docs(cli: &Cli, args: &DocsArgs, style: Style) -> anyhow::Result<Outcome>
     )?;
     scope_note(cli, args.out.machine(), r.summary.scope.as_ref());
     Ok(Outcome::found(!r.docs.is_empty()))
+}
+
+fn run_export(cli: &Cli, args: &ExportArgs) -> anyhow::Result<Outcome> {
+    let handle = open_or_build(cli)?;
+    if args.mapping {
+        let mapping = api::export_mapping(&handle)?;
+        to_stdout(|w| print::print_export_mapping(w, &mapping))?;
+        return Ok(Outcome::found(true));
+    }
+    let req = api::ExportRequest {
+        filters: filters(&args.filters),
+        words: args.words,
+    };
+    let bar = if !cli.quiet && io::stderr().is_terminal() {
+        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} exporting [{bar:30}] {pos}/{len} documents")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let summary = api::export(
+        &handle,
+        &req,
+        &crate::cancel::Cancel::new(None),
+        &mut |done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        },
+        |row| {
+            print::print_export_row(&mut out, row, args.bulk.as_deref())
+                .map_err(Error::io("writing the export to standard output"))
+        },
+    )?;
+    out.flush()?;
+    bar.finish_and_clear();
+    scope_note(cli, false, summary.scope.as_ref());
+    note(cli, false, || {
+        format!(
+            "{} passages of {} documents exported, {} quotations ({:.2} s)",
+            summary.passages,
+            summary.documents,
+            summary.quotations,
+            summary.elapsed_us as f64 / 1e6
+        )
+    });
+    Ok(Outcome::found(summary.passages > 0))
 }
 
 fn run_keywords(cli: &Cli, args: &KeywordsArgs) -> anyhow::Result<Outcome> {

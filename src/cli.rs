@@ -107,6 +107,31 @@ pub enum Command {
     Show(ShowArgs),
     /// Serve the index read-only: an HTTP API and a search page for the browser.
     Serve(ServeArgs),
+    /// Every passage with its document's metadata, matching form, quotations and theme scores,
+    /// one JSON object a line (NDJSON), for a search cluster (Elasticsearch, OpenSearch,
+    /// Quickwit, Meilisearch); or, with --mapping, the cluster's index for them.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Lines for the `_bulk` API of Elasticsearch and OpenSearch: before each passage an
+    /// `index` action naming the index NAME and the passage's id.
+    #[arg(long, value_name = "NAME", conflicts_with = "mapping")]
+    pub bulk: Option<String>,
+
+    /// Each passage's jieba words too (the `words` field, for ranking in the cluster; several
+    /// times slower).
+    #[arg(long, conflicts_with = "mapping")]
+    pub words: bool,
+
+    /// Print the Elasticsearch/OpenSearch index settings and mapping of the export (one JSON
+    /// object: `PUT /NAME` with it, then load the export) instead of the passages.
+    #[arg(long)]
+    pub mapping: bool,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
 }
 
 #[derive(Debug, Args)]

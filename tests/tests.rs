@@ -12,6 +12,7 @@ mod determinism;
 
 mod encodings;
 mod exact_field;
+mod export_cmd;
 mod fuzz;
 mod hostile;
 mod index_cmd;

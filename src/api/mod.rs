@@ -19,6 +19,7 @@
 
 mod docs;
 mod duplicates;
+mod export;
 mod filter;
 mod index;
 mod phrase;
@@ -35,6 +36,9 @@ pub use docs::{CollectionRow, DocRow, DocsRequest, DocsResponse, DocsSummary, co
 pub use duplicates::{
     DuplicateDoc, DuplicateGroupRow, DuplicateRow, DuplicatesRequest, DuplicatesResponse,
     DuplicatesSummary, duplicates,
+};
+pub use export::{
+    ExportPassage, ExportQuotation, ExportRequest, ExportSummary, export, export_mapping,
 };
 pub use index::{
     CheckReport, Damage, IndexMode, IndexRequest, IndexSummary, RescoreSummary, build, check,

@@ -6,6 +6,7 @@
 mod bench;
 mod csv_out;
 mod docs;
+mod export;
 mod index;
 mod phrase;
 mod quote;
@@ -22,6 +23,7 @@ pub use docs::{
     print_collections_json, print_collections_text, print_docs_json, print_docs_text,
     print_duplicates_json, print_duplicates_text,
 };
+pub use export::{print_export_mapping, print_export_row};
 pub use index::{print_check_json, print_check_text, print_index_text, print_rescore_text};
 pub use phrase::{print_counts_json, print_counts_text, print_kwic_text, print_phrase_json};
 pub use quote::{

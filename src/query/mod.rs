@@ -29,7 +29,9 @@ pub use phrase::{
     paragraph_text,
 };
 pub use quote::{QuoteHit, QuoteOptions, QuoteResults, find_quote, min_shared_bigrams};
-pub use quotes::{QuoteCluster, QuoteOccurrence, QuotesFilter, list_quotes};
+pub use quotes::{
+    QuoteCluster, QuoteOccurrence, QuotesFilter, list_quotes, selected_in_path_order,
+};
 pub use reuse::{
     DocumentSpan, DocumentText, MAX_TEXT_CHARS, ReuseOptions, ReuseWork, ReusedSpan,
     compare_documents, covered, find_reuse,

@@ -60,7 +60,7 @@ pub struct QuoteCluster {
 
 /// The selected live documents among the first `len` ordinals, in path order (so that an
 /// updated index answers as a rebuilt one does).
-pub(super) fn selected_in_path_order(
+pub fn selected_in_path_order(
     handle: &IndexHandle,
     len: usize,
     selection: Option<&crate::index::DocSelection>,
