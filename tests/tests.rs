@@ -22,6 +22,7 @@ mod quote_cmd;
 mod quote_eval;
 mod research;
 mod reuse_cmd;
+mod scale_script;
 mod search_cmd;
 mod serve_api;
 mod shared_cmd;

@@ -60,12 +60,7 @@ fn resolve(handle: &IndexHandle, locator: &str) -> Result<(u64, Option<u32>)> {
     let table = handle.docs();
     let find = |path: &str| -> Result<Option<u64>> {
         let path = path.trim().trim_start_matches("./");
-        for ord in 0..table.len() {
-            if table.path(ord)? == path && !table.is_tombstone(ord) {
-                return Ok(Some(ord as u64));
-            }
-        }
-        Ok(None)
+        Ok(table.find_path(path)?.map(|o| o as u64))
     };
     if let Some(ord) = find(locator)? {
         return Ok((ord, None));

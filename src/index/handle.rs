@@ -344,21 +344,7 @@ impl IndexHandle {
         if let Some(r) = self.ranks.get() {
             return Ok(r.clone());
         }
-        let paths = self.docs.paths()?;
-        let mut live: Vec<u32> = (0..paths.len() as u32)
-            .filter(|&d| !paths[d as usize].is_empty())
-            .collect();
-        // A full build numbers documents in path order already; only an update's need sorting.
-        if !live
-            .windows(2)
-            .all(|w| paths[w[0] as usize] < paths[w[1] as usize])
-        {
-            live.sort_by(|&a, &b| paths[a as usize].cmp(&paths[b as usize]));
-        }
-        let mut ranks = vec![u32::MAX; paths.len()];
-        for (rank, &ord) in live.iter().enumerate() {
-            ranks[ord as usize] = rank as u32;
-        }
+        let ranks = self.docs.path_ranks()?;
         Ok(self
             .ranks
             .get_or_init(|| std::sync::Arc::new(ranks))
