@@ -75,7 +75,7 @@ fn text_format() -> Cow<'static, str> {
     Cow::Borrowed("text")
 }
 
-fn is_text_format(f: &Cow<'_, str>) -> bool {
+fn is_text_format(f: &str) -> bool {
     f == "text"
 }
 
@@ -83,7 +83,7 @@ fn utf8() -> Cow<'static, str> {
     Cow::Borrowed("UTF-8")
 }
 
-fn is_utf8(e: &Cow<'_, str>) -> bool {
+fn is_utf8(e: &str) -> bool {
     e == "UTF-8"
 }
 
