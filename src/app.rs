@@ -1046,7 +1046,7 @@ fn run_export(cli: &Cli, args: &ExportArgs) -> anyhow::Result<Outcome> {
     let summary = api::export(
         &handle,
         &req,
-        &crate::cancel::Cancel::new(None),
+        &api::Cancel::new(None),
         &mut |done, total| {
             bar.set_length(total as u64);
             bar.set_position(done as u64);

@@ -80,6 +80,8 @@ pub use trend::{Buckets, By};
 pub use crate::load::{MAX_INPUT_BYTES, read_input};
 
 pub use crate::analyze::QuoteKind;
+/// The token a long request checks to stop early (`export` takes one).
+pub use crate::cancel::Cancel;
 pub use crate::query::{SortOrder, WordRules};
 
 use crate::error::Result;
