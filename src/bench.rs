@@ -8,10 +8,6 @@
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use tantivy::collector::DocSetCollector;
-use tantivy::query::TermQuery;
-use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Term};
 
 use crate::api;
 use crate::error::{Error, Result};
@@ -157,19 +153,11 @@ pub fn sample_queries(
         // A random document, then a random passage of it: the same draw on every build of the
         // same corpus, whatever order the indexing threads wrote the passages in.
         let doc = rng.below(handle.docs().len()) as u64;
-        let term = Term::from_field_u64(handle.fields().doc, doc);
-        let mut addrs: Vec<DocAddress> = searcher
-            .search(
-                &TermQuery::new(term, IndexRecordOption::Basic),
-                &DocSetCollector,
-            )?
-            .into_iter()
-            .collect();
+        let addrs = query::passage_addresses(handle, &searcher, doc)?;
         if addrs.is_empty() {
             continue;
         }
         let mut passages = Vec::with_capacity(addrs.len());
-        addrs.sort_unstable();
         for a in addrs {
             passages.push(query::stored_passage(handle, &searcher, a)?);
         }

@@ -8,12 +8,17 @@ use serde_json::Value;
 
 use crate::util::{Fixture, required_corpora_index};
 
-fn schema() -> jsonschema::Validator {
+/// `docs/export.schema.json`.
+fn schema_json() -> Value {
     let text = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/export.schema.json"),
     )
     .unwrap();
-    jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).expect("a valid schema")
+    serde_json::from_str(&text).unwrap()
+}
+
+fn schema() -> jsonschema::Validator {
+    jsonschema::validator_for(&schema_json()).expect("a valid schema")
 }
 
 fn lines(stdout: &str) -> Vec<Value> {
@@ -119,13 +124,7 @@ fn export_of_the_seeds_is_valid_ndjson_with_bulk_lines_and_a_mapping() {
     // The mapping names every field of the schema, with a type that holds it.
     let mapping: Value = serde_json::from_str(&f.run(&["export", "--mapping"]).expect(0).stdout())
         .expect("the mapping is one JSON object");
-    let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/export.schema.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
+    let schema = schema_json();
     check_mapping(
         &mapping["mappings"]["properties"],
         &schema["properties"],

@@ -13,11 +13,8 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
-use tantivy::collector::DocSetCollector;
-use tantivy::query::TermQuery;
-use tantivy::schema::IndexRecordOption;
+use tantivy::Searcher;
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Searcher, Term};
 
 use super::Filters;
 use crate::analyze::Quotation;
@@ -195,15 +192,7 @@ fn document_rows(
     out: &mut Vec<ExportPassage>,
 ) -> Result<()> {
     let entry = handle.doc(ord)?;
-    let term = Term::from_field_u64(handle.fields().doc, ord);
-    let mut addrs: Vec<_> = searcher
-        .search(
-            &TermQuery::new(term, IndexRecordOption::Basic),
-            &DocSetCollector,
-        )?
-        .into_iter()
-        .collect();
-    addrs.sort_unstable();
+    let addrs = query::passage_addresses(handle, searcher, ord)?;
     let mut passages = Vec::with_capacity(addrs.len());
     for addr in addrs {
         let d: tantivy::TantivyDocument = searcher.doc(addr)?;

@@ -479,11 +479,6 @@ impl DocTable {
         Ok(None)
     }
 
-    /// The path of every document by ordinal (empty for a tombstone).
-    pub fn paths(&self) -> Result<Vec<Cow<'_, str>>> {
-        (0..self.len()).map(|i| self.path(i)).collect()
-    }
-
     /// The ordinals and entries of the documents in the index (tombstones left out).
     pub fn live(&self) -> Result<Vec<(u64, DocEntry)>> {
         Ok(self

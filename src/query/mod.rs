@@ -26,7 +26,7 @@ pub use highlight::highlight_spans;
 pub use kwic::{Occurrence, SortOrder, occurrences, sort_occurrences};
 pub use phrase::{
     ParagraphCount, PhraseCounts, count_phrase, document_lines, find_all, locate_phrase,
-    paragraph_text,
+    paragraph_text, passage_addresses,
 };
 pub use quote::{QuoteHit, QuoteOptions, QuoteResults, find_quote, min_shared_bigrams};
 pub use quotes::{

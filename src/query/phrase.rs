@@ -143,13 +143,12 @@ pub fn locate_phrase(
     Ok(merged)
 }
 
-/// Every paragraph of document `ord` as `(line, text)`, in line order, assembled from its
-/// stored passages.
-pub fn document_lines(
+/// The addresses of document `ord`'s passages, in address order (the `doc` field's postings).
+pub fn passage_addresses(
     handle: &IndexHandle,
     searcher: &Searcher,
     ord: u64,
-) -> Result<Vec<(u32, String)>> {
+) -> Result<Vec<tantivy::DocAddress>> {
     let term = Term::from_field_u64(handle.fields().doc, ord);
     let mut addrs: Vec<_> = searcher
         .search(
@@ -159,6 +158,17 @@ pub fn document_lines(
         .into_iter()
         .collect();
     addrs.sort_unstable();
+    Ok(addrs)
+}
+
+/// Every paragraph of document `ord` as `(line, text)`, in line order, assembled from its
+/// stored passages.
+pub fn document_lines(
+    handle: &IndexHandle,
+    searcher: &Searcher,
+    ord: u64,
+) -> Result<Vec<(u32, String)>> {
+    let addrs = passage_addresses(handle, searcher, ord)?;
     let mut parts: BTreeMap<(u32, u32), (u32, String)> = BTreeMap::new();
     for addr in addrs {
         let p = stored_passage(handle, searcher, addr)?;
