@@ -248,12 +248,40 @@ impl Lexicon {
 
     /// Score of every theme for a passage of these counts.
     pub fn score(&self, counts: &TermCounts, avg_len: f32) -> Vec<f32> {
-        (0..self.themes.len())
-            .map(|t| {
-                self.contributions(t, counts, avg_len, |_, _| String::new())
-                    .0
-            })
-            .collect()
+        let mut out = Vec::with_capacity(self.themes.len());
+        self.score_into(counts, avg_len, &mut out);
+        out
+    }
+
+    /// [`Lexicon::score`] appended to `out`, without a label or an allocation: the sums of
+    /// [`Lexicon::explain`], term by term in the same order (so the same floats). A passage
+    /// without a lexicon term (most) scores 0 at once.
+    pub fn score_into(&self, counts: &TermCounts, avg_len: f32, out: &mut Vec<f32>) {
+        if counts.tf.is_empty() {
+            out.extend(std::iter::repeat_n(0.0, self.themes.len()));
+            return;
+        }
+        let norm = K1 * (1.0 - B + B * counts.len as f32 / avg_len.max(1.0));
+        let sat = |tf: usize| {
+            let tf = tf as f32;
+            tf * (K1 + 1.0) / (tf + norm)
+        };
+        for t in &self.themes {
+            let mut total = 0.0f32;
+            for term in t.words.iter().chain(&t.phrases) {
+                let tf = counts.get(term.id);
+                if tf > 0 {
+                    total += term.weight * sat(tf);
+                }
+            }
+            for term in &t.negative {
+                let tf = counts.get(term.id);
+                if tf > 0 {
+                    total += -term.weight * sat(tf);
+                }
+            }
+            out.push(total.max(0.0));
+        }
     }
 
     /// Score of one theme and the contribution of each term that matched.

@@ -132,13 +132,20 @@ pub fn rescore_themes(dir: &Path, lexicon: Option<&Path>) -> Result<RescoreSumma
     let handle = IndexHandle::open(dir)?;
     let started = Instant::now();
     let analyzer = handle.word_analyzer()?;
-    let scores = index::ThemeScores::compute(
+    // The counts kept are of the index's lexicon: another lexicon's are cut again.
+    let known = index::CountsTable::read(dir, handle.generation())?;
+    let mut scores = index::ThemeScores::compute(
         &handle.searcher(),
         handle.fields(),
         &lexicon,
         &analyzer,
-        &Default::default(),
+        &known,
     )?;
+    let docs = handle.docs().len();
+    let counts = scores.counts_table(&known, docs);
+    // The counts first: a rescoring stopped between the two leaves counts of the new lexicon
+    // beside scores of the old, which the next rescoring or update notices by the hashes.
+    counts.write(handle.generation())?;
     scores.write(handle.generation())?;
     crate::index::check::write_checksums(handle.generation())?;
     Ok(RescoreSummary {

@@ -32,12 +32,57 @@ impl tantivy::query::Bm25StatisticsProvider for Bm25Stats<'_> {
     }
 
     fn total_num_docs(&self) -> tantivy::Result<u64> {
-        self.searcher.total_num_docs()
+        Ok(self.searcher.num_docs())
     }
 
     fn doc_freq(&self, term: &tantivy::Term) -> tantivy::Result<u64> {
-        self.searcher.doc_freq(term)
+        let mut total = 0u64;
+        for seg in self.searcher.segment_readers() {
+            total += u64::from(live_doc_freq(seg, term)?);
+        }
+        Ok(total)
     }
+}
+
+/// The live passages of a segment holding `term`: tantivy's document frequency counts the
+/// passages an update deleted too, until a merge drops them. Where a segment has deletions,
+/// those holding the term are subtracted (each deleted passage sought in the postings when they
+/// are few against the term's, else the postings counted).
+fn live_doc_freq(seg: &tantivy::SegmentReader, term: &tantivy::Term) -> tantivy::Result<u32> {
+    use tantivy::{DocSet, TERMINATED};
+    let inv = seg.inverted_index(term.field())?;
+    let df = inv.doc_freq(term)?;
+    let Some(alive) = seg.alive_bitset() else {
+        return Ok(df);
+    };
+    let deleted = seg.max_doc() - seg.num_docs();
+    if df == 0 || deleted == 0 {
+        return Ok(df);
+    }
+    let Some(mut postings) = inv.read_postings(term, tantivy::schema::IndexRecordOption::Basic)?
+    else {
+        return Ok(df);
+    };
+    if u64::from(deleted) * 32 < u64::from(df) {
+        let mut held = 0u32;
+        for d in (0..seg.max_doc()).filter(|&d| alive.is_deleted(d)) {
+            if postings.doc() > d {
+                continue;
+            }
+            if postings.seek(d) == TERMINATED {
+                break;
+            }
+            held += u32::from(postings.doc() == d);
+        }
+        return Ok(df - held);
+    }
+    let mut live = 0u32;
+    let mut d = postings.doc();
+    while d != TERMINATED {
+        live += u32::from(alive.is_alive(d));
+        d = postings.advance();
+    }
+    Ok(live)
 }
 
 /// The fast-field columns of one segment that place its passages (indexed by `DocId`).

@@ -14,6 +14,7 @@ mod schema;
 mod sketch;
 pub mod store;
 mod textcode;
+mod theme_counts;
 mod themes;
 pub mod tokenize;
 mod update;
@@ -29,6 +30,7 @@ pub use meta::{BuildStats, DocEntry, FileEntry, IndexMeta, MetaStats, SkippedFil
 pub use schema::{EXACT_TAIL_CHARS, Fields, SCHEMA_VERSION, para_key, text_from_stored};
 pub use sketch::{SKETCH_FILE, read_sketches};
 pub use textcode::matching_chars;
+pub use theme_counts::{COUNTS_FILE, CountsTable};
 pub use themes::{THEMES_FILE, ThemeScores};
 pub use tokenize::register_tokenizers;
 pub use update::Changes;

@@ -20,8 +20,8 @@ use rayon::prelude::*;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Searcher, SegmentReader};
 
+use super::theme_counts::CountsTable;
 use super::tokenize::{normalize_words, word_tokens};
-use super::words::{self, WordDfs};
 use super::{Fields, meta};
 use crate::analyze::{Lexicon, TermCounts};
 use crate::error::{Error, Result};
@@ -55,9 +55,10 @@ pub struct ThemeScores {
     pub avg_len: f32,
     /// Word tokens of every passage counted while scoring (0 when read from disk).
     pub word_tokens: u64,
-    /// The words of the passages this scoring had to cut (those without known counts: an
-    /// update's kept passages), counted for the word table; empty when read from disk.
-    pub word_dfs: super::words::WordDfs,
+    /// The counts of the passages this scoring had to cut, as (document, passage, counts):
+    /// those `known` did not have (all of them for a rescoring with another lexicon); empty
+    /// when read from disk.
+    pub cut: Vec<(u64, u32, TermCounts)>,
 }
 
 impl ThemeScores {
@@ -98,22 +99,29 @@ impl ThemeScores {
             .sum()
     }
 
-    /// Score every passage of the searcher's segments with `lexicon`, on every core (rayon's
-    /// global pool).
+    /// Score every live passage of the searcher's segments with `lexicon`, on every core
+    /// (rayon's global pool): from its counts in `known` when the table has them, else by
+    /// cutting its stored text (those counts are returned in [`ThemeScores::cut`]). Deleted
+    /// passages (an update's, until a merge drops them) score 0 and count for nothing, the mean
+    /// length included, so that an updated index scores as a rebuilt one.
     pub fn compute(
         searcher: &Searcher,
         fields: &Fields,
         lexicon: &Lexicon,
         analyzer: &TextAnalyzer,
-        known: &HashMap<u64, Vec<TermCounts>>,
+        known: &CountsTable,
     ) -> Result<ThemeScores> {
+        let known = (known.lexicon_hash == lexicon.hash()).then_some(known);
         let mut total_len = 0u64;
         let mut count = 0u64;
         for seg in searcher.segment_readers() {
             let mlen = seg.fast_fields().u64("mlen")?.first_or_default_col(0);
+            let alive = seg.alive_bitset();
             for d in 0..seg.max_doc() {
-                total_len += mlen.get_val(d);
-                count += 1;
+                if alive.is_none_or(|a| a.is_alive(d)) {
+                    total_len += mlen.get_val(d);
+                    count += 1;
+                }
             }
         }
         let avg_len = total_len as f32 / count.max(1) as f32;
@@ -124,7 +132,7 @@ impl ThemeScores {
         let mut segment_order = Vec::new();
         let mut scores = Vec::new();
         let mut total_tokens = 0u64;
-        let mut word_dfs = WordDfs::new();
+        let mut cut = Vec::new();
         for (ord, seg) in searcher.segment_readers().iter().enumerate() {
             let max = seg.max_doc();
             let id = seg.segment_id().uuid_string();
@@ -134,44 +142,51 @@ impl ThemeScores {
             let ff = seg.fast_fields();
             let doc_col = ff.u64("doc")?.first_or_default_col(0);
             let passage_col = ff.u64("passage")?.first_or_default_col(0);
+            let alive = seg.alive_bitset();
             // The segment in `threads` pieces scored on rayon's threads, collected in order.
             let pieces: Vec<usize> = (0..max as usize).step_by(chunk).collect();
-            let parts: Vec<Result<(Vec<f32>, u64, WordDfs)>> = pieces
+            type Part = (Vec<f32>, u64, Vec<(u64, u32, TermCounts)>);
+            let parts: Vec<Result<Part>> = pieces
                 .into_par_iter()
-                .map(|from| -> Result<(Vec<f32>, u64, WordDfs)> {
+                .map(|from| -> Result<Part> {
                     let to = (from + chunk).min(max as usize);
                     let mut out = Vec::with_capacity((to - from) * t);
                     let mut tokens = 0u64;
-                    let mut word_dfs = WordDfs::new();
+                    let mut cut = Vec::new();
                     // Cloned (jieba's dictionary with it) only if a passage needs it.
                     let mut own_analyzer: Option<TextAnalyzer> = None;
+                    let mut counts = TermCounts::default();
                     for d in from..to {
+                        if alive.is_some_and(|a| a.is_deleted(d as u32)) {
+                            out.extend(std::iter::repeat_n(0.0, t));
+                            continue;
+                        }
+                        let (doc, passage) = (
+                            doc_col.get_val(d as u32),
+                            passage_col.get_val(d as u32) as u32,
+                        );
                         let counted = known
-                            .get(&doc_col.get_val(d as u32))
-                            .and_then(|c| c.get(passage_col.get_val(d as u32) as usize));
-                        let counts = match counted {
-                            Some(c) => std::borrow::Cow::Borrowed(c),
-                            None => {
-                                let addr = DocAddress::new(ord as u32, d as u32);
-                                let text = stored_text(searcher, fields, addr)?;
-                                let analyzer = own_analyzer.get_or_insert_with(|| analyzer.clone());
-                                let words = word_tokens(analyzer, &normalize_words(&text));
-                                words::count_passage(&mut word_dfs, &words);
-                                let mf = MatchingForm::new(&text);
-                                std::borrow::Cow::Owned(lexicon.counts(&words, &mf.chars))
-                            }
-                        };
+                            .is_some_and(|k| k.fill(doc as usize, passage as usize, &mut counts));
+                        if !counted {
+                            let addr = DocAddress::new(ord as u32, d as u32);
+                            let text = stored_text(searcher, fields, addr)?;
+                            let analyzer = own_analyzer.get_or_insert_with(|| analyzer.clone());
+                            let words = word_tokens(analyzer, &normalize_words(&text));
+                            let mf = MatchingForm::new(&text);
+                            counts = lexicon.counts(&words, &mf.chars);
+                            cut.push((doc, passage, counts.clone()));
+                        }
                         tokens += u64::from(counts.words);
-                        out.extend(lexicon.score(&counts, avg_len));
+                        lexicon.score_into(&counts, avg_len, &mut out);
                     }
-                    Ok((out, tokens, word_dfs))
+                    Ok((out, tokens, cut))
                 })
                 .collect();
             for part in parts {
-                let (part, tokens, dfs) = part?;
+                let (part, tokens, mut c) = part?;
                 scores.extend(part);
                 total_tokens += tokens;
-                words::merge(&mut word_dfs, dfs);
+                cut.append(&mut c);
             }
         }
         Ok(ThemeScores {
@@ -181,8 +196,36 @@ impl ThemeScores {
             scores,
             avg_len,
             word_tokens: total_tokens,
-            word_dfs,
+            cut,
         })
+    }
+
+    /// The counts of every live passage, as a table of `docs` documents: those of `known`
+    /// where this scoring used them, else those it cut (a rescoring with another lexicon cuts
+    /// them all).
+    pub fn counts_table(&mut self, known: &CountsTable, docs: usize) -> CountsTable {
+        let hash = self.lexicon.hash();
+        let mut cut = std::mem::take(&mut self.cut);
+        if cut.is_empty() && known.lexicon_hash == hash {
+            return known.clone();
+        }
+        cut.sort_unstable_by_key(|&(d, p, _)| (d, p));
+        let mut table = CountsTable::new(hash);
+        let mut at = 0;
+        for d in 0..docs {
+            let from = at;
+            while at < cut.len() && cut[at].0 == d as u64 {
+                at += 1;
+            }
+            if from == at && known.lexicon_hash == table.lexicon_hash {
+                table.push_from(known, d);
+            } else {
+                let counts: Vec<TermCounts> =
+                    cut[from..at].iter().map(|(_, _, c)| c.clone()).collect();
+                table.push_doc(&counts);
+            }
+        }
+        table
     }
 
     /// Write `themes.bin.zst` in `dir` (compressed, through a temporary file and a rename).
@@ -212,6 +255,37 @@ impl ThemeScores {
             out.extend_from_slice(&s.to_le_bytes());
         }
         meta::replace_file(dir, THEMES_FILE, &out)
+    }
+
+    /// The lexicon of `themes.bin.zst` in `dir`, read from the head of the file alone (what an
+    /// update checks and keeps; the scores are not decoded).
+    pub fn read_lexicon(index: &Path, dir: &Path) -> Result<Lexicon> {
+        use std::io::Read;
+        let path = dir.join(THEMES_FILE);
+        let corrupt = |reason: String| Error::Corrupt {
+            path: index.to_path_buf(),
+            reason: format!("{}: {reason}", path.display()),
+        };
+        let file = std::fs::File::open(&path).map_err(|e| corrupt(e.to_string()))?;
+        let mut r = zstd::stream::read::Decoder::new(file).map_err(|e| corrupt(e.to_string()))?;
+        let mut head = [0u8; MAGIC.len() + 4];
+        r.read_exact(&mut head)
+            .map_err(|e| corrupt(format!("truncated ({e})")))?;
+        if !head.starts_with(MAGIC) {
+            return Err(corrupt("not a theme score file".into()));
+        }
+        let n = u32::from_le_bytes(head[MAGIC.len()..].try_into().expect("4 bytes")) as u64;
+        let mut extra = String::new();
+        r.take(n)
+            .read_to_string(&mut extra)
+            .map_err(|e| corrupt(format!("lexicon: {e}")))?;
+        if extra.len() as u64 != n {
+            return Err(corrupt("truncated lexicon".into()));
+        }
+        Lexicon::from_extra(&extra).map_err(|e| match e {
+            Error::Themes { reason, .. } => corrupt(format!("lexicon: {reason}")),
+            other => other,
+        })
     }
 
     /// Read `themes.bin.zst` from `dir`.
@@ -277,7 +351,7 @@ impl ThemeScores {
             scores,
             avg_len,
             word_tokens: 0,
-            word_dfs: WordDfs::new(),
+            cut: Vec::new(),
         })
     }
 }

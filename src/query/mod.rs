@@ -173,7 +173,14 @@ impl CharQuery {
             IndexRecordOption::WithFreqs,
             |d, f| tf[d as usize] += f,
         )?;
-        let matching = tf.iter().filter(|&&f| f > 0).count() as u32;
+        // Live passages only: an update's deleted ones stay in their segment until a merge,
+        // and must not count in the document frequency.
+        let alive = reader.alive_bitset();
+        let matching = tf
+            .iter()
+            .enumerate()
+            .filter(|&(d, &f)| f > 0 && alive.is_none_or(|a| a.is_alive(d as DocId)))
+            .count() as u32;
         Ok((std::sync::Arc::new(tf), matching))
     }
 }

@@ -5,7 +5,6 @@
 //! then the [`Generation`] scores the themes ([`Generation::score_themes`]) and writes its
 //! tables ([`Generation::write_tables`]).
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
 
@@ -18,12 +17,13 @@ use super::super::meta::{
     self, BuildStats, DocEntry, FileEntry, IndexMeta, SkippedFile, TableWriter, dict_hash,
 };
 use super::super::schema::{self, EXACT_TAIL_CHARS, Fields, SCHEMA_VERSION};
+use super::super::theme_counts::CountsTable;
 use super::super::update::{Base, Changes, Extras, link_base};
 use super::super::words::{self, WordDfs};
 use super::super::{ThemeScores, store, tokenize};
 use super::ingest::{ReadContext, ReadDoc, read_in_parallel};
 use super::{BuildObserver, BuildOptions, BuildReport};
-use crate::analyze::{SpeakerTable, TermCounts};
+use crate::analyze::SpeakerTable;
 use crate::error::{Error, Result};
 use crate::load::{self, SourceFile};
 
@@ -37,6 +37,8 @@ pub(super) struct Job<'a> {
     pub(super) opts: &'a BuildOptions,
     pub(super) observer: &'a dyn BuildObserver,
     pub(super) started: Instant,
+    /// Stages before the generation was started (listing the corpus, opening the base).
+    pub(super) stages: Vec<(String, f64)>,
 }
 
 /// The files left out, each told to the observer as it is recorded.
@@ -66,9 +68,11 @@ struct Tables<'a> {
     /// Their sketches, by ordinal.
     sketches: Vec<crate::analyze::Sketch>,
     files: Vec<FileEntry>,
-    /// Term counts of the passages read, by document ordinal: themes are scored from them, not
-    /// from a second analysis.
-    known: HashMap<u64, Vec<TermCounts>>,
+    /// Theme term counts of every passage, by document ordinal (an update's kept documents
+    /// from the base): themes are scored from them, not from a second analysis.
+    counts: CountsTable,
+    /// The word table: the base's (less the words of the documents dropped) and the words of
+    /// the passages read.
     word_dfs: WordDfs,
 }
 
@@ -95,7 +99,7 @@ impl Tables<'_> {
                     d.add_u64(fields.para_key, schema::para_key(ord, paragraph));
                     writer.add_document(d).map_err(Error::from)?;
                 }
-                self.known.insert(ord, read.counts);
+                self.counts.push_doc(&read.counts);
                 self.stats.quotations += read.quotations;
                 quotes_out.write_all(read.quotes_json.as_bytes())?;
                 quotes_out.write_all(b"\n")?;
@@ -245,6 +249,7 @@ impl<'a> Generation<'a> {
         let tables = Tables {
             stats: BuildStats {
                 threads: job.opts.threads,
+                stages: job.stages.clone(),
                 ..BuildStats::default()
             },
             skips: Skips {
@@ -254,7 +259,7 @@ impl<'a> Generation<'a> {
             docs: Vec::new(),
             sketches: Vec::new(),
             files: Vec::new(),
-            known: HashMap::new(),
+            counts: CountsTable::new(extras.lexicon.hash()),
             word_dfs: WordDfs::new(),
         };
         Ok(Writing {
@@ -282,8 +287,8 @@ impl<'a> Generation<'a> {
         self.stage_started = Instant::now();
     }
 
-    /// Score every passage for every theme (the passages read from their counts, an update's
-    /// kept ones by cutting their stored text) and write `themes.bin.zst`.
+    /// Score every passage for every theme from the counts (those of the passages read, and
+    /// the base's for those an update keeps) and write `themes.bin.zst`.
     pub(super) fn score_themes(&mut self) -> Result<()> {
         self.job.observer.scoring_themes();
         let reader: tantivy::IndexReader = self.index.reader()?;
@@ -293,14 +298,13 @@ impl<'a> Generation<'a> {
             &self.fields,
             &self.job.extras.lexicon,
             &self.analyzer,
-            &self.tables.known,
+            &self.tables.counts,
         )?;
         scores.write(self.job.gen_dir)?;
-        // The words of the passages read, and of those kept by an update (cut while rescoring).
-        words::merge(
-            &mut self.tables.word_dfs,
-            std::mem::take(&mut scores.word_dfs),
-        );
+        // Passages without counts (none, unless a table was short) were cut while scoring.
+        if !scores.cut.is_empty() {
+            self.tables.counts = scores.counts_table(&self.tables.counts, self.tables.docs.len());
+        }
         self.tables.stats.word_tokens = scores.word_tokens;
         self.stage("themes");
         Ok(())
@@ -326,13 +330,24 @@ impl<'a> Generation<'a> {
         stats.mb_per_s = self.read_bytes as f64 / 1e6 / stats.seconds.max(1e-9);
 
         tables.stats.metadata = resolve_metadata(&mut tables.docs, extras, job.observer);
+        self.stage("metadata");
+        let tables = &mut self.tables;
         super::super::doctable::write_docs(gen_dir, &tables.docs)?;
         super::super::sketch::write_sketches(gen_dir, &tables.sketches)?;
         for (record, bytes) in &extras.manifest_records {
-            meta::write_file(gen_dir, &record.copy, bytes)?;
+            // The base's copy of the same manifest (linked with the base's files) is kept, not
+            // compressed again.
+            let kept = job.base.is_some_and(|b| {
+                b.meta.manifests_hash == extras.manifests_hash
+                    && b.meta.manifests.iter().any(|r| r.copy == record.copy)
+            }) && gen_dir.join(&record.copy).is_file();
+            if !kept {
+                meta::write_file(gen_dir, &record.copy, bytes)?;
+            }
         }
         meta::write_json(gen_dir, meta::FILES_FILE, &tables.files)?;
         words::write(gen_dir, &tables.word_dfs)?;
+        tables.counts.write(gen_dir)?;
         meta::write_file(gen_dir, meta::USER_DICT_FILE, extras.user_dict.as_bytes())?;
         meta::write_file(gen_dir, meta::SPEAKERS_FILE, extras.speakers.as_bytes())?;
         self.stage("tables");
@@ -394,13 +409,36 @@ impl<'a> Writing<'a> {
     /// An update: keep the base's documents, delete the `drop`ped ones (their ordinals stay, as
     /// tombstones), and copy the base's quotations.
     pub(super) fn keep_base(&mut self, drop: &[u64], keep: Vec<FileEntry>) -> Result<()> {
+        self.generation.stage("create");
         let tables = &mut self.generation.tables;
         tables.files = keep;
         let Some(base) = self.generation.job.base else {
             return Ok(());
         };
-        tables.docs = base.docs.clone();
-        tables.sketches = base.sketches.clone();
+        tables.docs = base.docs.take();
+        tables.sketches = base.sketches.take();
+        // The base's words, less those of the documents dropped (cut again from their stored
+        // text, before they are deleted).
+        let g = &self.generation;
+        let dropped = dropped_words(&g.index, &g.fields, &g.analyzer, drop)?;
+        let tables = &mut self.generation.tables;
+        tables.word_dfs = base
+            .words
+            .iter()
+            .filter_map(|(w, &n)| {
+                let left = n.saturating_sub(u64::from(dropped.get(w).copied().unwrap_or(0)));
+                (left > 0).then(|| (w.clone(), left as u32))
+            })
+            .collect();
+        let dropped_set: std::collections::HashSet<u64> = drop.iter().copied().collect();
+        tables.counts = CountsTable::new(base.counts.lexicon_hash.clone());
+        for d in 0..tables.docs.len() {
+            if dropped_set.contains(&(d as u64)) {
+                tables.counts.push_tombstone();
+            } else {
+                tables.counts.push_from(&base.counts, d);
+            }
+        }
         // The base's count, less the quotations of the documents dropped.
         tables.stats.quotations = base.meta.stats.quotations;
         for &d in drop {
@@ -413,15 +451,12 @@ impl<'a> Writing<'a> {
                 .quotations
                 .saturating_sub(count_quotations(base.quotes.line(d as usize)?));
         }
-        for (d, entry) in tables.docs.iter().enumerate() {
-            let line = if entry.is_tombstone() {
-                "[]"
-            } else {
-                base.quotes.line(d)?
-            };
-            self.quotes_out.write_all(line.as_bytes())?;
-            self.quotes_out.write_all(b"\n")?;
-        }
+        // The base's quotation table is copied as it is compressed, and the lines of the
+        // documents read are added as a second zstd frame (a reader decodes the frames as one
+        // stream): recompressing the whole table took 3 s of an update on 1 GB. The lines of
+        // the documents dropped stay; only live documents' lines are ever read.
+        self.quotes_out.copy_compressed(&base.generation)?;
+        self.generation.stage("keep");
         Ok(())
     }
 
@@ -455,11 +490,12 @@ impl<'a> Writing<'a> {
                 Ok(())
             },
         )?;
-        g.tables.word_dfs = word_dfs;
+        words::merge(&mut g.tables.word_dfs, word_dfs);
         Ok(())
     }
 
-    /// Close the quotation table, commit, and (an update) merge everything into one segment.
+    /// Close the quotation table, commit, and wait for the merges tantivy's merge policy starts
+    /// (an update adds a segment and leaves the base's as they are, deletions aside).
     pub(super) fn commit(self) -> Result<Generation<'a>> {
         let Writing {
             mut generation,
@@ -475,17 +511,54 @@ impl<'a> Writing<'a> {
         generation.stage("commit");
         // A full build keeps the segments its threads wrote (one each): merging them cost 1.9 s
         // of 9.2 on ../shared/corpora, for an index 5 % smaller and phrase/search medians
-        // 20-30 % faster (tens of µs). An update merges everything into one segment.
-        let segments = generation.index.searchable_segment_ids()?;
-        if generation.job.base.is_some() && segments.len() > 1 {
-            w.merge(&segments).wait()?;
-        }
+        // 20-30 % faster (tens of µs). An update adds one segment: merging everything made an
+        // update of one file take 303 s on 1 GB. tantivy's log merge policy merges small
+        // segments once there are 8 of a size; deleted passages stay in their segments until
+        // then, and every query and statistic skips them.
         w.wait_merging_threads()?;
         generation.stage("merge");
         fail_point("merged")?;
         generation.tables.stats.segments = generation.index.searchable_segment_ids()?.len();
         Ok(generation)
     }
+}
+
+/// The words (as the word table counts them) of the live passages of documents `drop`.
+fn dropped_words(
+    index: &Index,
+    fields: &Fields,
+    analyzer: &TextAnalyzer,
+    drop: &[u64],
+) -> Result<WordDfs> {
+    let mut dfs = WordDfs::new();
+    if drop.is_empty() {
+        return Ok(dfs);
+    }
+    let wanted: std::collections::HashSet<u64> = drop.iter().copied().collect();
+    let searcher = index.reader()?.searcher();
+    let mut analyzer = analyzer.clone();
+    for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+        let doc_col = seg.fast_fields().u64("doc")?.first_or_default_col(0);
+        let alive = seg.alive_bitset();
+        for d in 0..seg.max_doc() {
+            if !wanted.contains(&doc_col.get_val(d)) || alive.is_some_and(|a| a.is_deleted(d)) {
+                continue;
+            }
+            let stored: tantivy::TantivyDocument =
+                searcher.doc(tantivy::DocAddress::new(ord as u32, d))?;
+            let text = stored
+                .get_first(fields.text)
+                .and_then(|v| tantivy::schema::Value::as_bytes(&v))
+                .and_then(schema::text_from_stored)
+                .ok_or(Error::NoPassageText {
+                    segment: ord as u32,
+                    doc: d,
+                })?;
+            let words = tokenize::word_tokens(&mut analyzer, &tokenize::normalize_words(&text));
+            words::count_passage(&mut dfs, &words);
+        }
+    }
+    Ok(dfs)
 }
 
 /// Number of quotations in one line of `quotes.jsonl.zst`.

@@ -142,6 +142,8 @@ pub fn build(
         .and_then(|g| meta::read_json(&g, &g, meta::META_FILE).ok());
     let excludes = super::update::excludes(&opts.sticky, live_meta.as_ref());
     let walk = load::walk_excluding(corpus, &excludes)?;
+    let mut stages = vec![("walk".to_owned(), started.elapsed().as_secs_f64())];
+    let opening = Instant::now();
     // The globs the walk used are the ones the new generation records.
     let lock = store::lock(dir)?;
     store::remove_stale(dir, &lock)?;
@@ -151,9 +153,7 @@ pub fn build(
         .map(|name| dir.join(name))
         .filter(|g| g.is_dir());
     // The live generation's theme lexicon, read once: the default lexicon, and an update's check.
-    let live_lexicon = live
-        .as_deref()
-        .map(|g| ThemeScores::read(dir, g).map(|t| t.lexicon));
+    let live_lexicon = live.as_deref().map(|g| ThemeScores::read_lexicon(dir, g));
     let extras = Extras::resolve(
         opts.user_dict.as_deref(),
         opts.speakers.as_deref(),
@@ -178,6 +178,7 @@ pub fn build(
         _ => None,
     };
     let plan = Plan::make(&walk, base.as_ref());
+    stages.push(("open".to_owned(), opening.elapsed().as_secs_f64()));
     if let Some(base) = &base
         && plan.index.is_empty()
         && plan.drop.is_empty()
@@ -195,6 +196,7 @@ pub fn build(
         opts,
         observer,
         started,
+        stages,
     };
     let result = write_generation(&job, plan, walk.skipped);
     match result {
