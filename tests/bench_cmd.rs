@@ -55,7 +55,20 @@ fn bench_times_every_kind_and_reports_memory() {
     };
     assert_eq!(*documents, 5);
     let names: Vec<&str> = stages.iter().map(|s| s.0.as_str()).collect();
-    assert_eq!(names, ["read+index", "commit", "merge", "themes", "tables"]);
+    assert_eq!(
+        names,
+        [
+            "walk",
+            "open",
+            "create",
+            "read+index",
+            "commit",
+            "merge",
+            "themes",
+            "metadata",
+            "tables"
+        ]
+    );
     let linux = cfg!(target_os = "linux");
     assert_eq!(
         peak_rss_bytes.is_some_and(|b| b > 1_000_000),

@@ -198,20 +198,29 @@ fn cluster_of(forms: &[Form], members: &[usize], ranks: &[u32]) -> QuoteCluster 
 /// the clusters do not depend on hash order.
 fn join_similar(forms: &[Form], uf: &mut UnionFind) -> Result<()> {
     const MIN: usize = 8;
+    // Bigrams too common to tell anything are not counted.
+    const COMMON: usize = 5000;
+    let grams_of: Vec<Vec<(char, char)>> = forms
+        .iter()
+        .map(|f| {
+            if f.matching.len() < MIN {
+                return Vec::new();
+            }
+            let mut grams: Vec<(char, char)> =
+                f.matching.windows(2).map(|w| (w[0], w[1])).collect();
+            grams.sort_unstable();
+            grams.dedup();
+            grams
+        })
+        .collect();
     // Bigram → forms (of at least MIN characters) that hold it.
     let mut index: HashMap<(char, char), Vec<usize>> = HashMap::new();
-    for (i, f) in forms.iter().enumerate() {
-        if f.matching.len() < MIN {
-            continue;
-        }
-        let mut grams: Vec<(char, char)> = f.matching.windows(2).map(|w| (w[0], w[1])).collect();
-        grams.sort_unstable();
-        grams.dedup();
-        for g in grams {
+    for (i, grams) in grams_of.iter().enumerate() {
+        for &g in grams {
             index.entry(g).or_default().push(i);
         }
     }
-    let mut shared: HashMap<usize, usize> = HashMap::new();
+    let mut candidates: Vec<usize> = Vec::new();
     for (i, f) in forms.iter().enumerate() {
         if i.is_multiple_of(512) {
             crate::cancel::check()?;
@@ -220,23 +229,37 @@ fn join_similar(forms: &[Form], uf: &mut UnionFind) -> Result<()> {
         if n < MIN {
             continue;
         }
-        shared.clear();
-        let mut grams: Vec<(char, char)> = f.matching.windows(2).map(|w| (w[0], w[1])).collect();
-        grams.sort_unstable();
-        grams.dedup();
-        for g in &grams {
-            let Some(list) = index.get(g) else { continue };
-            if list.len() > 5000 {
-                continue; // too common to tell anything
-            }
-            for &j in list {
-                if j != i {
-                    *shared.entry(j).or_default() += 1;
-                }
-            }
+        let grams = &grams_of[i];
+        // `count`, the bigrams of this form (those not too common) that another holds, must
+        // reach `need` for either test below: all but 2 of them (held in a longer form) or 60 %
+        // (similar forms). A form reaching `need` holds at least one of any
+        // `usable - need + 1` of the counted bigrams, so only the lists of the rarest that
+        // many are read for candidates (prefix filtering), and each candidate's count is then
+        // taken exactly: the same pairs as counting every list, without walking the long ones.
+        let g = grams.len();
+        let need = g.saturating_sub(2).min((g * 3).div_ceil(5)).max(1);
+        let mut usable: Vec<(usize, (char, char))> = grams
+            .iter()
+            .filter_map(|gram| {
+                let len = index.get(gram).map_or(0, Vec::len);
+                (len <= COMMON).then_some((len, *gram))
+            })
+            .collect();
+        if usable.len() < need {
+            continue;
         }
+        usable.sort_unstable();
+        candidates.clear();
+        for (_, gram) in &usable[..usable.len() - need + 1] {
+            candidates.extend(index[gram].iter().copied().filter(|&j| j != i));
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut counted: Vec<(char, char)> = usable.iter().map(|&(_, gram)| gram).collect();
+        counted.sort_unstable();
         let mut container: Option<usize> = None;
-        for (&j, &count) in &shared {
+        for &j in &candidates {
+            let count = shared_count(&counted, &grams_of[j]);
             let m = forms[j].matching.len();
             if m > n
                 && n * 5 >= m
@@ -244,8 +267,7 @@ fn join_similar(forms: &[Form], uf: &mut UnionFind) -> Result<()> {
                 && forms[j].instances.iter().any(|(_, q)| !q.unbalanced)
                 && contains(&forms[j].text, &f.text)
             {
-                // The longest; of equally long ones the first form (in path order), not the
-                // first the map happens to yield.
+                // The longest; of equally long ones the first form (in path order).
                 if container.is_none_or(|c| {
                     (forms[c].matching.len(), std::cmp::Reverse(c)) < (m, std::cmp::Reverse(j))
                 }) {
@@ -254,6 +276,8 @@ fn join_similar(forms: &[Form], uf: &mut UnionFind) -> Result<()> {
             } else if m >= n
                 && (n as f64) >= 0.8 * m as f64
                 && count as f64 >= 0.6 * grams.len() as f64
+                // Already joined: the alignment could change nothing.
+                && uf.find(i) != uf.find(j)
                 && let Some(a) = align(&f.matching, &forms[j].matching)
                 && a.coverage(n) >= 0.9
                 && a.identity() >= 0.85
@@ -267,6 +291,23 @@ fn join_similar(forms: &[Form], uf: &mut UnionFind) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Elements common to two sorted, deduplicated lists.
+fn shared_count<T: Ord>(a: &[T], b: &[T]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
 }
 
 /// Whether `needle` is a substring of `hay`. On the UTF-8 bytes: a valid needle found in a valid
@@ -345,6 +386,111 @@ mod tests {
             want[1] = 0;
             assert_eq!(roots, want);
         }
+    }
+
+    /// The joins counted the plain way: every bigram list walked, every similar pair aligned.
+    fn join_plainly(forms: &[Form]) -> Vec<usize> {
+        let mut uf = UnionFind::new(forms.len());
+        let grams = |f: &Form| {
+            let mut g: Vec<(char, char)> = f.matching.windows(2).map(|w| (w[0], w[1])).collect();
+            g.sort_unstable();
+            g.dedup();
+            g
+        };
+        let mut index: HashMap<(char, char), Vec<usize>> = HashMap::new();
+        for (i, f) in forms
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.matching.len() >= 8)
+        {
+            for g in grams(f) {
+                index.entry(g).or_default().push(i);
+            }
+        }
+        for (i, f) in forms
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.matching.len() >= 8)
+        {
+            let (n, gs) = (f.matching.len(), grams(f));
+            let mut shared: HashMap<usize, usize> = HashMap::new();
+            for g in &gs {
+                for &j in index.get(g).into_iter().flatten().filter(|&&j| j != i) {
+                    *shared.entry(j).or_default() += 1;
+                }
+            }
+            let mut container: Option<usize> = None;
+            for (&j, &count) in &shared {
+                let m = forms[j].matching.len();
+                if m > n && n * 5 >= m && count + 2 >= gs.len() && contains(&forms[j].text, &f.text)
+                {
+                    if container.is_none_or(|c| {
+                        (forms[c].matching.len(), std::cmp::Reverse(c)) < (m, std::cmp::Reverse(j))
+                    }) {
+                        container = Some(j);
+                    }
+                } else if m >= n
+                    && (n as f64) >= 0.8 * m as f64
+                    && count as f64 >= 0.6 * gs.len() as f64
+                    && let Some(a) = align(&f.matching, &forms[j].matching)
+                    && a.coverage(n) >= 0.9
+                    && a.identity() >= 0.85
+                    && (a.target_end - a.target_start) as f64 >= 0.9 * m as f64
+                {
+                    uf.union(i, j);
+                }
+            }
+            if let Some(c) = container {
+                uf.union(i, c);
+            }
+        }
+        (0..forms.len()).map(|i| uf.find(i)).collect()
+    }
+
+    #[test]
+    fn prefix_filtered_joins_are_the_plain_joins() {
+        // Forms made of a few shared clauses, with words changed and clauses dropped: held
+        // forms, similar forms and unrelated ones, as quotations of a corpus are.
+        let clauses = [
+            "调查研究是谋事之基",
+            "成事之道",
+            "没有调查就没有发言权",
+            "更没有决策权",
+            "绿水青山就是金山银山",
+            "要在全党大兴调查研究",
+            "坚持以人民为中心",
+        ];
+        let swaps = ['研', '事', '权', '山', '心', '党'];
+        let mut seed = 7u64;
+        let mut next = move |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let mut forms = Vec::new();
+        for _ in 0..400 {
+            let mut text = String::new();
+            for _ in 0..1 + next(3) {
+                text.push_str(clauses[next(clauses.len())]);
+            }
+            let mut chars: Vec<char> = text.chars().collect();
+            if next(2) == 0 {
+                let at = next(chars.len());
+                chars[at] = swaps[next(swaps.len())];
+            }
+            if next(3) == 0 && chars.len() > 10 {
+                chars.truncate(chars.len() - next(4));
+            }
+            forms.push(form(&chars.iter().collect::<String>()));
+        }
+        let mut uf = UnionFind::new(forms.len());
+        join_similar(&forms, &mut uf).unwrap();
+        let fast: Vec<usize> = (0..forms.len()).map(|i| uf.find(i)).collect();
+        let plain = join_plainly(&forms);
+        assert_eq!(fast, plain);
+        let joined = (0..forms.len()).filter(|&i| plain[i] != i).count();
+        assert!(joined > 100, "the forms should join: {joined}");
     }
 
     #[test]
