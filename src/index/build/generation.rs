@@ -495,7 +495,7 @@ impl<'a> Writing<'a> {
     }
 
     /// Close the quotation table, commit, and wait for the merges tantivy's merge policy starts
-    /// (an update adds a segment and leaves the base's as they are, deletions aside).
+    /// (an update adds its own segments and leaves the base's as they are, deletions aside).
     pub(super) fn commit(self) -> Result<Generation<'a>> {
         let Writing {
             mut generation,
@@ -511,7 +511,7 @@ impl<'a> Writing<'a> {
         generation.stage("commit");
         // A full build keeps the segments its threads wrote (one each): merging them cost 1.9 s
         // of 9.2 on ../shared/corpora, for an index 5 % smaller and phrase/search medians
-        // 20-30 % faster (tens of µs). An update adds one segment: merging everything made an
+        // 20-30 % faster (tens of µs). An update adds its own segments: merging everything made an
         // update of one file take 303 s on 1 GB. tantivy's log merge policy merges small
         // segments once there are 8 of a size; deleted passages stay in their segments until
         // then, and every query and statistic skips them.
