@@ -35,6 +35,10 @@ COMMON = [
     ["search", "查", "--json", "-n", "15"],
     ["search", "--theme", "调查研究", "--json", "-n", "20"],
     ["search", "基层", "--theme", "信访接待", "--explain", "--json"],
+    ["search", "--theme", "信访接待", "--theme", "群众路线", "--json", "-n", "40"],
+    ["search", "--theme", "民生实事", "--not", "群众", "--json", "-n", "20"],
+    ["search", "--theme", "作风建设", "-n", "300", "--json"],
+    ["search", "--theme", "疫情防控", "--by", "month", "--json"],
     ["search", "基层", "--theme", "信访接待", "--explain"],
     ["search", "没有的词语组合"],
     ["phrase", "调查研究"],
@@ -85,6 +89,9 @@ CORPORA_ONLY = [
     ["quote", "绿水青山就是金山银山", "--json"],
     ["quote", "人民对美好生活的向往，就是我们的奋斗目标", "-n", "20"],
     ["search", "乡村振兴", "战略", "--json", "-n", "50"],
+    ["search", "--theme", "乡村振兴", "--collection", "rmrb_2020", "--json", "-n", "30"],
+    ["search", "--theme", "高质量发展", "--since", "2020-03", "--until", "2020-06", "--json"],
+    ["themes", "--collection", "cctv_xwlb", "--json", "-n", "3"],
     ["shared", "--min-chars", "30", "-n", "50", "--json"],
 ]
 

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::util::Fixture;
+use crate::util::{Fixture, required_corpora_index};
 
 #[allow(dead_code)] // every field is parsed; not every test reads every field
 #[derive(Debug, Deserialize)]
@@ -581,4 +581,74 @@ fn any_not_and_within_against_brute_force() {
     assert!(run.stderr().contains("--within"), "{}", run.stderr());
     let run = f.run(&["search", "信访", "--not", "，"]).expect(2);
     assert!(run.stderr().contains("--not"), "{}", run.stderr());
+}
+
+/// A ranking by one theme reads the theme's passages best first and stops after the best and
+/// their ties: its top equals the head of the whole ranking (`-n 0`) and the ranking through
+/// the path that visits every scoring passage (a filter of every collection), total included;
+/// several themes (summed) agree the same way. On the corpora, whose ties are many (reposts).
+#[test]
+#[ignore = "needs ../shared/corpora: cargo test --release -- --include-ignored"]
+fn a_theme_ranking_is_the_head_of_the_whole_ranking() {
+    let index = required_corpora_index();
+    let f = Fixture::empty();
+    let idx = index.to_str().unwrap();
+    let json = |args: &[&str]| -> Vec<serde_json::Value> {
+        let mut all = vec!["--index", idx];
+        all.extend_from_slice(args);
+        f.run(&all)
+            .expect(0)
+            .stdout()
+            .lines()
+            .map(|l| {
+                let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+                v.as_object_mut().unwrap().remove("elapsed_us");
+                v
+            })
+            .collect()
+    };
+    let collections: Vec<String> = json(&["docs", "--collections", "--json"])
+        .iter()
+        .map(|v| v["name"].as_str().unwrap().to_owned())
+        .collect();
+    let mut every: Vec<&str> = Vec::new();
+    for c in &collections {
+        every.extend(["--collection", c.as_str()]);
+    }
+    let themes: Vec<String> = json(&["themes", "--json", "-n", "0"])
+        .iter()
+        .filter(|v| v["type"] == "theme")
+        .map(|v| v["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(themes.len() >= 10, "{themes:?}");
+    let mut asked: Vec<Vec<&str>> = themes.iter().map(|t| vec!["--theme", t.as_str()]).collect();
+    asked.push(vec!["--theme", &themes[0], "--theme", &themes[3]]);
+    for theme in &asked {
+        let mut args = vec!["search", "--json"];
+        args.extend(theme);
+        let whole = json(&[args.as_slice(), &["-n", "0"]].concat());
+        let (hits, summary) = whole.split_at(whole.len() - 1);
+        assert!(hits.len() > 30, "{theme:?}: {} hits", hits.len());
+        assert_eq!(summary[0]["total"].as_u64(), Some(hits.len() as u64));
+        let mut scores: Vec<f64> = hits.iter().map(|h| h["score"].as_f64().unwrap()).collect();
+        assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{theme:?}");
+        scores.dedup();
+        assert!(scores.len() < hits.len(), "{theme:?}: no ties to test");
+        for n in ["1", "10", "25"] {
+            let top = json(&[args.as_slice(), &["-n", n]].concat());
+            let k: usize = n.parse().unwrap();
+            assert_eq!(&top[..k], &hits[..k], "{theme:?} -n {n}");
+            assert_eq!(top[k]["total"], summary[0]["total"], "{theme:?} -n {n}");
+            let filtered = json(&[args.as_slice(), &["-n", n], every.as_slice()].concat());
+            assert_eq!(
+                &filtered[..k],
+                &hits[..k],
+                "{theme:?} -n {n}, every collection"
+            );
+            assert_eq!(
+                filtered[k]["total"], summary[0]["total"],
+                "{theme:?} -n {n}"
+            );
+        }
+    }
 }

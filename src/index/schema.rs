@@ -26,7 +26,7 @@ use tantivy::schema::{
 };
 
 /// Version of the on-disk layout; an index with another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 14;
+pub const SCHEMA_VERSION: u32 = 15;
 
 /// Name under which the jieba word analyzer is registered (query words, theme scoring,
 /// keywords).

@@ -7,10 +7,13 @@
 //! f32 mean matching-form length of a passage
 //! u32 themes, then per theme: u32 length + name
 //! u32 segments, then per segment: u32 length + segment id (32 hex digits) + u32 max_doc
-//! u32 cells not 0, then per such cell, in order: u32 cell + f32 score, where the cells are
-//! the scores segment by segment, document by document, theme by theme (the others are 0)
+//! per theme: u32 rows scoring above 0, then per such row, best first (equal scores by row):
+//! u32 row + f32 score, where the rows are the passages segment by segment, document by
+//! document (every other score is 0)
 //! ```
-//! (little-endian). `jiansuo index --themes-only` rewrites the file (write, then rename) with
+//! (little-endian). The rows of a theme in score order are what a ranking by themes alone
+//! walks: the best `k` passages of a theme are its first `k` live rows, not a scan of every
+//! passage. `jiansuo index --themes-only` rewrites the file (write, then rename) with
 //! another lexicon without touching the rest of the index.
 
 use std::collections::HashMap;
@@ -28,7 +31,7 @@ use crate::error::{Error, Result};
 use crate::matching::MatchingForm;
 
 pub const THEMES_FILE: &str = "themes.bin.zst";
-const MAGIC: &[u8] = b"JSTH2\n";
+const MAGIC: &[u8] = b"JSTH3\n";
 
 /// The stored text of a passage.
 fn stored_text(searcher: &Searcher, fields: &Fields, addr: DocAddress) -> Result<String> {
@@ -51,6 +54,8 @@ pub struct ThemeScores {
     segments: HashMap<String, (usize, u32)>,
     segment_order: Vec<(String, u32)>,
     scores: Vec<f32>,
+    /// Per theme, the rows scoring above 0, best first (equal scores by row).
+    order: Vec<Vec<u32>>,
     /// Mean matching-form length of a passage.
     pub avg_len: f32,
     /// Word tokens of every passage counted while scoring (0 when read from disk).
@@ -78,6 +83,48 @@ impl ThemeScores {
             }
             _ => &[],
         }
+    }
+
+    /// The rows of `theme` scoring above 0, best first (equal scores in row order): a row is
+    /// a passage, placed by [`ThemeScores::locate`].
+    pub fn ranked(&self, theme: usize) -> &[u32] {
+        self.order.get(theme).map_or(&[], Vec::as_slice)
+    }
+
+    /// Rows (passages of every segment the table knows, live or not).
+    pub fn rows(&self) -> usize {
+        self.scores.len() / self.themes().max(1)
+    }
+
+    /// The score of `theme` at a row of [`ThemeScores::ranked`].
+    pub fn score_at_row(&self, row: u32, theme: usize) -> f32 {
+        self.scores
+            .get(row as usize * self.themes() + theme)
+            .copied()
+            .unwrap_or(0.0)
+    }
+
+    /// Where the rows of the searcher's segments start: (first row, rows, segment ordinal),
+    /// by first row, for [`ThemeScores::locate`] (segments the table does not know are left
+    /// out).
+    pub fn segment_starts(&self, searcher: &Searcher) -> Vec<(usize, u32, u32)> {
+        let mut out: Vec<(usize, u32, u32)> = searcher
+            .segment_readers()
+            .iter()
+            .enumerate()
+            .filter_map(|(ord, seg)| self.row_of(seg).map(|(row, max)| (row, max, ord as u32)))
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// The passage of a row: its address among `starts` (from
+    /// [`ThemeScores::segment_starts`]), `None` for a row of a segment the searcher lacks.
+    pub fn locate(starts: &[(usize, u32, u32)], row: u32) -> Option<DocAddress> {
+        let row = row as usize;
+        let at = starts.partition_point(|s| s.0 <= row).checked_sub(1)?;
+        let (first, max, ord) = starts[at];
+        (row < first + max as usize).then(|| DocAddress::new(ord, (row - first) as u32))
     }
 
     /// The first row of a segment in the table, with its size (`None`: unknown segment).
@@ -189,11 +236,13 @@ impl ThemeScores {
                 cut.append(&mut c);
             }
         }
+        let order = orders(&scores, t);
         Ok(ThemeScores {
             lexicon: lexicon.clone(),
             segments,
             segment_order,
             scores,
+            order,
             avg_len,
             word_tokens: total_tokens,
             cut,
@@ -247,12 +296,14 @@ impl ThemeScores {
             put(&mut out, id.as_bytes());
             out.extend_from_slice(&max.to_le_bytes());
         }
-        // Sparse: 7 % of the cells are not 0 on ../shared/corpora (7.7 MB dense, 1.1 MB so).
-        let nonzero = self.scores.iter().filter(|&&s| s != 0.0).count();
-        out.extend_from_slice(&(nonzero as u32).to_le_bytes());
-        for (cell, s) in self.scores.iter().enumerate().filter(|(_, s)| **s != 0.0) {
-            out.extend_from_slice(&(cell as u32).to_le_bytes());
-            out.extend_from_slice(&s.to_le_bytes());
+        // Sparse: 7 % of the cells are not 0 on ../shared/corpora (7.7 MB dense, 1.1 MB so),
+        // and in the order a ranking reads them.
+        for (t, rows) in self.order.iter().enumerate() {
+            out.extend_from_slice(&(rows.len() as u32).to_le_bytes());
+            for &row in rows {
+                out.extend_from_slice(&row.to_le_bytes());
+                out.extend_from_slice(&self.score_at_row(row, t).to_le_bytes());
+            }
         }
         meta::replace_file(dir, THEMES_FILE, &out)
     }
@@ -321,21 +372,33 @@ impl ThemeScores {
             segment_order.push((id, max));
             rows += max as usize;
         }
-        let nonzero = r.u32().ok_or_else(|| corrupt("truncated"))? as usize;
-        let data = &bytes[r.at..];
-        if data.len() != nonzero * 8 {
-            return Err(corrupt("score table of the wrong size"));
-        }
-        let cells = rows * themes;
-        let mut scores = vec![0f32; cells];
-        let mut next = 0usize;
-        for c in data.chunks_exact(8) {
-            let cell = u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize;
-            if cell < next || cell >= cells {
-                return Err(corrupt("score cells out of order"));
+        let mut scores = vec![0f32; rows * themes];
+        let mut order = Vec::with_capacity(themes);
+        for t in 0..themes {
+            let n = r.u32().ok_or_else(|| corrupt("truncated"))? as usize;
+            let data = bytes
+                .get(r.at..r.at.saturating_add(n.saturating_mul(8)))
+                .ok_or_else(|| corrupt("score table of the wrong size"))?;
+            r.at += data.len();
+            let mut ranked = Vec::with_capacity(n);
+            let mut last: Option<(f32, u32)> = None;
+            for c in data.chunks_exact(8) {
+                let row = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+                let score = f32::from_le_bytes([c[4], c[5], c[6], c[7]]);
+                // Best first, equal scores by row, every score above 0 and finite: also what
+                // makes each cell written once.
+                let in_order = last.is_none_or(|(s, r)| score < s || (score == s && row > r));
+                if row as usize >= rows || !(score > 0.0 && score.is_finite()) || !in_order {
+                    return Err(corrupt("score rows out of order"));
+                }
+                scores[row as usize * themes + t] = score;
+                ranked.push(row);
+                last = Some((score, row));
             }
-            scores[cell] = f32::from_le_bytes([c[4], c[5], c[6], c[7]]);
-            next = cell + 1;
+            order.push(ranked);
+        }
+        if r.at != bytes.len() {
+            return Err(corrupt("score table of the wrong size"));
         }
         let lexicon = Lexicon::from_extra(&extra).map_err(|e| match e {
             Error::Themes { reason, .. } => corrupt(&format!("lexicon: {reason}")),
@@ -349,11 +412,32 @@ impl ThemeScores {
             segments,
             segment_order,
             scores,
+            order,
             avg_len,
             word_tokens: 0,
             cut: Vec::new(),
         })
     }
+}
+
+/// Per theme, the rows of a `themes`-wide score table scoring above 0, best first (equal
+/// scores by row), the themes sorted side by side on rayon's pool.
+fn orders(scores: &[f32], themes: usize) -> Vec<Vec<u32>> {
+    (0..themes)
+        .into_par_iter()
+        .map(|t| {
+            let mut rows: Vec<(f32, u32)> = scores
+                .iter()
+                .skip(t)
+                .step_by(themes.max(1))
+                .enumerate()
+                .filter(|(_, s)| **s > 0.0)
+                .map(|(row, &s)| (s, row as u32))
+                .collect();
+            rows.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            rows.into_iter().map(|(_, row)| row).collect()
+        })
+        .collect()
 }
 
 struct Reader<'a> {
@@ -373,5 +457,57 @@ impl Reader<'_> {
         let b = self.bytes.get(self.at..self.at + n)?;
         self.at += n;
         String::from_utf8(b.to_vec()).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn orders_are_every_scoring_row_best_first() {
+        // 3 themes × 7 rows, ties and zeros among them.
+        let scores: Vec<f32> = vec![
+            0.0, 1.0, 2.0, //
+            3.0, 0.0, 2.0, //
+            3.0, 1.0, 0.0, //
+            0.5, 0.0, 0.0, //
+            0.0, 0.0, 0.0, //
+            3.0, 4.0, 2.0, //
+            1.0, 1.0, 0.0,
+        ];
+        let got = orders(&scores, 3);
+        for (t, rows) in got.iter().enumerate() {
+            // Brute force: every row with a score above 0, by score descending, then row.
+            let mut want: Vec<u32> = (0..7)
+                .filter(|&r| scores[r * 3 + t] > 0.0)
+                .map(|r| r as u32)
+                .collect();
+            want.sort_by(|&a, &b| {
+                scores[b as usize * 3 + t]
+                    .total_cmp(&scores[a as usize * 3 + t])
+                    .then(a.cmp(&b))
+            });
+            assert_eq!(rows, &want, "theme {t}");
+        }
+        assert_eq!(got[0], vec![1, 2, 5, 6, 3]);
+        assert_eq!(got[1], vec![5, 0, 2, 6]);
+        assert!(orders(&[], 0).is_empty());
+    }
+
+    #[test]
+    fn rows_are_located_in_their_segment() {
+        // Segments of 4, 0 and 3 rows at rows 0, 4 and 4, searcher ordinals 2, 0 and 1.
+        let starts = vec![(0usize, 4u32, 2u32), (4, 0, 0), (4, 3, 1)];
+        assert_eq!(ThemeScores::locate(&starts, 0), Some(DocAddress::new(2, 0)));
+        assert_eq!(ThemeScores::locate(&starts, 3), Some(DocAddress::new(2, 3)));
+        assert_eq!(ThemeScores::locate(&starts, 4), Some(DocAddress::new(1, 0)));
+        assert_eq!(ThemeScores::locate(&starts, 6), Some(DocAddress::new(1, 2)));
+        assert_eq!(ThemeScores::locate(&starts, 7), None);
+        // A segment the searcher lacks leaves a gap.
+        let gap = vec![(0usize, 2u32, 0u32), (5, 2, 1)];
+        assert_eq!(ThemeScores::locate(&gap, 3), None);
+        assert_eq!(ThemeScores::locate(&gap, 5), Some(DocAddress::new(1, 0)));
+        assert_eq!(ThemeScores::locate(&[], 0), None);
     }
 }

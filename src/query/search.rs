@@ -321,7 +321,9 @@ pub fn matching_docs(
 pub const THEME_WEIGHT: f32 = 2.0;
 
 /// Call `f(theme score, address, document ordinal)` for every live passage of the selection
-/// with a score above 0 for `themes` and no `--not` word: a ranking without query words.
+/// with a score above 0 for `themes` and no `--not` word: a ranking without query words. Only
+/// the passages scoring above 0 for one of the themes are visited (the themes' rows in score
+/// order, [`ThemeScores::ranked`](crate::index::ThemeScores::ranked)), not every passage.
 fn for_each_themed(
     handle: &IndexHandle,
     searcher: &tantivy::Searcher,
@@ -332,25 +334,83 @@ fn for_each_themed(
     mut f: impl FnMut(f32, DocAddress, u64),
 ) -> Result<()> {
     let excluded = excluded_passages(handle, searcher, rules)?;
-    for (ord, seg) in searcher.segment_readers().iter().enumerate() {
-        let Some(row) = ts.row_of(seg) else { continue };
-        let alive = seg.alive_bitset();
-        let doc_col = &handle.columns(ord as u32)?.doc;
-        let out_here = excluded.get(&seg.segment_id());
-        for d in 0..seg.max_doc() {
-            let s = ts.sum_at(row, d, themes);
-            if s > 0.0
-                && alive.is_none_or(|a| a.is_alive(d))
-                && out_here.is_none_or(|x| x[d as usize] == 0)
-            {
-                let o = doc_col.get_val(d);
-                if selected(sel, o) {
-                    f(s, DocAddress::new(ord as u32, d), o);
-                }
+    let starts = ts.segment_starts(searcher);
+    let segments = searcher.segment_readers();
+    let mut columns = Vec::with_capacity(segments.len());
+    for ord in 0..segments.len() {
+        columns.push(handle.columns(ord as u32)?);
+    }
+    let excluded: Vec<_> = segments
+        .iter()
+        .map(|seg| excluded.get(&seg.segment_id()).cloned())
+        .collect();
+    let mut visit = |row: u32, s: f32| {
+        let Some(addr) = crate::index::ThemeScores::locate(&starts, row) else {
+            return;
+        };
+        let (ord, d) = (addr.segment_ord as usize, addr.doc_id);
+        if segments[ord].alive_bitset().is_none_or(|a| a.is_alive(d))
+            && excluded[ord].as_ref().is_none_or(|x| x[d as usize] == 0)
+        {
+            let o = columns[ord].doc.get_val(d);
+            if selected(sel, o) {
+                f(s, addr, o);
+            }
+        }
+    };
+    if let [t] = themes {
+        for &row in ts.ranked(*t) {
+            visit(row, ts.score_at_row(row, *t));
+        }
+    } else {
+        // Rows scoring above 0 for any of the themes, each once.
+        let mut rows: Vec<u32> = themes.iter().flat_map(|&t| ts.ranked(t)).copied().collect();
+        rows.sort_unstable();
+        rows.dedup();
+        for row in rows {
+            let s: f32 = themes.iter().map(|&t| ts.score_at_row(row, t)).sum();
+            if s > 0.0 {
+                visit(row, s);
             }
         }
     }
     Ok(())
+}
+
+/// The best `limit` passages of one theme over every document, with the passages tied with
+/// the last of them, and the number of passages scoring above 0: the theme's rows read best
+/// first until `limit` live ones (all of them, to count, only where a segment has deletions).
+fn theme_top(
+    searcher: &tantivy::Searcher,
+    ts: &crate::index::ThemeScores,
+    theme: usize,
+    limit: usize,
+) -> (Vec<(f32, DocAddress)>, usize) {
+    let starts = ts.segment_starts(searcher);
+    let segments = searcher.segment_readers();
+    // Without deletions, and with every segment of the table in the searcher, the rest of the
+    // rows are live passages that count: the total is the list's length.
+    let every_row_counts = !segments.iter().any(|s| s.has_deletes())
+        && starts.iter().map(|s| s.1 as usize).sum::<usize>() == ts.rows();
+    let mut top: Vec<(f32, DocAddress)> = Vec::new();
+    let mut total = 0;
+    for &row in ts.ranked(theme) {
+        let Some(addr) = crate::index::ThemeScores::locate(&starts, row) else {
+            continue;
+        };
+        let seg = &segments[addr.segment_ord as usize];
+        if !seg.alive_bitset().is_none_or(|a| a.is_alive(addr.doc_id)) {
+            continue;
+        }
+        total += 1;
+        let s = ts.score_at_row(row, theme);
+        if top.len() < limit || top.last().is_some_and(|l| l.0 == s) {
+            top.push((s, addr));
+        } else if every_row_counts {
+            return (top, ts.ranked(theme).len());
+        }
+    }
+    (top, total)
 }
 
 /// Per segment, the passages holding a `--not` word (non-zero), for rankings without query
@@ -456,11 +516,16 @@ pub fn search_with(
         (terms, top, total)
     } else {
         let ts = scores.as_ref().expect("themes were asked for");
-        let mut ranked: Vec<(f32, DocAddress)> = Vec::new();
-        for_each_themed(handle, &searcher, ts, themes, sel, rules, |s, addr, _| {
-            ranked.push((s, addr))
-        })?;
-        let total = ranked.len();
+        let (mut ranked, total) = if let ([t], None, true) = (themes, sel, rules.not.is_empty()) {
+            theme_top(&searcher, ts, *t, limit)
+        } else {
+            let mut ranked: Vec<(f32, DocAddress)> = Vec::new();
+            for_each_themed(handle, &searcher, ts, themes, sel, rules, |s, addr, _| {
+                ranked.push((s, addr))
+            })?;
+            let total = ranked.len();
+            (ranked, total)
+        };
         // The best `limit` in linear time (a full sort of 100,000 scores took most of the
         // query), then ties at the cut broken by path and passage.
         if ranked.len() > limit {

@@ -41,28 +41,38 @@ pub fn theme_distribution(
     let mut about = vec![0usize; n];
     let mut best: Vec<Vec<(f32, u64, DocAddress)>> = vec![Vec::new(); n];
     let ranks = handle.path_ranks()?;
-    for (ord, seg) in searcher.segment_readers().iter().enumerate() {
-        let Some(row) = ts.row_of(seg) else { continue };
-        let place = super::search::Place::of(seg, ranks.clone());
-        let doc_col = &handle.columns(ord as u32)?.doc;
-        let alive = seg.alive_bitset();
-        for d in 0..seg.max_doc() {
-            if docs.is_some_and(|s| !s.contains(doc_col.get_val(d)))
-                || !alive.is_none_or(|a| a.is_alive(d))
+    let segments = searcher.segment_readers();
+    let places: Vec<super::search::Place> = segments
+        .iter()
+        .map(|seg| super::search::Place::of(seg, ranks.clone()))
+        .collect();
+    let mut columns = Vec::with_capacity(segments.len());
+    for ord in 0..segments.len() {
+        columns.push(handle.columns(ord as u32)?);
+    }
+    let starts = ts.segment_starts(&searcher);
+    // Each theme's passages scoring above 0, best first: the totals are summed in the same
+    // order whatever the ordinals, and the best are the first ones read (and their ties).
+    for t in 0..n {
+        crate::cancel::check()?;
+        for &row in ts.ranked(t) {
+            let Some(addr) = crate::index::ThemeScores::locate(&starts, row) else {
+                continue;
+            };
+            let (ord, d) = (addr.segment_ord as usize, addr.doc_id);
+            if docs.is_some_and(|s| !s.contains(columns[ord].doc.get_val(d)))
+                || !segments[ord].alive_bitset().is_none_or(|a| a.is_alive(d))
             {
                 continue;
             }
-            for t in 0..n {
-                let s = ts.sum_at(row, d, &[t]);
-                if s <= 0.0 {
-                    continue;
-                }
-                totals[t] += f64::from(s);
-                about[t] += usize::from(s >= ABOUT);
-                let b = &mut best[t];
-                let key = place.key(d);
-                if b.len() < top || b.last().is_some_and(|x| x.0 < s || (x.0 == s && key < x.1)) {
-                    b.push((s, key, DocAddress::new(ord as u32, d)));
+            let s = ts.score_at_row(row, t);
+            totals[t] += f64::from(s);
+            about[t] += usize::from(s >= ABOUT);
+            let b = &mut best[t];
+            if b.len() < top || b.last().is_some_and(|x| x.0 == s) {
+                let key = places[ord].key(d);
+                if b.len() < top || b.last().is_some_and(|x| key < x.1) {
+                    b.push((s, key, addr));
                     b.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
                     b.truncate(top);
                 }
