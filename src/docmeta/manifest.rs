@@ -12,7 +12,7 @@
 //! A row names its document by its path relative to the corpus root, or by a path with a prefix
 //! (`corpora/cctv_xwlb/…` relative to another folder) whose unique suffix is an indexed path.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::date::{self, Date};
@@ -259,7 +259,7 @@ pub struct ManifestSet {
 #[derive(Debug, Clone, Default)]
 pub struct Matched {
     /// Document index (into the paths given) → (manifest, row).
-    pub rows: HashMap<usize, (usize, usize)>,
+    pub rows: rustc_hash::FxHashMap<usize, (usize, usize)>,
     pub warnings: Vec<String>,
     pub rows_read: usize,
     pub unmatched: usize,
@@ -288,8 +288,9 @@ impl ManifestSet {
     /// matching none, or several equally, is a warning; a second row for a document too.
     pub fn match_paths(&self, paths: &[&str]) -> Matched {
         let mut m = Matched::default();
-        let mut exact: HashMap<&str, usize> = HashMap::new();
-        let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+        // Fx hash, not SipHash: the keys are the corpus's own paths (548,122 on 1 GB).
+        let mut exact: rustc_hash::FxHashMap<&str, usize> = Default::default();
+        let mut by_name: rustc_hash::FxHashMap<&str, Vec<usize>> = Default::default();
         for (i, p) in paths.iter().enumerate() {
             if p.is_empty() {
                 continue;

@@ -159,7 +159,7 @@ pub struct IndexHandle {
     speakers: OnceLock<crate::analyze::SpeakerTable>,
     ranks: OnceLock<std::sync::Arc<Vec<u32>>>,
     /// The word table (read on first use).
-    word_dfs: OnceLock<HashMap<String, u64>>,
+    word_dfs: OnceLock<super::words::WordCounts>,
     /// Sum of the `exact` field norms of the live passages (see [`IndexHandle::bm25_statistics`]).
     exact_tokens: OnceLock<u64>,
     columns: OnceLock<Vec<PassageColumns>>,
@@ -398,7 +398,7 @@ impl IndexHandle {
 
     /// For every jieba word of the passages (two characters or more), the number of passages
     /// it is cut from (read on first use; see [`words`]).
-    pub fn word_dfs(&self) -> Result<&HashMap<String, u64>> {
+    pub fn word_dfs(&self) -> Result<&super::words::WordCounts> {
         if let Some(t) = self.word_dfs.get() {
             return Ok(t);
         }

@@ -206,7 +206,7 @@ pub(super) struct Base {
     /// Theme term counts of the base's passages, by document ordinal.
     pub(super) counts: CountsTable,
     /// The base's word table.
-    pub(super) words: std::collections::HashMap<String, u64>,
+    pub(super) words: super::words::WordCounts,
 }
 
 impl Base {
@@ -362,9 +362,9 @@ impl Plan {
             plan.changes.added = walk.files.len() as u64;
             return plan;
         };
-        let mut old: std::collections::HashMap<&str, &FileEntry> =
+        let mut old: super::words::FastMap<&str, &FileEntry> =
             base.files.iter().map(|f| (f.path.as_str(), f)).collect();
-        let refused: std::collections::HashMap<&str, &SkippedFile> = base
+        let refused: super::words::FastMap<&str, &SkippedFile> = base
             .meta
             .skipped
             .iter()

@@ -6,7 +6,6 @@
 //! the theme terms); an update adds those of the passages it keeps, which the theme rescoring
 //! cuts anyway. Words of one character are left out (no keyword is one).
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use super::meta;
@@ -15,8 +14,15 @@ use crate::error::Result;
 /// File name of the table, beside the tantivy files of a generation.
 pub const WORDS_FILE: &str = "words.tsv.zst";
 
+/// A hash map keyed by words or paths with rustc's Fx hash (std's SipHash resists hostile keys
+/// a local index does not have, and was the first cost of an update's tables on 1 GB).
+pub type FastMap<K, V> = std::collections::HashMap<K, V, rustc_hash::FxBuildHasher>;
+
 /// Word → passages it is cut from.
-pub type WordDfs = HashMap<String, u32>;
+pub type WordDfs = FastMap<String, u32>;
+
+/// Word → passages, as read back from the table.
+pub type WordCounts = FastMap<String, u64>;
 
 /// Count the distinct words (of two characters or more) of one passage.
 pub fn count_passage(dfs: &mut WordDfs, words: &[String]) {
@@ -63,9 +69,9 @@ pub fn write(dir: &Path, dfs: &WordDfs) -> Result<()> {
 }
 
 /// Read the table written by [`write()`] in `dir`.
-pub fn read(index: &Path, dir: &Path) -> Result<HashMap<String, u64>> {
+pub fn read(index: &Path, dir: &Path) -> Result<WordCounts> {
     let table = meta::LineTable::open(index, dir, WORDS_FILE)?;
-    let mut out = HashMap::with_capacity(table.len());
+    let mut out = WordCounts::with_capacity_and_hasher(table.len(), Default::default());
     for i in 0..table.len() {
         let line = table.line(i)?;
         let parsed = line
@@ -86,10 +92,10 @@ mod tests {
     #[test]
     fn passages_count_once_and_the_table_round_trips() {
         let words = |s: &str| s.split(' ').map(str::to_owned).collect::<Vec<_>>();
-        let mut dfs = WordDfs::new();
+        let mut dfs = WordDfs::default();
         count_passage(&mut dfs, &words("调查 研究 调查研究 调查 的 5g"));
         count_passage(&mut dfs, &words("调查 基层"));
-        let mut other = WordDfs::new();
+        let mut other = WordDfs::default();
         count_passage(&mut other, &words("基层 基层"));
         merge(&mut dfs, other);
         assert_eq!(dfs.get("调查"), Some(&2));

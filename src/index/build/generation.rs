@@ -260,7 +260,7 @@ impl<'a> Generation<'a> {
             sketches: Vec::new(),
             files: Vec::new(),
             counts: CountsTable::new(extras.lexicon.hash()),
-            word_dfs: WordDfs::new(),
+            word_dfs: WordDfs::default(),
         };
         Ok(Writing {
             generation: Generation {
@@ -326,8 +326,6 @@ impl<'a> Generation<'a> {
         }
         stats.bytes = tables.files.iter().map(|f| f.size).sum();
         stats.skipped = tables.skips.list.len() as u64;
-        stats.seconds = job.started.elapsed().as_secs_f64();
-        stats.mb_per_s = self.read_bytes as f64 / 1e6 / stats.seconds.max(1e-9);
 
         tables.stats.metadata = resolve_metadata(&mut tables.docs, extras, job.observer);
         self.stage("metadata");
@@ -352,6 +350,9 @@ impl<'a> Generation<'a> {
         meta::write_file(gen_dir, meta::SPEAKERS_FILE, extras.speakers.as_bytes())?;
         self.stage("tables");
         let mut stats = std::mem::take(&mut self.tables.stats);
+        // Every stage counted, the tables' too (only the checksums, next, come after).
+        stats.seconds = job.started.elapsed().as_secs_f64();
+        stats.mb_per_s = self.read_bytes as f64 / 1e6 / stats.seconds.max(1e-9);
         let skipped = std::mem::take(&mut self.tables.skips.list);
         stats.peak_rss_bytes = crate::process::peak_rss_bytes();
         stats.index_bytes = store::dir_size(gen_dir);
@@ -530,7 +531,7 @@ fn dropped_words(
     analyzer: &TextAnalyzer,
     drop: &[u64],
 ) -> Result<WordDfs> {
-    let mut dfs = WordDfs::new();
+    let mut dfs = WordDfs::default();
     if drop.is_empty() {
         return Ok(dfs);
     }

@@ -153,7 +153,7 @@ pub(super) fn read_in_parallel(
     let next = AtomicUsize::new(0);
     // The words of every passage read, each worker's added when it ends (the sum does not
     // depend on which worker read which file).
-    let word_dfs = Mutex::new(WordDfs::new());
+    let word_dfs = Mutex::new(WordDfs::default());
     let (tx, rx) = mpsc::sync_channel::<Read>(64);
     let added: Result<()> = pool.in_place_scope(|scope| {
         for _ in 0..threads {
@@ -161,7 +161,7 @@ pub(super) fn read_in_parallel(
             let (next, word_dfs) = (&next, &word_dfs);
             let mut analyzer = analyzer.clone();
             scope.spawn(move |_| {
-                let mut own = WordDfs::new();
+                let mut own = WordDfs::default();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     if i >= files.len() {
