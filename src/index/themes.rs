@@ -426,16 +426,18 @@ fn orders(scores: &[f32], themes: usize) -> Vec<Vec<u32>> {
     (0..themes)
         .into_par_iter()
         .map(|t| {
-            let mut rows: Vec<(f32, u32)> = scores
+            // One u64 a row: the score's bits inverted (a positive f32's bits order as its
+            // value), then the row; ascending keys are best first, equal scores by row.
+            let mut keys: Vec<u64> = scores
                 .iter()
                 .skip(t)
                 .step_by(themes.max(1))
                 .enumerate()
                 .filter(|(_, s)| **s > 0.0)
-                .map(|(row, &s)| (s, row as u32))
+                .map(|(row, &s)| (u64::from(!s.to_bits()) << 32) | row as u64)
                 .collect();
-            rows.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            rows.into_iter().map(|(_, row)| row).collect()
+            keys.sort_unstable();
+            keys.into_iter().map(|k| k as u32).collect()
         })
         .collect()
 }

@@ -205,8 +205,8 @@ pub(super) struct Base {
     pub(super) sketches: std::cell::RefCell<Vec<crate::analyze::Sketch>>,
     /// Theme term counts of the base's passages, by document ordinal.
     pub(super) counts: CountsTable,
-    /// The base's word table.
-    pub(super) words: super::words::WordCounts,
+    /// The base's word table, taken (not copied) by the new generation.
+    pub(super) words: std::cell::RefCell<super::words::WordDfs>,
 }
 
 impl Base {
@@ -333,7 +333,7 @@ impl Base {
             quotes,
             sketches: sketches.into(),
             counts,
-            words,
+            words: words.into(),
         })
     }
 }

@@ -423,14 +423,13 @@ impl<'a> Writing<'a> {
         let g = &self.generation;
         let dropped = dropped_words(&g.index, &g.fields, &g.analyzer, drop)?;
         let tables = &mut self.generation.tables;
-        tables.word_dfs = base
-            .words
-            .iter()
-            .filter_map(|(w, &n)| {
-                let left = n.saturating_sub(u64::from(dropped.get(w).copied().unwrap_or(0)));
-                (left > 0).then(|| (w.clone(), left as u32))
-            })
-            .collect();
+        tables.word_dfs = base.words.take();
+        if !dropped.is_empty() {
+            tables.word_dfs.retain(|w, n| {
+                *n = n.saturating_sub(dropped.get(w).copied().unwrap_or(0));
+                *n > 0
+            });
+        }
         let dropped_set: std::collections::HashSet<u64> = drop.iter().copied().collect();
         tables.counts = CountsTable::new(base.counts.lexicon_hash.clone());
         for d in 0..tables.docs.len() {
