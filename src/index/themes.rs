@@ -54,8 +54,10 @@ pub struct ThemeScores {
     segments: HashMap<String, (usize, u32)>,
     segment_order: Vec<(String, u32)>,
     scores: Vec<f32>,
-    /// Per theme, the rows scoring above 0, best first (equal scores by row).
-    order: Vec<Vec<u32>>,
+    /// Per theme, the rows scoring above 0 with their scores, best first (equal scores by
+    /// row): read in order, not looked up in `scores` (a random read a row, the most of
+    /// `themes` on 1 GB).
+    order: Vec<Vec<(u32, f32)>>,
     /// Mean matching-form length of a passage.
     pub avg_len: f32,
     /// Word tokens of every passage counted while scoring (0 when read from disk).
@@ -87,7 +89,7 @@ impl ThemeScores {
 
     /// The rows of `theme` scoring above 0, best first (equal scores in row order): a row is
     /// a passage, placed by [`ThemeScores::locate`].
-    pub fn ranked(&self, theme: usize) -> &[u32] {
+    pub fn ranked(&self, theme: usize) -> &[(u32, f32)] {
         self.order.get(theme).map_or(&[], Vec::as_slice)
     }
 
@@ -116,6 +118,14 @@ impl ThemeScores {
             .collect();
         out.sort_unstable();
         out
+    }
+
+    /// Whether every row of the table is a live passage of the searcher (no deletions, no
+    /// segment the searcher lacks), given its [`ThemeScores::segment_starts`]: then a theme's
+    /// rows need no placing to be counted.
+    pub fn every_row_live(&self, searcher: &Searcher, starts: &[(usize, u32, u32)]) -> bool {
+        !searcher.segment_readers().iter().any(|s| s.has_deletes())
+            && starts.iter().map(|s| s.1 as usize).sum::<usize>() == self.rows()
     }
 
     /// The passage of a row: its address among `starts` (from
@@ -298,11 +308,11 @@ impl ThemeScores {
         }
         // Sparse: 7 % of the cells are not 0 on ../shared/corpora (7.7 MB dense, 1.1 MB so),
         // and in the order a ranking reads them.
-        for (t, rows) in self.order.iter().enumerate() {
+        for rows in &self.order {
             out.extend_from_slice(&(rows.len() as u32).to_le_bytes());
-            for &row in rows {
+            for &(row, score) in rows {
                 out.extend_from_slice(&row.to_le_bytes());
-                out.extend_from_slice(&self.score_at_row(row, t).to_le_bytes());
+                out.extend_from_slice(&score.to_le_bytes());
             }
         }
         meta::replace_file(dir, THEMES_FILE, &out)
@@ -392,7 +402,7 @@ impl ThemeScores {
                     return Err(corrupt("score rows out of order"));
                 }
                 scores[row as usize * themes + t] = score;
-                ranked.push(row);
+                ranked.push((row, score));
                 last = Some((score, row));
             }
             order.push(ranked);
@@ -422,7 +432,7 @@ impl ThemeScores {
 
 /// Per theme, the rows of a `themes`-wide score table scoring above 0, best first (equal
 /// scores by row), the themes sorted side by side on rayon's pool.
-fn orders(scores: &[f32], themes: usize) -> Vec<Vec<u32>> {
+fn orders(scores: &[f32], themes: usize) -> Vec<Vec<(u32, f32)>> {
     (0..themes)
         .into_par_iter()
         .map(|t| {
@@ -437,7 +447,9 @@ fn orders(scores: &[f32], themes: usize) -> Vec<Vec<u32>> {
                 .map(|(row, &s)| (u64::from(!s.to_bits()) << 32) | row as u64)
                 .collect();
             keys.sort_unstable();
-            keys.into_iter().map(|k| k as u32).collect()
+            keys.into_iter()
+                .map(|k| (k as u32, f32::from_bits(!((k >> 32) as u32))))
+                .collect()
         })
         .collect()
 }
@@ -478,7 +490,14 @@ mod tests {
             3.0, 4.0, 2.0, //
             1.0, 1.0, 0.0,
         ];
-        let got = orders(&scores, 3);
+        let pairs = orders(&scores, 3);
+        for (t, rows) in pairs.iter().enumerate() {
+            assert!(rows.iter().all(|&(r, s)| scores[r as usize * 3 + t] == s));
+        }
+        let got: Vec<Vec<u32>> = pairs
+            .iter()
+            .map(|rows| rows.iter().map(|&(r, _)| r).collect())
+            .collect();
         for (t, rows) in got.iter().enumerate() {
             // Brute force: every row with a score above 0, by score descending, then row.
             let mut want: Vec<u32> = (0..7)

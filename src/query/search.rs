@@ -359,12 +359,16 @@ fn for_each_themed(
         }
     };
     if let [t] = themes {
-        for &row in ts.ranked(*t) {
-            visit(row, ts.score_at_row(row, *t));
+        for &(row, s) in ts.ranked(*t) {
+            visit(row, s);
         }
     } else {
         // Rows scoring above 0 for any of the themes, each once.
-        let mut rows: Vec<u32> = themes.iter().flat_map(|&t| ts.ranked(t)).copied().collect();
+        let mut rows: Vec<u32> = themes
+            .iter()
+            .flat_map(|&t| ts.ranked(t))
+            .map(|&(row, _)| row)
+            .collect();
         rows.sort_unstable();
         rows.dedup();
         for row in rows {
@@ -390,11 +394,10 @@ fn theme_top(
     let segments = searcher.segment_readers();
     // Without deletions, and with every segment of the table in the searcher, the rest of the
     // rows are live passages that count: the total is the list's length.
-    let every_row_counts = !segments.iter().any(|s| s.has_deletes())
-        && starts.iter().map(|s| s.1 as usize).sum::<usize>() == ts.rows();
+    let every_row_counts = ts.every_row_live(searcher, &starts);
     let mut top: Vec<(f32, DocAddress)> = Vec::new();
     let mut total = 0;
-    for &row in ts.ranked(theme) {
+    for &(row, s) in ts.ranked(theme) {
         let Some(addr) = crate::index::ThemeScores::locate(&starts, row) else {
             continue;
         };
@@ -403,7 +406,6 @@ fn theme_top(
             continue;
         }
         total += 1;
-        let s = ts.score_at_row(row, theme);
         if top.len() < limit || top.last().is_some_and(|l| l.0 == s) {
             top.push((s, addr));
         } else if every_row_counts {

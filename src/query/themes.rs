@@ -51,26 +51,36 @@ pub fn theme_distribution(
         columns.push(handle.columns(ord as u32)?);
     }
     let starts = ts.segment_starts(&searcher);
+    // Over every document of an index without deletions, a row needs placing only to be
+    // among the best.
+    let plain = docs.is_none() && ts.every_row_live(&searcher, &starts);
     // Each theme's passages scoring above 0, best first: the totals are summed in the same
     // order whatever the ordinals, and the best are the first ones read (and their ties).
     for t in 0..n {
         crate::cancel::check()?;
-        for &row in ts.ranked(t) {
-            let Some(addr) = crate::index::ThemeScores::locate(&starts, row) else {
-                continue;
-            };
-            let (ord, d) = (addr.segment_ord as usize, addr.doc_id);
-            if docs.is_some_and(|s| !s.contains(columns[ord].doc.get_val(d)))
-                || !segments[ord].alive_bitset().is_none_or(|a| a.is_alive(d))
-            {
-                continue;
+        for &(row, s) in ts.ranked(t) {
+            let mut placed = None;
+            if !plain {
+                let Some(addr) = crate::index::ThemeScores::locate(&starts, row) else {
+                    continue;
+                };
+                let (ord, d) = (addr.segment_ord as usize, addr.doc_id);
+                if docs.is_some_and(|s| !s.contains(columns[ord].doc.get_val(d)))
+                    || !segments[ord].alive_bitset().is_none_or(|a| a.is_alive(d))
+                {
+                    continue;
+                }
+                placed = Some(addr);
             }
-            let s = ts.score_at_row(row, t);
             totals[t] += f64::from(s);
             about[t] += usize::from(s >= ABOUT);
             let b = &mut best[t];
             if b.len() < top || b.last().is_some_and(|x| x.0 == s) {
-                let key = places[ord].key(d);
+                let Some(addr) = placed.or_else(|| crate::index::ThemeScores::locate(&starts, row))
+                else {
+                    continue;
+                };
+                let key = places[addr.segment_ord as usize].key(addr.doc_id);
                 if b.len() < top || b.last().is_some_and(|x| key < x.1) {
                     b.push((s, key, addr));
                     b.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
