@@ -362,9 +362,9 @@ impl Plan {
             plan.changes.added = walk.files.len() as u64;
             return plan;
         };
-        let mut old: super::words::FastMap<&str, &FileEntry> =
+        let mut old: rustc_hash::FxHashMap<&str, &FileEntry> =
             base.files.iter().map(|f| (f.path.as_str(), f)).collect();
-        let refused: super::words::FastMap<&str, &SkippedFile> = base
+        let refused: rustc_hash::FxHashMap<&str, &SkippedFile> = base
             .meta
             .skipped
             .iter()

@@ -12,7 +12,7 @@ use super::filter::InSelection;
 use super::{StoredPassage, highlight_spans, stored_passage, word_query};
 use crate::error::{Error, Result};
 use crate::index::tokenize::{normalize_words, word_tokens};
-use crate::index::{DocSelection, IndexHandle, selected};
+use crate::index::{DocSelection, IndexHandle, ThemeScores, selected};
 use crate::matching::matching_string;
 
 /// Where a passage sits, as one sortable number: the document's rank in path order, then the
@@ -38,6 +38,54 @@ impl Place {
         let rank = self.ranks.get(ord as usize).copied().unwrap_or(u32::MAX);
         let passage = self.passage.as_ref().and_then(|c| c.first(d)).unwrap_or(0);
         (u64::from(rank) << 32) | (passage & 0xffff_ffff)
+    }
+}
+
+/// The passages of a theme table's rows in a searcher: a row placed in its segment, if the
+/// searcher has it and the passage is live, with the passage's document ordinal.
+pub(crate) struct ThemeRows<'a> {
+    starts: Vec<(usize, u32, u32)>,
+    segments: &'a [SegmentReader],
+    columns: Vec<&'a crate::index::PassageColumns>,
+    /// Every row is a live passage of the searcher (see [`ThemeScores::every_row_live`]).
+    pub every_row_live: bool,
+}
+
+impl<'a> ThemeRows<'a> {
+    pub(crate) fn of(
+        handle: &'a IndexHandle,
+        searcher: &'a tantivy::Searcher,
+        ts: &ThemeScores,
+    ) -> Result<ThemeRows<'a>> {
+        let starts = ts.segment_starts(searcher);
+        let segments = searcher.segment_readers();
+        let mut columns = Vec::with_capacity(segments.len());
+        for ord in 0..segments.len() {
+            columns.push(handle.columns(ord as u32)?);
+        }
+        let every_row_live = ts.every_row_live(searcher, &starts);
+        Ok(ThemeRows {
+            starts,
+            segments,
+            columns,
+            every_row_live,
+        })
+    }
+
+    /// The address of a row's passage, `None` when it is deleted or in no segment.
+    pub(crate) fn live(&self, row: u32) -> Option<DocAddress> {
+        let addr = ThemeScores::locate(&self.starts, row)?;
+        let seg = &self.segments[addr.segment_ord as usize];
+        seg.alive_bitset()
+            .is_none_or(|a| a.is_alive(addr.doc_id))
+            .then_some(addr)
+    }
+
+    /// The document ordinal of a passage.
+    pub(crate) fn doc(&self, addr: DocAddress) -> u64 {
+        self.columns[addr.segment_ord as usize]
+            .doc
+            .get_val(addr.doc_id)
     }
 }
 
@@ -327,32 +375,24 @@ pub const THEME_WEIGHT: f32 = 2.0;
 fn for_each_themed(
     handle: &IndexHandle,
     searcher: &tantivy::Searcher,
-    ts: &crate::index::ThemeScores,
+    ts: &ThemeScores,
     themes: &[usize],
     sel: Option<&DocSelection>,
     rules: &WordRules,
     mut f: impl FnMut(f32, DocAddress, u64),
 ) -> Result<()> {
     let excluded = excluded_passages(handle, searcher, rules)?;
-    let starts = ts.segment_starts(searcher);
-    let segments = searcher.segment_readers();
-    let mut columns = Vec::with_capacity(segments.len());
-    for ord in 0..segments.len() {
-        columns.push(handle.columns(ord as u32)?);
-    }
-    let excluded: Vec<_> = segments
+    let excluded: Vec<_> = searcher
+        .segment_readers()
         .iter()
         .map(|seg| excluded.get(&seg.segment_id()).cloned())
         .collect();
+    let rows = ThemeRows::of(handle, searcher, ts)?;
     let mut visit = |row: u32, s: f32| {
-        let Some(addr) = crate::index::ThemeScores::locate(&starts, row) else {
-            return;
-        };
-        let (ord, d) = (addr.segment_ord as usize, addr.doc_id);
-        if segments[ord].alive_bitset().is_none_or(|a| a.is_alive(d))
-            && excluded[ord].as_ref().is_none_or(|x| x[d as usize] == 0)
-        {
-            let o = columns[ord].doc.get_val(d);
+        let Some(addr) = rows.live(row) else { return };
+        let out = &excluded[addr.segment_ord as usize];
+        if out.as_ref().is_none_or(|x| x[addr.doc_id as usize] == 0) {
+            let o = rows.doc(addr);
             if selected(sel, o) {
                 f(s, addr, o);
             }
@@ -364,14 +404,14 @@ fn for_each_themed(
         }
     } else {
         // Rows scoring above 0 for any of the themes, each once.
-        let mut rows: Vec<u32> = themes
+        let mut scoring: Vec<u32> = themes
             .iter()
             .flat_map(|&t| ts.ranked(t))
             .map(|&(row, _)| row)
             .collect();
-        rows.sort_unstable();
-        rows.dedup();
-        for row in rows {
+        scoring.sort_unstable();
+        scoring.dedup();
+        for row in scoring {
             let s: f32 = themes.iter().map(|&t| ts.score_at_row(row, t)).sum();
             if s > 0.0 {
                 visit(row, s);
@@ -385,34 +425,27 @@ fn for_each_themed(
 /// the last of them, and the number of passages scoring above 0: the theme's rows read best
 /// first until `limit` live ones (all of them, to count, only where a segment has deletions).
 fn theme_top(
+    handle: &IndexHandle,
     searcher: &tantivy::Searcher,
-    ts: &crate::index::ThemeScores,
+    ts: &ThemeScores,
     theme: usize,
     limit: usize,
-) -> (Vec<(f32, DocAddress)>, usize) {
-    let starts = ts.segment_starts(searcher);
-    let segments = searcher.segment_readers();
-    // Without deletions, and with every segment of the table in the searcher, the rest of the
-    // rows are live passages that count: the total is the list's length.
-    let every_row_counts = ts.every_row_live(searcher, &starts);
+) -> Result<(Vec<(f32, DocAddress)>, usize)> {
+    let rows = ThemeRows::of(handle, searcher, ts)?;
     let mut top: Vec<(f32, DocAddress)> = Vec::new();
     let mut total = 0;
     for &(row, s) in ts.ranked(theme) {
-        let Some(addr) = crate::index::ThemeScores::locate(&starts, row) else {
-            continue;
-        };
-        let seg = &segments[addr.segment_ord as usize];
-        if !seg.alive_bitset().is_none_or(|a| a.is_alive(addr.doc_id)) {
-            continue;
-        }
+        let Some(addr) = rows.live(row) else { continue };
         total += 1;
         if top.len() < limit || top.last().is_some_and(|l| l.0 == s) {
             top.push((s, addr));
-        } else if every_row_counts {
-            return (top, ts.ranked(theme).len());
+        } else if rows.every_row_live {
+            // The rest of the rows are live passages that count: the total is the list's
+            // length.
+            return Ok((top, ts.ranked(theme).len()));
         }
     }
-    (top, total)
+    Ok((top, total))
 }
 
 /// Per segment, the passages holding a `--not` word (non-zero), for rankings without query
@@ -519,7 +552,7 @@ pub fn search_with(
     } else {
         let ts = scores.as_ref().expect("themes were asked for");
         let (mut ranked, total) = if let ([t], None, true) = (themes, sel, rules.not.is_empty()) {
-            theme_top(&searcher, ts, *t, limit)
+            theme_top(handle, &searcher, ts, *t, limit)?
         } else {
             let mut ranked: Vec<(f32, DocAddress)> = Vec::new();
             for_each_themed(handle, &searcher, ts, themes, sel, rules, |s, addr, _| {

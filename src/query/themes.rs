@@ -41,19 +41,15 @@ pub fn theme_distribution(
     let mut about = vec![0usize; n];
     let mut best: Vec<Vec<(f32, u64, DocAddress)>> = vec![Vec::new(); n];
     let ranks = handle.path_ranks()?;
-    let segments = searcher.segment_readers();
-    let places: Vec<super::search::Place> = segments
+    let places: Vec<super::search::Place> = searcher
+        .segment_readers()
         .iter()
         .map(|seg| super::search::Place::of(seg, ranks.clone()))
         .collect();
-    let mut columns = Vec::with_capacity(segments.len());
-    for ord in 0..segments.len() {
-        columns.push(handle.columns(ord as u32)?);
-    }
-    let starts = ts.segment_starts(&searcher);
+    let rows = super::search::ThemeRows::of(handle, &searcher, &ts)?;
     // Over every document of an index without deletions, a row needs placing only to be
     // among the best.
-    let plain = docs.is_none() && ts.every_row_live(&searcher, &starts);
+    let plain = docs.is_none() && rows.every_row_live;
     // Each theme's passages scoring above 0, best first: the totals are summed in the same
     // order whatever the ordinals, and the best are the first ones read (and their ties).
     for t in 0..n {
@@ -61,13 +57,8 @@ pub fn theme_distribution(
         for &(row, s) in ts.ranked(t) {
             let mut placed = None;
             if !plain {
-                let Some(addr) = crate::index::ThemeScores::locate(&starts, row) else {
-                    continue;
-                };
-                let (ord, d) = (addr.segment_ord as usize, addr.doc_id);
-                if docs.is_some_and(|s| !s.contains(columns[ord].doc.get_val(d)))
-                    || !segments[ord].alive_bitset().is_none_or(|a| a.is_alive(d))
-                {
+                let Some(addr) = rows.live(row) else { continue };
+                if docs.is_some_and(|sel| !sel.contains(rows.doc(addr))) {
                     continue;
                 }
                 placed = Some(addr);
@@ -76,8 +67,7 @@ pub fn theme_distribution(
             about[t] += usize::from(s >= ABOUT);
             let b = &mut best[t];
             if b.len() < top || b.last().is_some_and(|x| x.0 == s) {
-                let Some(addr) = placed.or_else(|| crate::index::ThemeScores::locate(&starts, row))
-                else {
+                let Some(addr) = placed.or_else(|| rows.live(row)) else {
                     continue;
                 };
                 let key = places[addr.segment_ord as usize].key(addr.doc_id);
